@@ -1,0 +1,21 @@
+using InfraDiff.Collectors.Os;
+using InfraDiff.Collectors.Packages;
+using InfraDiff.Collectors.Scheduled;
+using InfraDiff.Collectors.Services;
+using InfraDiff.Collectors.Users;
+
+namespace InfraDiff.Collection;
+
+/// <summary>The collectors infradiff ships, in the order their sections are documented.</summary>
+public static class BuiltInCollectors
+{
+    /// <summary>A new instance of every built-in collector.</summary>
+    public static IReadOnlyList<ICollector> Create(OsCollectorOptions? os = null) =>
+    [
+        new OsCollector(os ?? new OsCollectorOptions()),
+        new PackagesCollector(),
+        new ServicesCollector(),
+        new UsersCollector(),
+        new ScheduledCollector(),
+    ];
+}

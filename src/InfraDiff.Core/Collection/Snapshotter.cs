@@ -1,0 +1,154 @@
+using System.Diagnostics;
+using System.Reflection;
+using System.Text.Json;
+using InfraDiff.Execution;
+using InfraDiff.Snapshots;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace InfraDiff.Collection;
+
+/// <summary>Runs the collectors concurrently, each with its own timeout, and assembles their sections into a snapshot.</summary>
+public sealed class Snapshotter
+{
+    private readonly IReadOnlyList<ICollector> collectors;
+    private readonly ICommandRunner commands;
+    private readonly ILogger logger;
+    private readonly TimeProvider clock;
+
+    /// <summary>Creates a snapshotter over the given collectors.</summary>
+    public Snapshotter(IEnumerable<ICollector> collectors, ICommandRunner? commands = null, ILogger<Snapshotter>? logger = null, TimeProvider? clock = null)
+    {
+        ArgumentNullException.ThrowIfNull(collectors);
+        this.collectors = collectors.ToArray();
+        var duplicate = this.collectors.GroupBy(c => c.Name, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null)
+        {
+            throw new ArgumentException($"two collectors are named '{duplicate.Key}'", nameof(collectors));
+        }
+
+        var reserved = this.collectors.FirstOrDefault(c => Snapshot.ReservedKeys.Contains(c.Name));
+        if (reserved is not null)
+        {
+            throw new ArgumentException($"'{reserved.Name}' is reserved and cannot name a collector", nameof(collectors));
+        }
+
+        this.commands = commands ?? LocalCommandRunner.Instance;
+        this.logger = (ILogger?)logger ?? NullLogger.Instance;
+        this.clock = clock ?? TimeProvider.System;
+    }
+
+    /// <summary>The names of the collectors this snapshotter knows.</summary>
+    public IEnumerable<string> CollectorNames => collectors.Select(c => c.Name);
+
+    /// <summary>The "infradiff X.Y.Z" string recorded in metadata.</summary>
+    public static string ToolVersion { get; } = "infradiff " + (typeof(Snapshotter).Assembly
+        .GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0");
+
+    /// <summary>Takes a snapshot. Collector failures are recorded in metadata, never thrown.</summary>
+    /// <exception cref="InfraDiffException">The options name an unknown collector or a root that does not exist.</exception>
+    public async Task<Snapshot> TakeAsync(SnapshotOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var selected = Select(options);
+        if (!Directory.Exists(options.Root))
+        {
+            throw new InfraDiffException($"--root {options.Root}: no such directory");
+        }
+
+        var files = options.Root == "/" ? RootedFileSystem.Live : new RootedFileSystem(options.Root);
+        var takenAt = clock.GetUtcNow();
+        var results = await Task.WhenAll(selected.Select(c => RunAsync(c, files, options.CollectorTimeout, cancellationToken))).ConfigureAwait(false);
+
+        var reports = new Dictionary<string, CollectorReport>(StringComparer.Ordinal);
+        var sections = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        foreach (var (name, report, section) in results)
+        {
+            reports[name] = report;
+            if (section is { } s)
+            {
+                sections[name] = s;
+            }
+        }
+
+        var metadata = new SnapshotMetadata(HostName(files), TruncateToSeconds(takenAt), ToolVersion, reports);
+        return new Snapshot(Snapshot.CurrentSchemaVersion, metadata, sections);
+    }
+
+    private List<ICollector> Select(SnapshotOptions options)
+    {
+        var known = collectors.Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
+        foreach (var name in options.Only.Concat(options.Exclude))
+        {
+            if (!known.Contains(name))
+            {
+                throw new InfraDiffException($"unknown collector '{name}' (known: {string.Join(", ", known.Order(StringComparer.Ordinal))})");
+            }
+        }
+
+        return collectors
+            .Where(c => options.Only.Count == 0 || options.Only.Contains(c.Name))
+            .Where(c => !options.Exclude.Contains(c.Name))
+            .ToList();
+    }
+
+    private async Task<(string Name, CollectorReport Report, JsonElement? Section)> RunAsync(
+        ICollector collector,
+        IHostFileSystem files,
+        TimeSpan timeout,
+        CancellationToken cancellationToken)
+    {
+        var context = new CollectionContext(files, commands, logger);
+        var stopwatch = Stopwatch.StartNew();
+        using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeoutSource.CancelAfter(timeout);
+        try
+        {
+            // Yield first so a collector that blocks synchronously cannot hold up the others.
+            await Task.Yield();
+            var model = await collector.CollectAsync(context, timeoutSource.Token).ConfigureAwait(false);
+            var section = SnapshotJson.ToElement(model);
+            if (section.ValueKind != JsonValueKind.Object)
+            {
+                return Failed(CollectorStatus.Failed, $"the collector returned a JSON {section.ValueKind.ToString().ToLowerInvariant()}, not an object");
+            }
+
+            var parts = context.UnavailableParts.Count == 0 ? null : new SortedDictionary<string, string>(context.UnavailableParts.ToDictionary(), StringComparer.Ordinal);
+            return (collector.Name, new CollectorReport(CollectorStatus.Ok, stopwatch.ElapsedMilliseconds, Unavailable: parts), section);
+        }
+        catch (OperationCanceledException) when (timeoutSource.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            return Failed(CollectorStatus.Timeout, $"did not finish within {timeout.TotalSeconds:0.###} s");
+        }
+        catch (CollectorUnavailableException ex)
+        {
+            return Failed(CollectorStatus.Unavailable, ex.Message);
+        }
+        catch (CommandNotFoundException ex)
+        {
+            return Failed(CollectorStatus.Unavailable, ex.Message);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogWarning(ex, "collector {Collector} failed", collector.Name);
+            return Failed(CollectorStatus.Failed, ex.Message);
+        }
+
+        (string, CollectorReport, JsonElement?) Failed(CollectorStatus status, string reason)
+        {
+            logger.LogInformation("collector {Collector}: {Status}: {Reason}", collector.Name, status, reason);
+            return (collector.Name, new CollectorReport(status, stopwatch.ElapsedMilliseconds, reason), null);
+        }
+    }
+
+    private static string HostName(IHostFileSystem files)
+    {
+        var name = (files.Root == "/" ? files.ReadTextOrNull("/proc/sys/kernel/hostname") : null)
+            ?? files.ReadTextOrNull("/etc/hostname")
+            ?? (files.Root == "/" ? Environment.MachineName : "unknown");
+        return name.Trim();
+    }
+
+    private static DateTimeOffset TruncateToSeconds(DateTimeOffset time) =>
+        new(time.Ticks - (time.Ticks % TimeSpan.TicksPerSecond), TimeSpan.Zero);
+}

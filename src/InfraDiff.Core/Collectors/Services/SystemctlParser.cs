@@ -1,0 +1,51 @@
+namespace InfraDiff.Collectors.Services;
+
+/// <summary>A unit file's enablement: "enabled", "disabled", "static", "masked", …, and its vendor preset where systemd prints one.</summary>
+internal sealed record UnitFileState(string State, string? Preset);
+
+/// <summary>A loaded unit's runtime state.</summary>
+internal sealed record UnitRuntimeState(string Load, string Active, string Sub);
+
+/// <summary>Parses systemctl's plain, legend-less listings (columns separated by runs of spaces).</summary>
+internal static class SystemctlParser
+{
+    /// <summary>
+    /// Parses <c>systemctl list-unit-files --no-legend --full</c>: "UNIT STATE [PRESET]". systemd before 245 prints
+    /// no preset column; "-" means no preset.
+    /// </summary>
+    public static SortedDictionary<string, UnitFileState> ParseUnitFiles(string text)
+    {
+        var units = new SortedDictionary<string, UnitFileState>(StringComparer.Ordinal);
+        foreach (var fields in Rows(text))
+        {
+            if (fields.Length is 2 or 3 && fields[0].Contains('.', StringComparison.Ordinal))
+            {
+                units[fields[0]] = new UnitFileState(fields[1], fields.Length == 3 && fields[2] != "-" ? fields[2] : null);
+            }
+        }
+
+        return units;
+    }
+
+    /// <summary>Parses <c>systemctl list-units --all --plain --no-legend --full</c>: "UNIT LOAD ACTIVE SUB DESCRIPTION…".</summary>
+    public static SortedDictionary<string, UnitRuntimeState> ParseUnits(string text)
+    {
+        var units = new SortedDictionary<string, UnitRuntimeState>(StringComparer.Ordinal);
+        foreach (var fields in Rows(text))
+        {
+            // Older systemd marks failed units with a leading "●" column even with --plain on some versions.
+            var row = fields.Length > 0 && fields[0] is "●" or "*" ? fields[1..] : fields;
+            if (row.Length >= 4 && row[0].Contains('.', StringComparison.Ordinal))
+            {
+                units[row[0]] = new UnitRuntimeState(row[1], row[2], row[3]);
+            }
+        }
+
+        return units;
+    }
+
+    private static IEnumerable<string[]> Rows(string text) =>
+        text.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Where(fields => fields.Length > 0);
+}

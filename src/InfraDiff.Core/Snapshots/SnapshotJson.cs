@@ -1,0 +1,106 @@
+using System.Buffers;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace InfraDiff.Snapshots;
+
+/// <summary>
+/// The one place that turns models into canonical JSON: camelCase properties, dictionary keys as they are,
+/// nulls left out, object keys sorted ordinally at every level, so an unchanged host gives identical bytes.
+/// </summary>
+public static class SnapshotJson
+{
+    /// <summary>The serializer options for every model that goes into a snapshot or a report.</summary>
+    public static JsonSerializerOptions Options { get; } = new(JsonSerializerDefaults.Web)
+    {
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        WriteIndented = false,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase), new UtcTimestampConverter() },
+    };
+
+    private static readonly JsonWriterOptions IndentedWriter = new()
+    {
+        Indented = true,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    private static readonly JsonWriterOptions CompactWriter = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <summary>Serializes any model to a JSON element (not yet canonical).</summary>
+    public static JsonElement ToElement<T>(T value) => JsonSerializer.SerializeToElement(value, Options);
+
+    /// <summary>Writes <paramref name="element"/> with object keys sorted ordinally at every level.</summary>
+    public static void WriteCanonical(Utf8JsonWriter writer, JsonElement element)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Object:
+                var properties = element.EnumerateObject().ToArray();
+                Array.Sort(properties, static (a, b) => string.CompareOrdinal(a.Name, b.Name));
+                writer.WriteStartObject();
+                foreach (var property in properties)
+                {
+                    writer.WritePropertyName(property.Name);
+                    WriteCanonical(writer, property.Value);
+                }
+
+                writer.WriteEndObject();
+                break;
+            case JsonValueKind.Array:
+                writer.WriteStartArray();
+                foreach (var item in element.EnumerateArray())
+                {
+                    WriteCanonical(writer, item);
+                }
+
+                writer.WriteEndArray();
+                break;
+            default:
+                element.WriteTo(writer);
+                break;
+        }
+    }
+
+    /// <summary>The canonical UTF-8 bytes of an element, indented for people or compact for machines.</summary>
+    public static byte[] ToCanonicalBytes(JsonElement element, bool indented = true) =>
+        Write(indented, writer => WriteCanonical(writer, element));
+
+    /// <summary>The canonical bytes of a whole snapshot: schemaVersion and metadata first, then the sections in ordinal order.</summary>
+    public static byte[] ToCanonicalBytes(Snapshot snapshot, bool indented = true)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        return Write(indented, writer =>
+        {
+            writer.WriteStartObject();
+            writer.WriteNumber("schemaVersion", snapshot.SchemaVersion);
+            writer.WritePropertyName("metadata");
+            WriteCanonical(writer, ToElement(snapshot.Metadata));
+            foreach (var name in snapshot.Sections.Keys.Order(StringComparer.Ordinal))
+            {
+                writer.WritePropertyName(name);
+                WriteCanonical(writer, snapshot.Sections[name]);
+            }
+
+            writer.WriteEndObject();
+        });
+    }
+
+    private static byte[] Write(bool indented, Action<Utf8JsonWriter> write)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer, indented ? IndentedWriter : CompactWriter))
+        {
+            write(writer);
+        }
+
+        if (indented)
+        {
+            buffer.Write("\n"u8);
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+}

@@ -1,0 +1,39 @@
+using System.Diagnostics;
+
+namespace InfraDiff.Cli.Tests;
+
+/// <summary>Runs the real infradiff executable (the built infradiff.dll beside the tests) and captures what it prints.</summary>
+internal static class CliRunner
+{
+    public sealed record Result(int ExitCode, string StandardOutput, string StandardError);
+
+    public static async Task<Result> RunAsync(params string[] arguments) => await RunInAsync(null, null, arguments);
+
+    public static async Task<Result> RunInAsync(string? workingDirectory, IDictionary<string, string?>? environment, params string[] arguments)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory,
+        };
+        start.ArgumentList.Add(Path.Join(AppContext.BaseDirectory, "infradiff.dll"));
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment["NO_COLOR"] = "1";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
+        {
+            start.Environment[name] = value;
+        }
+
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await process.WaitForExitAsync(timeout.Token);
+        return new Result(process.ExitCode, await stdout, await stderr);
+    }
+}

@@ -1,0 +1,62 @@
+using System.Text;
+using System.Text.Json;
+using InfraDiff.Snapshots;
+
+namespace InfraDiff.Tests.Snapshots;
+
+public sealed class SnapshotFileTests : IDisposable
+{
+    private readonly string directory = Directory.CreateTempSubdirectory("infradiff-file-").FullName;
+
+    public void Dispose() => Directory.Delete(directory, recursive: true);
+
+    private static Snapshot Sample(string json) =>
+        new(1, new SnapshotMetadata("h", new DateTimeOffset(2026, 11, 27, 14, 0, 0, TimeSpan.Zero), "infradiff test", new Dictionary<string, CollectorReport>()),
+            new Dictionary<string, JsonElement> { ["zeta"] = JsonDocument.Parse(json).RootElement, ["alpha"] = JsonDocument.Parse("{}").RootElement });
+
+    [Fact]
+    public void Writes_keys_sorted_ordinally_at_every_level_with_reserved_keys_first()
+    {
+        var text = Encoding.UTF8.GetString(SnapshotJson.ToCanonicalBytes(Sample("""{"b":{"y":1,"X":2},"a":[{"d":1,"c":2}]}"""), indented: false));
+
+        Assert.Equal(
+            """{"schemaVersion":1,"metadata":{"collectors":{},"host":"h","takenAt":"2026-11-27T14:00:00Z","tool":"infradiff test"},"alpha":{},"zeta":{"a":[{"c":2,"d":1}],"b":{"X":2,"y":1}}}""",
+            text);
+    }
+
+    [Fact]
+    public async Task Writes_atomically_with_owner_only_permissions_and_reads_back()
+    {
+        var path = Path.Join(directory, "snap.json");
+        await File.WriteAllTextAsync(path, "old");
+
+        await SnapshotFile.WriteAsync(path, Sample("""{"k":"v"}"""));
+        var read = await SnapshotFile.ReadAsync(path);
+
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
+        Assert.Equal(["snap.json"], Directory.GetFiles(directory).Select(Path.GetFileName));
+        Assert.Equal("v", read.Sections["zeta"].GetProperty("k").GetString());
+        Assert.Equal("h", read.Metadata.Host);
+    }
+
+    [Theory]
+    [InlineData("{\"schemaVersion\":1,\n\"metadata\":{},\n\"os\": {,}}", "invalid JSON at line 3")]
+    [InlineData("[1,2]", "not an infradiff snapshot (the document is not a JSON object)")]
+    [InlineData("{\"os\":{}}", "not an infradiff snapshot (no schemaVersion)")]
+    [InlineData("{\"schemaVersion\":7,\"metadata\":{}}", "unknown schemaVersion 7 (this infradiff reads 1)")]
+    [InlineData("{\"schemaVersion\":1}", "not an infradiff snapshot (no metadata object)")]
+    public void Rejects_what_is_not_a_snapshot_with_one_clear_message(string json, string expected)
+    {
+        var error = Assert.Throws<InvalidSnapshotException>(() => SnapshotFile.Parse("before.json", Encoding.UTF8.GetBytes(json)));
+
+        Assert.StartsWith($"before.json: {expected}", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_missing_file_is_named_in_the_error()
+    {
+        var error = await Assert.ThrowsAsync<InvalidSnapshotException>(() => SnapshotFile.ReadAsync(Path.Join(directory, "absent.json")));
+
+        Assert.EndsWith("absent.json: no such file", error.Message, StringComparison.Ordinal);
+    }
+}
