@@ -59,6 +59,14 @@ public static class HostFileSystemExtensions
         }
     }
 
+    /// <summary>The host's name: the running kernel's on the live host, else /etc/hostname under the root; null when neither says.</summary>
+    public static string? ReadHostName(this IHostFileSystem fileSystem)
+    {
+        ArgumentNullException.ThrowIfNull(fileSystem);
+        var name = (fileSystem.Root == "/" ? fileSystem.ReadTextOrNull("/proc/sys/kernel/hostname") : null) ?? fileSystem.ReadTextOrNull("/etc/hostname");
+        return string.IsNullOrWhiteSpace(name) ? null : name.Trim();
+    }
+
     /// <summary>Whether a regular file (or a link to one) exists at the path.</summary>
     public static bool FileExists(this IHostFileSystem fileSystem, string hostPath)
     {

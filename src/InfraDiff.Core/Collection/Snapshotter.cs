@@ -71,7 +71,7 @@ public sealed class Snapshotter
             }
         }
 
-        var metadata = new SnapshotMetadata(HostName(files), TruncateToSeconds(takenAt), ToolVersion, reports);
+        var metadata = new SnapshotMetadata(files.ReadHostName() ?? (files.Root == "/" ? Environment.MachineName : "unknown"), TruncateToSeconds(takenAt), ToolVersion, reports);
         return new Snapshot(Snapshot.CurrentSchemaVersion, metadata, sections);
     }
 
@@ -139,14 +139,6 @@ public sealed class Snapshotter
             logger.LogInformation("collector {Collector}: {Status}: {Reason}", collector.Name, status, reason);
             return (collector.Name, new CollectorReport(status, stopwatch.ElapsedMilliseconds, reason), null);
         }
-    }
-
-    private static string HostName(IHostFileSystem files)
-    {
-        var name = (files.Root == "/" ? files.ReadTextOrNull("/proc/sys/kernel/hostname") : null)
-            ?? files.ReadTextOrNull("/etc/hostname")
-            ?? (files.Root == "/" ? Environment.MachineName : "unknown");
-        return name.Trim();
     }
 
     private static DateTimeOffset TruncateToSeconds(DateTimeOffset time) =>

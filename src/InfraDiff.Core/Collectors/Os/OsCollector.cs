@@ -12,7 +12,7 @@ internal sealed partial class OsCollector(OsCollectorOptions options) : ICollect
     {
         var files = context.Files;
         var section = new OsSection(
-            Hostname: (files.ReadTextOrNull("/etc/hostname") ?? files.ReadTextOrNull("/proc/sys/kernel/hostname"))?.Trim(),
+            Hostname: files.ReadHostName(),
             Release: ReadRelease(context),
             Kernel: ReadKernel(context),
             Sysctls: ReadSysctls(context),
