@@ -5,6 +5,18 @@ var root = new RootCommand("infradiff: snapshot a Linux host as canonical JSON, 
 {
     CommonOptions.Verbose,
     SnapshotCommand.Create(),
+    DiffCommand.Create(),
+    CheckCommand.Create(),
 };
 
-return await root.Parse(args).InvokeAsync();
+var parseResult = root.Parse(args);
+if (parseResult.Errors.Count > 0)
+{
+    // One line and exit 2 (exit 1 means drift): the full help is one --help away.
+    var command = parseResult.CommandResult.Command == root ? "infradiff" : $"infradiff {parseResult.CommandResult.Command.Name}";
+    var message = string.Join(' ', parseResult.Errors[0].Message.Split((char[])[' ', '\n', '\r', '\t'], StringSplitOptions.RemoveEmptyEntries));
+    Console.Error.WriteLine($"infradiff: {message} (see '{command} --help')");
+    return ExitCodes.Error;
+}
+
+return await parseResult.InvokeAsync();

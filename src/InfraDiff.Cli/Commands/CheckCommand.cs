@@ -1,0 +1,66 @@
+using System.CommandLine;
+using InfraDiff.Cli.Rendering;
+using InfraDiff.Collection;
+using InfraDiff.Diffing;
+using InfraDiff.Snapshots;
+
+namespace InfraDiff.Cli.Commands;
+
+/// <summary><c>infradiff check --baseline FILE</c>: snapshot now and diff against a baseline, the CI gate.</summary>
+internal static class CheckCommand
+{
+    public static Command Create()
+    {
+        var baseline = new Option<string>("--baseline", "-b")
+        {
+            Description = "The baseline snapshot to compare this host against.",
+            HelpName = "FILE",
+            Required = true,
+        };
+        var update = new Option<bool>("--update-baseline")
+        {
+            Description = "After reporting, write this snapshot as the new baseline (atomically, 0600); creates a missing baseline.",
+        };
+        var selection = new SnapshotSelection();
+        var report = new ReportOptions();
+        var command = new Command(
+            "check",
+            "Snapshot this host and compare it with a baseline: the CI gate. "
+            + "Exit codes: 0 no drift, 1 drift, 2 error, 3 no drift but a collector failed or timed out.")
+        {
+            baseline,
+            update,
+        };
+        selection.AddTo(command);
+        report.AddTo(command);
+
+        command.SetAction((parseResult, cancellationToken) => CommonOptions.RunAsync(parseResult, async logger =>
+        {
+            var baselinePath = parseResult.GetRequiredValue(baseline);
+            var updating = parseResult.GetValue(update);
+            var rules = report.Rules(parseResult);
+            Snapshot? old = null;
+            if (File.Exists(baselinePath) || !updating)
+            {
+                old = await SnapshotFile.ReadAsync(baselinePath, cancellationToken);
+            }
+
+            var snapshotter = new Snapshotter(BuiltInCollectors.Create(), logger: new TypedLogger<Snapshotter>(logger));
+            var now = await snapshotter.TakeAsync(selection.Read(parseResult), cancellationToken);
+            var exitCode = ExitCodes.Ok;
+            if (old is not null)
+            {
+                exitCode = await report.WriteAsync(parseResult, SnapshotDiffer.Compare(old, now, rules), cancellationToken);
+            }
+
+            if (updating)
+            {
+                await SnapshotFile.WriteAsync(baselinePath, now, cancellationToken);
+                Console.Error.WriteLine(old is null ? $"infradiff: created baseline {baselinePath}" : $"infradiff: updated baseline {baselinePath}");
+            }
+
+            return exitCode == ExitCodes.Ok ? CommonOptions.ExitCodeOf(now) : exitCode;
+        }));
+        return command;
+    }
+}

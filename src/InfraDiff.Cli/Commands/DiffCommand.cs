@@ -1,0 +1,35 @@
+using System.CommandLine;
+using InfraDiff.Diffing;
+using InfraDiff.Snapshots;
+
+namespace InfraDiff.Cli.Commands;
+
+/// <summary><c>infradiff diff BEFORE AFTER</c>: compare two snapshot files.</summary>
+internal static class DiffCommand
+{
+    public static Command Create()
+    {
+        var before = new Argument<string>("BEFORE") { Description = "The earlier snapshot file." };
+        var after = new Argument<string>("AFTER") { Description = "The later snapshot file." };
+        var report = new ReportOptions();
+        var command = new Command(
+            "diff",
+            "Compare two snapshots as an RFC 6902 JSON Patch grouped by category. Exit codes: 0 no drift, 1 drift, 2 error.")
+        {
+            before,
+            after,
+        };
+        report.AddTo(command);
+
+        command.SetAction((parseResult, cancellationToken) => CommonOptions.RunAsync(parseResult, async _ =>
+        {
+            var rules = report.Rules(parseResult);
+            var snapshots = await Task.WhenAll(
+                Task.Run(() => SnapshotFile.ReadAsync(parseResult.GetRequiredValue(before), cancellationToken), cancellationToken),
+                Task.Run(() => SnapshotFile.ReadAsync(parseResult.GetRequiredValue(after), cancellationToken), cancellationToken));
+            var drift = SnapshotDiffer.Compare(snapshots[0], snapshots[1], rules);
+            return await report.WriteAsync(parseResult, drift, cancellationToken);
+        }));
+        return command;
+    }
+}

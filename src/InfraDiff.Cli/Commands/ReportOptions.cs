@@ -1,0 +1,62 @@
+using System.CommandLine;
+using InfraDiff.Cli.Rendering;
+using InfraDiff.Diffing;
+
+namespace InfraDiff.Cli.Commands;
+
+/// <summary>The options that shape a drift report: shared by diff and check.</summary>
+internal sealed class ReportOptions
+{
+    private static readonly Dictionary<string, ReportFormat> Formats = new(StringComparer.Ordinal)
+    {
+        ["text"] = ReportFormat.Text,
+        ["json"] = ReportFormat.Json,
+        ["json-patch"] = ReportFormat.JsonPatch,
+        ["markdown"] = ReportFormat.Markdown,
+    };
+
+    private readonly Option<string> format = new Option<string>("--format", "-f")
+    {
+        Description = "text (grouped by category; colour on a terminal unless NO_COLOR), markdown (a table per category, for a pull request or CI summary), json (the report), or json-patch (the RFC 6902 array alone).",
+        DefaultValueFactory = _ => "text",
+    }.AcceptOnlyFromAmong([.. Formats.Keys]);
+
+    private readonly Option<string?> config = new("--config")
+    {
+        Description = $"Ignore and severity rules (default: ./{InfraDiffConfiguration.DefaultFileName} when it exists).",
+        HelpName = "FILE",
+    };
+
+    private readonly Option<string> minimumSeverity = new Option<string>("--min-severity")
+    {
+        Description = "Leave out changes below this severity.",
+        DefaultValueFactory = _ => "low",
+    }.AcceptOnlyFromAmong("low", "medium", "high", "critical");
+
+    public void AddTo(Command command)
+    {
+        command.Options.Add(format);
+        command.Options.Add(config);
+        command.Options.Add(minimumSeverity);
+    }
+
+    public ReportFormat Format(ParseResult parseResult) => Formats[parseResult.GetRequiredValue(format)];
+
+    /// <summary>The rules from --config, or ./infradiff.json when present, at --min-severity.</summary>
+    public DriftRules Rules(ParseResult parseResult)
+    {
+        var path = parseResult.GetValue(config) ?? (File.Exists(InfraDiffConfiguration.DefaultFileName) ? InfraDiffConfiguration.DefaultFileName : null);
+        var configuration = path is null ? new InfraDiffConfiguration() : InfraDiffConfiguration.Load(path);
+        return configuration.ToDriftRules(Enum.Parse<Severity>(parseResult.GetRequiredValue(minimumSeverity), ignoreCase: true));
+    }
+
+    /// <summary>Renders the report to stdout, in colour only on a terminal without NO_COLOR, and returns 0 (no drift) or 1 (drift).</summary>
+    public async Task<int> WriteAsync(ParseResult parseResult, DriftReport report, CancellationToken cancellationToken)
+    {
+        var colour = !Console.IsOutputRedirected && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR"))
+            && Environment.GetEnvironmentVariable("TERM") != "dumb";
+        await using var stdout = Console.OpenStandardOutput();
+        await ReportRenderer.WriteAsync(report, Format(parseResult), stdout, colour, cancellationToken);
+        return report.HasDrift ? ExitCodes.Drift : ExitCodes.Ok;
+    }
+}

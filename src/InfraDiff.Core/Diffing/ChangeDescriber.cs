@@ -1,0 +1,108 @@
+using System.Text.Json;
+using InfraDiff.Snapshots;
+
+namespace InfraDiff.Diffing;
+
+/// <summary>Writes the one-line summary of a change, naming the thing the way an operator would.</summary>
+internal static class ChangeDescriber
+{
+    /// <summary>Per section, the keys that name a thing: a path below "/users/accounts/alice" is about "user alice".</summary>
+    private static readonly Dictionary<string, (string Collection, string Noun)[]> Nouns = new(StringComparer.Ordinal)
+    {
+        ["users"] = [("accounts", "user"), ("groups", "group"), ("sudoers", "sudoers")],
+        ["packages"] = [("", "package")],
+        ["services"] = [("", "unit")],
+        ["files"] = [("", "file")],
+        ["scheduled"] = [("cron", "crontab"), ("scripts", "cron script"), ("timers", "timer")],
+        ["os"] = [("sysctls", "sysctl"), ("modules", "kernel module"), ("mounts", "mount"), ("release", "os release"), ("kernel", "kernel"), ("hostname", "hostname")],
+        ["network"] = [("interfaces", "interface"), ("routes", "route"), ("listening", "listening socket"), ("firewall", "firewall"), ("dns", "dns")],
+        ["docker"] = [("containers", "container"), ("images", "image"), ("networks", "docker network"), ("volumes", "volume")],
+    };
+
+    private const int MaxValueLength = 80;
+
+    public static string Describe(ChangeKind kind, IReadOnlyList<string> keys, JsonElement oldValue, JsonElement newValue)
+    {
+        var (thing, rest) = Name(keys);
+        if (rest.Count == 0)
+        {
+            return kind switch
+            {
+                ChangeKind.Add => $"{thing} added{Brief(newValue)}",
+                ChangeKind.Remove => $"{thing} removed",
+                _ => $"{thing}: {Text(oldValue)} → {Text(newValue)}",
+            };
+        }
+
+        // An array element is named by its value, not its index: "sudoers /etc/sudoers: entry added: alice ALL=(ALL) ALL".
+        var element = int.TryParse(rest[^1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out _);
+        var fieldKeys = element ? rest.Take(rest.Count - 1) : rest;
+        var field = string.Join('/', fieldKeys);
+        if (element)
+        {
+            field = field.Length == 0 ? "entry" : field;
+            return kind switch
+            {
+                ChangeKind.Add => $"{thing}: {field} added: {Text(newValue)}",
+                ChangeKind.Remove => $"{thing}: {field} removed: {Text(oldValue)}",
+                _ => $"{thing}: {field} {Text(oldValue)} → {Text(newValue)}",
+            };
+        }
+
+        return kind switch
+        {
+            ChangeKind.Add => $"{thing}: {field} added{Brief(newValue)}",
+            ChangeKind.Remove => $"{thing}: {field} removed",
+            _ when rest[^1] == "sha256" => $"{thing}: content changed",
+            _ when field == "version" => $"{thing}: {Text(oldValue)} → {Text(newValue)}",
+            _ => $"{thing}: {field} {Text(oldValue)} → {Text(newValue)}",
+        };
+    }
+
+    private static (string Thing, IReadOnlyList<string> Remainder) Name(IReadOnlyList<string> keys)
+    {
+        if (keys.Count == 0)
+        {
+            return ("snapshot", []);
+        }
+
+        var section = keys[0];
+        if (Nouns.TryGetValue(section, out var nouns))
+        {
+            foreach (var (collection, noun) in nouns)
+            {
+                if (collection.Length == 0 && keys.Count >= 2)
+                {
+                    return ($"{noun} {keys[1]}", keys.Skip(2).ToArray());
+                }
+
+                if (keys.Count >= 2 && keys[1] == collection)
+                {
+                    // A flat value ("/os/hostname") or a keyed collection ("/os/mounts/~1data").
+                    return keys.Count >= 3 && !IsScalarGroup(collection) ? ($"{noun} {keys[2]}", keys.Skip(3).ToArray()) : (noun, keys.Skip(2).ToArray());
+                }
+            }
+        }
+
+        return keys.Count >= 2 ? ($"{section} {keys[1]}", keys.Skip(2).ToArray()) : (section, []);
+    }
+
+    private static bool IsScalarGroup(string collection) => collection is "release" or "kernel" or "hostname" or "dns" or "firewall";
+
+    /// <summary>For an added object, its one identifying scalar (a package's version) keeps the line useful.</summary>
+    private static string Brief(JsonElement value) =>
+        value.ValueKind == JsonValueKind.Object && value.TryGetProperty("version", out var version) ? $" ({Text(version)})"
+        : value.ValueKind is JsonValueKind.String or JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False ? $" ({Text(value)})"
+        : "";
+
+    internal static string Text(JsonElement value)
+    {
+        var text = value.ValueKind switch
+        {
+            JsonValueKind.Undefined => "(none)",
+            JsonValueKind.String => value.GetString()!,
+            _ => System.Text.Encoding.UTF8.GetString(SnapshotJson.ToCanonicalBytes(value, indented: false)),
+        };
+        return text.Length > MaxValueLength ? string.Concat(text.AsSpan(0, MaxValueLength - 1), "…") : text;
+    }
+}

@@ -1,0 +1,88 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace InfraDiff.Diffing;
+
+/// <summary>What changed between two snapshots: the changes with severity and summary, sections that could not be compared, and the RFC 6902 patch.</summary>
+public sealed record DriftReport
+{
+    /// <summary>The earlier snapshot's host and time.</summary>
+    public required SnapshotIdentity Before { get; init; }
+
+    /// <summary>The later snapshot's host and time.</summary>
+    public required SnapshotIdentity After { get; init; }
+
+    /// <summary>Added, removed and changed counts per category (section).</summary>
+    public required IReadOnlyDictionary<string, CategorySummary> Summary { get; init; }
+
+    /// <summary>Every change, in patch order.</summary>
+    public required IReadOnlyList<DriftChange> Changes { get; init; }
+
+    /// <summary>Sections present on one side only because a collector did not succeed: not compared, not guessed.</summary>
+    public required IReadOnlyList<UnknownSection> Unknown { get; init; }
+
+    /// <summary>Things the reader should know about the rules themselves (an expired ignore rule).</summary>
+    public required IReadOnlyList<string> Notices { get; init; }
+
+    /// <summary>Whether anything drifted.</summary>
+    public bool HasDrift => Changes.Count > 0;
+
+    /// <summary>
+    /// The RFC 6902 patch: applied in order to the earlier snapshot, it yields the later one (metadata, ignored
+    /// paths, unknown sections and changes below the minimum severity aside). Each replace and remove is preceded
+    /// by a test of the old value.
+    /// </summary>
+    public IReadOnlyList<PatchOperation> Patch => patch ??= BuildPatch(Changes);
+
+    private IReadOnlyList<PatchOperation>? patch;
+
+    private static List<PatchOperation> BuildPatch(IReadOnlyList<DriftChange> changes)
+    {
+        var operations = new List<PatchOperation>(changes.Count * 2);
+        foreach (var change in changes)
+        {
+            switch (change.Op)
+            {
+                case ChangeKind.Add:
+                    operations.Add(new PatchOperation("add", change.Path, change.NewValue));
+                    break;
+                case ChangeKind.Remove:
+                    operations.Add(new PatchOperation("test", change.Path, change.OldValue));
+                    operations.Add(new PatchOperation("remove", change.Path));
+                    break;
+                case ChangeKind.Replace:
+                    operations.Add(new PatchOperation("test", change.Path, change.OldValue));
+                    operations.Add(new PatchOperation("replace", change.Path, change.NewValue));
+                    break;
+            }
+        }
+
+        return operations;
+    }
+}
+
+/// <summary>Which snapshot a side of the report is.</summary>
+public sealed record SnapshotIdentity(string Host, DateTimeOffset TakenAt);
+
+/// <summary>One change.</summary>
+/// <param name="Category">The section it is in.</param>
+/// <param name="Op">add, remove or replace.</param>
+/// <param name="Path">The RFC 6901 pointer to the value.</param>
+/// <param name="OldValue">The value before (absent for add).</param>
+/// <param name="NewValue">The value after (absent for remove).</param>
+/// <param name="Severity">From the severity rules.</param>
+/// <param name="Summary">One line naming the thing as an operator would ("package openssl: 3.0.11 → 3.0.13").</param>
+public sealed record DriftChange(
+    string Category,
+    ChangeKind Op,
+    string Path,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] JsonElement OldValue,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] JsonElement NewValue,
+    Severity Severity,
+    string Summary);
+
+/// <summary>Counts of one category's changes.</summary>
+public sealed record CategorySummary(int Added, int Removed, int Changed);
+
+/// <summary>A section that could not be compared, and why.</summary>
+public sealed record UnknownSection(string Category, string Reason);

@@ -1,0 +1,301 @@
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Text.Json;
+
+namespace InfraDiff.Diffing;
+
+/// <summary>
+/// Structural diff of two JSON values into add/remove/replace changes whose in-order application turns the
+/// first into the second. Objects are merged key by key on sorted keys (linear for canonical input);
+/// arrays by an element-hash Myers LCS with a cost bound, past which the array is replaced whole.
+/// </summary>
+internal static class JsonDiffer
+{
+    /// <summary>The Myers budget: (N + M) × D steps at most, so a huge array with many edits cannot stall a diff.</summary>
+    internal const long ArrayCostBudget = 20_000_000;
+
+    internal const int MaxEditDistance = 2_000;
+
+    public static List<JsonChange> Diff(JsonElement before, JsonElement after, string path = "")
+    {
+        var changes = new List<JsonChange>();
+        Diff(before, after, path, changes);
+        return changes;
+    }
+
+    public static void Diff(JsonElement before, JsonElement after, string path, List<JsonChange> changes)
+    {
+        if (RawEquals(before, after))
+        {
+            return;
+        }
+
+        if (before.ValueKind == JsonValueKind.Object && after.ValueKind == JsonValueKind.Object)
+        {
+            DiffObjects(before, after, path, changes);
+        }
+        else if (before.ValueKind == JsonValueKind.Array && after.ValueKind == JsonValueKind.Array)
+        {
+            DiffArrays(before, after, path, changes);
+        }
+        else if (!JsonElement.DeepEquals(before, after))
+        {
+            changes.Add(new JsonChange(ChangeKind.Replace, path, before, after));
+        }
+    }
+
+    /// <summary>Byte equality of the two values as written: the fast path, since canonical snapshots write equal values identically.</summary>
+    private static bool RawEquals(JsonElement a, JsonElement b) =>
+        a.ValueKind == b.ValueKind && JsonMarshal.GetRawUtf8Value(a).SequenceEqual(JsonMarshal.GetRawUtf8Value(b));
+
+    private static bool ValueEquals(JsonElement a, JsonElement b) => RawEquals(a, b) || JsonElement.DeepEquals(a, b);
+
+    private static void DiffObjects(JsonElement before, JsonElement after, string path, List<JsonChange> changes)
+    {
+        var a = SortedProperties(before);
+        var b = SortedProperties(after);
+        int i = 0, j = 0;
+        while (i < a.Length || j < b.Length)
+        {
+            var order = i == a.Length ? 1 : j == b.Length ? -1 : CompareNames(a[i], b[j]);
+            if (order < 0)
+            {
+                changes.Add(new JsonChange(ChangeKind.Remove, JsonPointer.Append(path, a[i].Name), a[i].Value, default));
+                i++;
+            }
+            else if (order > 0)
+            {
+                changes.Add(new JsonChange(ChangeKind.Add, JsonPointer.Append(path, b[j].Name), default, b[j].Value));
+                j++;
+            }
+            else
+            {
+                // The child path is built only for values that differ: most of a large section is unchanged.
+                if (!RawEquals(a[i].Value, b[j].Value))
+                {
+                    Diff(a[i].Value, b[j].Value, JsonPointer.Append(path, a[i].Name), changes);
+                }
+
+                i++;
+                j++;
+            }
+        }
+    }
+
+    private static JsonProperty[] SortedProperties(JsonElement element)
+    {
+        var properties = element.EnumerateObject().ToArray();
+        for (var k = 1; k < properties.Length; k++)
+        {
+            if (CompareNames(properties[k - 1], properties[k]) > 0)
+            {
+                Array.Sort(properties, CompareNames);
+                break;
+            }
+        }
+
+        return properties;
+    }
+
+    /// <summary>Orders names by their unescaped UTF-8 bytes, reading the document's bytes directly unless a name is escaped.</summary>
+    private static int CompareNames(JsonProperty x, JsonProperty y)
+    {
+        var rawX = JsonMarshal.GetRawUtf8PropertyName(x);
+        var rawY = JsonMarshal.GetRawUtf8PropertyName(y);
+        if (!rawX.Contains((byte)'\\') && !rawY.Contains((byte)'\\'))
+        {
+            return rawX.SequenceCompareTo(rawY);
+        }
+
+        return Encoding.UTF8.GetBytes(x.Name).AsSpan().SequenceCompareTo(Encoding.UTF8.GetBytes(y.Name));
+    }
+
+    private static void DiffArrays(JsonElement before, JsonElement after, string path, List<JsonChange> changes)
+    {
+        var a = before.EnumerateArray().ToArray();
+        var b = after.EnumerateArray().ToArray();
+        var prefix = 0;
+        while (prefix < a.Length && prefix < b.Length && ValueEquals(a[prefix], b[prefix]))
+        {
+            prefix++;
+        }
+
+        var suffix = 0;
+        while (suffix < a.Length - prefix && suffix < b.Length - prefix && ValueEquals(a[a.Length - 1 - suffix], b[b.Length - 1 - suffix]))
+        {
+            suffix++;
+        }
+
+        var oldMiddle = a.AsSpan(prefix, a.Length - prefix - suffix).ToArray();
+        var newMiddle = b.AsSpan(prefix, b.Length - prefix - suffix).ToArray();
+        var script = MyersScript(oldMiddle, newMiddle);
+        if (script is null)
+        {
+            changes.Add(new JsonChange(ChangeKind.Replace, path, before, after));
+            return;
+        }
+
+        EmitScript(script, oldMiddle, newMiddle, prefix, path, changes);
+    }
+
+    private enum Edit : byte
+    {
+        Keep,
+        Delete,
+        Insert,
+    }
+
+    /// <summary>Turns an edit script into changes, tracking each element's index in the array as it is being patched.</summary>
+    private static void EmitScript(List<Edit> script, JsonElement[] a, JsonElement[] b, int start, string path, List<JsonChange> changes)
+    {
+        int index = start, i = 0, j = 0, s = 0;
+        while (s < script.Count)
+        {
+            if (script[s] == Edit.Keep)
+            {
+                index++;
+                i++;
+                j++;
+                s++;
+                continue;
+            }
+
+            int deletes = 0, inserts = 0;
+            for (; s < script.Count && script[s] != Edit.Keep; s++)
+            {
+                if (script[s] == Edit.Delete)
+                {
+                    deletes++;
+                }
+                else
+                {
+                    inserts++;
+                }
+            }
+
+            // A deleted element facing an inserted one is one element that changed: diff it in place.
+            var pairs = Math.Min(deletes, inserts);
+            for (var p = 0; p < pairs; p++, index++)
+            {
+                Diff(a[i + p], b[j + p], JsonPointer.Append(path, index), changes);
+            }
+
+            for (var p = pairs; p < deletes; p++)
+            {
+                changes.Add(new JsonChange(ChangeKind.Remove, JsonPointer.Append(path, index), a[i + p], default));
+            }
+
+            for (var p = pairs; p < inserts; p++, index++)
+            {
+                changes.Add(new JsonChange(ChangeKind.Add, JsonPointer.Append(path, index), default, b[j + p]));
+            }
+
+            i += deletes;
+            j += inserts;
+        }
+    }
+
+    /// <summary>Myers' O((N+M)D) shortest edit script over element hashes, or null when D would pass the cost bound.</summary>
+    private static List<Edit>? MyersScript(JsonElement[] a, JsonElement[] b)
+    {
+        int n = a.Length, m = b.Length;
+        if (n == 0 || m == 0)
+        {
+            return [.. Enumerable.Repeat(Edit.Delete, n), .. Enumerable.Repeat(Edit.Insert, m)];
+        }
+
+        var hashA = a.Select(Hash).ToArray();
+        var hashB = b.Select(Hash).ToArray();
+        bool Equal(int x, int y) => hashA[x] == hashB[y] && ValueEquals(a[x], b[y]);
+
+        var maxD = (int)Math.Min(Math.Min(n + m, MaxEditDistance), Math.Max(16, ArrayCostBudget / (n + m)));
+        var offset = maxD + 1;
+        var v = new int[2 * maxD + 3];
+        var trace = new List<int[]>();
+        for (var d = 0; d <= maxD; d++)
+        {
+            trace.Add(v[(offset - d)..(offset + d + 1)]);
+            for (var k = -d; k <= d; k += 2)
+            {
+                var x = k == -d || (k != d && v[offset + k - 1] < v[offset + k + 1]) ? v[offset + k + 1] : v[offset + k - 1] + 1;
+                var y = x - k;
+                while (x < n && y < m && Equal(x, y))
+                {
+                    x++;
+                    y++;
+                }
+
+                v[offset + k] = x;
+                if (x >= n && y >= m)
+                {
+                    return Backtrack(trace, n, m);
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private static List<Edit> Backtrack(List<int[]> trace, int n, int m)
+    {
+        var script = new List<Edit>(n + m);
+        int x = n, y = m;
+        for (var d = trace.Count - 1; d >= 0; d--)
+        {
+            // trace[d] holds V for diagonals -d..d as it stood when step d began.
+            var v = trace[d];
+            int At(int k) => v[k + d];
+            var k = x - y;
+            var previousK = k == -d || (k != d && At(k - 1) < At(k + 1)) ? k + 1 : k - 1;
+            var previousX = d == 0 ? 0 : At(previousK);
+            var previousY = d == 0 ? 0 : previousX - previousK;
+            while (x > previousX && y > previousY)
+            {
+                script.Add(Edit.Keep);
+                x--;
+                y--;
+            }
+
+            if (d > 0)
+            {
+                script.Add(x == previousX ? Edit.Insert : Edit.Delete);
+            }
+
+            x = previousX;
+            y = previousY;
+        }
+
+        script.Reverse();
+        return script;
+    }
+
+    /// <summary>A hash consistent with <see cref="JsonElement.DeepEquals"/>: object members in any order, numbers by value.</summary>
+    private static int Hash(JsonElement element)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Object:
+                var sum = 17;
+                foreach (var property in element.EnumerateObject())
+                {
+                    sum += HashCode.Combine(property.Name, Hash(property.Value));
+                }
+
+                return sum;
+            case JsonValueKind.Array:
+                var hash = new HashCode();
+                foreach (var item in element.EnumerateArray())
+                {
+                    hash.Add(Hash(item));
+                }
+
+                return hash.ToHashCode();
+            case JsonValueKind.String:
+                return element.GetString()!.GetHashCode(StringComparison.Ordinal);
+            case JsonValueKind.Number:
+                return element.TryGetDouble(out var number) ? number.GetHashCode() : 0;
+            default:
+                return (int)element.ValueKind;
+        }
+    }
+}
