@@ -32,33 +32,9 @@ public sealed record DriftReport
     /// paths, unknown sections and changes below the minimum severity aside). Each replace and remove is preceded
     /// by a test of the old value.
     /// </summary>
-    public IReadOnlyList<PatchOperation> Patch => patch ??= BuildPatch(Changes);
+    public IReadOnlyList<PatchOperation> Patch => patch ??= JsonDiffer.ToPatch(Changes.Select(c => new JsonChange(c.Op, c.Path, c.OldValue, c.NewValue)));
 
     private IReadOnlyList<PatchOperation>? patch;
-
-    private static List<PatchOperation> BuildPatch(IReadOnlyList<DriftChange> changes)
-    {
-        var operations = new List<PatchOperation>(changes.Count * 2);
-        foreach (var change in changes)
-        {
-            switch (change.Op)
-            {
-                case ChangeKind.Add:
-                    operations.Add(new PatchOperation("add", change.Path, change.NewValue));
-                    break;
-                case ChangeKind.Remove:
-                    operations.Add(new PatchOperation("test", change.Path, change.OldValue));
-                    operations.Add(new PatchOperation("remove", change.Path));
-                    break;
-                case ChangeKind.Replace:
-                    operations.Add(new PatchOperation("test", change.Path, change.OldValue));
-                    operations.Add(new PatchOperation("replace", change.Path, change.NewValue));
-                    break;
-            }
-        }
-
-        return operations;
-    }
 }
 
 /// <summary>Which snapshot a side of the report is.</summary>

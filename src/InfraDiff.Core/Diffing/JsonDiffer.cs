@@ -44,6 +44,28 @@ internal static class JsonDiffer
         }
     }
 
+    /// <summary>The RFC 6902 operations for changes, each replace and remove preceded by a test of the old value.</summary>
+    public static List<PatchOperation> ToPatch(IEnumerable<JsonChange> changes)
+    {
+        var operations = new List<PatchOperation>();
+        foreach (var change in changes)
+        {
+            if (change.Kind != ChangeKind.Add)
+            {
+                operations.Add(new PatchOperation("test", change.Path, change.OldValue));
+            }
+
+            operations.Add(change.Kind switch
+            {
+                ChangeKind.Add => new PatchOperation("add", change.Path, change.NewValue),
+                ChangeKind.Remove => new PatchOperation("remove", change.Path),
+                _ => new PatchOperation("replace", change.Path, change.NewValue),
+            });
+        }
+
+        return operations;
+    }
+
     /// <summary>Byte equality of the two values as written: the fast path, since canonical snapshots write equal values identically.</summary>
     private static bool RawEquals(JsonElement a, JsonElement b) =>
         a.ValueKind == b.ValueKind && JsonMarshal.GetRawUtf8Value(a).SequenceEqual(JsonMarshal.GetRawUtf8Value(b));

@@ -1,0 +1,164 @@
+using System.Text;
+using System.Text.Json;
+using InfraDiff.Diffing;
+using InfraDiff.Snapshots;
+
+namespace InfraDiff.Tests.Diffing;
+
+public sealed class SnapshotDifferTests
+{
+    private static Snapshot Snap(string sections, string collectors = "{}") =>
+        SnapshotFile.Parse("test", Encoding.UTF8.GetBytes($$"""{"schemaVersion":1,"metadata":{"host":"web1","takenAt":"2026-11-27T14:00:00Z","tool":"t","collectors":{{collectors}}},{{sections}}}"""));
+
+    private static readonly Snapshot Before = Snap("""
+        "users":{"accounts":{"alice":{"uid":1000,"shell":"/bin/bash"}},"sudoers":{"/etc/sudoers":["root ALL=(ALL:ALL) ALL"]}},
+        "packages":{"openssl":{"version":"3.0.11","architecture":"amd64"},"curl":{"version":"7.88","architecture":"amd64"}},
+        "files":{"/etc/ssh/sshd_config":{"sha256":"aa","mode":"0644"}},
+        "custom":{"answer":41}
+        """);
+
+    private static readonly Snapshot After = Snap("""
+        "users":{"accounts":{"alice":{"uid":1000,"shell":"/bin/zsh"},"mallory":{"uid":0,"shell":"/bin/sh"}},"sudoers":{"/etc/sudoers":["root ALL=(ALL:ALL) ALL"]}},
+        "packages":{"openssl":{"version":"3.0.13","architecture":"amd64"},"jq":{"version":"1.6","architecture":"amd64"}},
+        "files":{"/etc/ssh/sshd_config":{"sha256":"bb","mode":"0644"},"/usr/bin/sudo2":{"sha256":"cc","mode":"4755"}},
+        "custom":{"answer":42}
+        """);
+
+    [Fact]
+    public void Names_each_change_as_an_operator_would_with_default_severities()
+    {
+        var report = SnapshotDiffer.Compare(Before, After);
+
+        var lines = report.Changes.Select(c => $"{c.Severity} {c.Summary}").ToList();
+        Assert.Equal(
+        [
+            "Low custom answer: 41 → 42",
+            "Medium file /etc/ssh/sshd_config: content changed",
+            "High file /usr/bin/sudo2 added",
+            "Medium package curl removed",
+            "Medium package jq added (1.6)",
+            "Medium package openssl: 3.0.11 → 3.0.13",
+            "High user alice: shell /bin/bash → /bin/zsh",
+            "Critical user mallory added",
+        ], lines);
+        Assert.Equal(new CategorySummary(1, 1, 1), report.Summary["packages"]);
+        Assert.True(report.HasDrift);
+    }
+
+    [Fact]
+    public void The_patch_carries_test_operations_and_escaped_paths()
+    {
+        var patch = SnapshotDiffer.Compare(Before, After).Patch.Select(o => $"{o.Op} {o.Path}").ToList();
+
+        Assert.Contains("test /files/~1etc~1ssh~1sshd_config/sha256", patch);
+        Assert.Equal(patch.IndexOf("test /packages/curl") + 1, patch.IndexOf("remove /packages/curl"));
+    }
+
+    [Fact]
+    public void A_section_missing_because_its_collector_failed_is_one_unknown_entry_not_everything_removed()
+    {
+        var after = Snap("\"packages\":{}", """{"users":{"status":"failed","reason":"permission denied"}}""");
+        var before = Snap("\"users\":{\"accounts\":{\"alice\":{}}},\"packages\":{}");
+
+        var report = SnapshotDiffer.Compare(before, after);
+
+        Assert.False(report.HasDrift);
+        var unknown = Assert.Single(report.Unknown);
+        Assert.Equal("users", unknown.Category);
+        Assert.Equal("not collected in the later snapshot: failed: permission denied", unknown.Reason);
+    }
+
+    [Fact]
+    public void Ignore_rules_drop_matching_changes_until_they_expire_and_the_report_says_so_once()
+    {
+        var clock = new FixedClock(new DateTimeOffset(2026, 11, 27, 12, 0, 0, TimeSpan.Zero));
+        var rules = new DriftRules
+        {
+            Ignore =
+            [
+                new IgnoreRule("/packages/*/version", "patch day", new DateOnly(2026, 12, 31)),
+                new IgnoreRule("/files/~1etc~1ssh~1**", "rotating", new DateOnly(2026, 11, 1)),
+                new IgnoreRule("/custom"),
+            ],
+        };
+
+        var report = SnapshotDiffer.Compare(Before, After, rules, clock);
+
+        Assert.DoesNotContain(report.Changes, c => c.Path == "/packages/openssl/version" || c.Category == "custom");
+        Assert.Contains(report.Changes, c => c.Path == "/packages/jq");
+        Assert.Contains(report.Changes, c => c.Path == "/files/~1etc~1ssh~1sshd_config/sha256");
+        Assert.Equal(["ignore rule /files/~1etc~1ssh~1** expired on 2026-11-01 and no longer applies"], report.Notices);
+    }
+
+    [Fact]
+    public void Operator_severity_rules_win_over_defaults_and_the_minimum_filters_changes_and_patch()
+    {
+        var rules = new DriftRules
+        {
+            Severity = [new SeverityRule("/packages/openssl", Severity.Critical), new SeverityRule("/custom/answer", Severity.High, "^42$")],
+            MinimumSeverity = Severity.High,
+        };
+
+        var report = SnapshotDiffer.Compare(Before, After, rules);
+
+        Assert.Equal(Severity.Critical, report.Changes.Single(c => c.Path == "/packages/openssl/version").Severity);
+        Assert.Equal(Severity.High, report.Changes.Single(c => c.Category == "custom").Severity);
+        Assert.DoesNotContain(report.Changes, c => c.Severity < Severity.High);
+        Assert.DoesNotContain(report.Patch, o => o.Path.StartsWith("/packages/curl", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void The_report_serializes_without_undefined_values()
+    {
+        var json = JsonSerializer.Serialize(SnapshotDiffer.Compare(Before, After), SnapshotJson.Options);
+
+        using var document = JsonDocument.Parse(json);
+        var added = document.RootElement.GetProperty("changes").EnumerateArray().First(c => c.GetProperty("op").GetString() == "add");
+        Assert.False(added.TryGetProperty("oldValue", out _));
+        Assert.Equal("critical", document.RootElement.GetProperty("changes").EnumerateArray().Last().GetProperty("severity").GetString());
+    }
+
+    private sealed class FixedClock(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now;
+    }
+}
+
+public sealed class ConfigurationTests : IDisposable
+{
+    private readonly string path = Path.GetTempFileName();
+
+    public void Dispose() => File.Delete(path);
+
+    [Fact]
+    public void Reads_ignore_and_severity_rules()
+    {
+        File.WriteAllText(path, """
+            {
+              // comments are allowed
+              "ignore": [ { "path": "/packages/*/version", "reason": "patch day", "expires": "2026-12-31" } ],
+              "severity": [ { "path": "/services/ssh.service", "severity": "critical" } ],
+            }
+            """);
+
+        var configuration = InfraDiffConfiguration.Load(path);
+
+        Assert.Equal(new IgnoreRule("/packages/*/version", "patch day", new DateOnly(2026, 12, 31)), Assert.Single(configuration.Ignore));
+        Assert.Equal(Severity.Critical, Assert.Single(configuration.Severity).Severity);
+    }
+
+    [Theory]
+    [InlineData("""{"ignroe": []}""", "invalid configuration (line 1")]
+    [InlineData("""{"ignore": [ { "path": "packages" } ]}""", "invalid rule path: 'packages' is not a JSON Pointer glob")]
+    [InlineData("""{"severity": [ { "path": "/x", "severity": "urgent" } ]}""", "invalid configuration")]
+    [InlineData("""{"severity": [ { "path": "/x", "severity": "low", "valueMatches": "([" } ]}""", "invalid valueMatches '(['")]
+    [InlineData("""{"ignore": [ { "path": "/x", "expires": "someday" } ]}""", "invalid configuration")]
+    public void Rejects_a_bad_configuration_with_a_message_naming_the_file(string json, string expected)
+    {
+        File.WriteAllText(path, json);
+
+        var error = Assert.Throws<InfraDiffException>(() => InfraDiffConfiguration.Load(path));
+
+        Assert.StartsWith($"{path}: {expected}", error.Message, StringComparison.Ordinal);
+    }
+}
