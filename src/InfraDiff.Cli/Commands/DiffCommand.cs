@@ -24,10 +24,8 @@ internal static class DiffCommand
         command.SetAction((parseResult, cancellationToken) => CommonOptions.RunAsync(parseResult, async _ =>
         {
             var rules = report.Rules(parseResult);
-            var snapshots = await Task.WhenAll(
-                Task.Run(() => SnapshotFile.ReadAsync(parseResult.GetRequiredValue(before), cancellationToken), cancellationToken),
-                Task.Run(() => SnapshotFile.ReadAsync(parseResult.GetRequiredValue(after), cancellationToken), cancellationToken));
-            var drift = SnapshotDiffer.Compare(snapshots[0], snapshots[1], rules);
+            var (old, @new) = await SnapshotFile.ReadPairAsync(parseResult.GetRequiredValue(before), parseResult.GetRequiredValue(after), cancellationToken);
+            var drift = SnapshotDiffer.Compare(old, @new, rules);
             return await report.WriteAsync(parseResult, drift, cancellationToken);
         }));
         return command;

@@ -76,6 +76,29 @@ internal static class JsonDiffer
     {
         var a = SortedProperties(before);
         var b = SortedProperties(after);
+        if (a.Length + b.Length < ParallelThreshold)
+        {
+            Merge(a, b, path, changes);
+            return;
+        }
+
+        // A huge object (a files section) is merged in two halves at once, split at the middle key of the earlier side.
+        var middle = a.Length / 2;
+        var split = LowerBound(b, a[middle]);
+        var left = new List<JsonChange>();
+        var right = new List<JsonChange>();
+        Parallel.Invoke(
+            () => Merge(a.AsSpan(0, middle), b.AsSpan(0, split), path, left),
+            () => Merge(a.AsSpan(middle), b.AsSpan(split), path, right));
+        changes.AddRange(left);
+        changes.AddRange(right);
+    }
+
+    /// <summary>Objects with more members than this, on both sides together, are merged on two threads.</summary>
+    internal const int ParallelThreshold = 200_000;
+
+    private static void Merge(ReadOnlySpan<JsonProperty> a, ReadOnlySpan<JsonProperty> b, string path, List<JsonChange> changes)
+    {
         int i = 0, j = 0;
         while (i < a.Length || j < b.Length)
         {
@@ -102,6 +125,26 @@ internal static class JsonDiffer
                 j++;
             }
         }
+    }
+
+    /// <summary>The index of the first member of sorted <paramref name="properties"/> whose name is not before <paramref name="key"/>'s.</summary>
+    private static int LowerBound(JsonProperty[] properties, JsonProperty key)
+    {
+        int low = 0, high = properties.Length;
+        while (low < high)
+        {
+            var mid = (low + high) >>> 1;
+            if (CompareNames(properties[mid], key) < 0)
+            {
+                low = mid + 1;
+            }
+            else
+            {
+                high = mid;
+            }
+        }
+
+        return low;
     }
 
     private static JsonProperty[] SortedProperties(JsonElement element)
