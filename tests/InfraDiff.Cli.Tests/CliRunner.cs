@@ -5,6 +5,8 @@ namespace InfraDiff.Cli.Tests;
 /// <summary>Runs the real infradiff executable (the built infradiff.dll beside the tests) and captures what it prints.</summary>
 internal static class CliRunner
 {
+    private static readonly string CacheHome = Directory.CreateTempSubdirectory("infradiff-cli-cache-").FullName;
+
     public sealed record Result(int ExitCode, string StandardOutput, string StandardError);
 
     public static async Task<Result> RunAsync(params string[] arguments) => await RunInAsync(null, null, arguments);
@@ -24,6 +26,8 @@ internal static class CliRunner
         }
 
         start.Environment["NO_COLOR"] = "1";
+        // The file hash cache goes to a folder of the test run's, never the user's ~/.cache.
+        start.Environment["XDG_CACHE_HOME"] = CacheHome;
         foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
         {
             start.Environment[name] = value;

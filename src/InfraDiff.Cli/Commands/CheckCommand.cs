@@ -1,6 +1,4 @@
 using System.CommandLine;
-using InfraDiff.Cli.Rendering;
-using InfraDiff.Collection;
 using InfraDiff.Diffing;
 using InfraDiff.Snapshots;
 
@@ -45,8 +43,8 @@ internal static class CheckCommand
                 old = await SnapshotFile.ReadAsync(baselinePath, cancellationToken);
             }
 
-            var snapshotter = new Snapshotter(BuiltInCollectors.Create(), logger: new TypedLogger<Snapshotter>(logger));
-            var now = await snapshotter.TakeAsync(selection.Read(parseResult), cancellationToken);
+            var (snapshotter, options) = selection.Create(parseResult, logger);
+            var now = await snapshotter.TakeAsync(options, cancellationToken);
             var exitCode = ExitCodes.Ok;
             if (old is not null)
             {

@@ -1,6 +1,4 @@
 using System.CommandLine;
-using InfraDiff.Cli.Rendering;
-using InfraDiff.Collection;
 using InfraDiff.Snapshots;
 
 namespace InfraDiff.Cli.Commands;
@@ -27,8 +25,8 @@ internal static class SnapshotCommand
 
         command.SetAction((parseResult, cancellationToken) => CommonOptions.RunAsync(parseResult, async logger =>
         {
-            var snapshotter = new Snapshotter(BuiltInCollectors.Create(), logger: new TypedLogger<Snapshotter>(logger));
-            var snapshot = await snapshotter.TakeAsync(selection.Read(parseResult), cancellationToken);
+            var (snapshotter, options) = selection.Create(parseResult, logger);
+            var snapshot = await snapshotter.TakeAsync(options, cancellationToken);
             if (parseResult.GetValue(output) is { } path)
             {
                 await SnapshotFile.WriteAsync(path, snapshot, cancellationToken);

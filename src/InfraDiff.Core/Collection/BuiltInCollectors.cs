@@ -1,3 +1,4 @@
+using InfraDiff.Collectors.Files;
 using InfraDiff.Collectors.Os;
 using InfraDiff.Collectors.Packages;
 using InfraDiff.Collectors.Scheduled;
@@ -10,12 +11,13 @@ namespace InfraDiff.Collection;
 public static class BuiltInCollectors
 {
     /// <summary>A new instance of every built-in collector.</summary>
-    public static IReadOnlyList<ICollector> Create(OsCollectorOptions? os = null) =>
+    public static IReadOnlyList<ICollector> Create(OsCollectorOptions? os = null, FilesCollectorOptions? files = null) =>
     [
         new OsCollector(os ?? new OsCollectorOptions()),
         new PackagesCollector(),
         new ServicesCollector(),
         new UsersCollector(),
         new ScheduledCollector(),
+        new FilesCollector(files ?? new FilesCollectorOptions()),
     ];
 }

@@ -156,12 +156,15 @@ public sealed class CollectorTests
     [Fact]
     public async Task Two_snapshots_of_an_unchanged_live_host_are_identical_outside_metadata()
     {
-        var snapshotter = new InfraDiff.Collection.Snapshotter(InfraDiff.Collection.BuiltInCollectors.Create());
+        var cache = Directory.CreateTempSubdirectory("infradiff-cache-").FullName;
+        var files = new InfraDiff.Collectors.Files.FilesCollectorOptions { CacheDirectory = cache };
+        var snapshotter = new InfraDiff.Collection.Snapshotter(InfraDiff.Collection.BuiltInCollectors.Create(files: files));
 
         var first = await snapshotter.TakeAsync(new InfraDiff.Collection.SnapshotOptions());
         var second = await snapshotter.TakeAsync(new InfraDiff.Collection.SnapshotOptions());
 
-        Assert.Equal(["os", "packages", "scheduled", "services", "users"], first.Sections.Keys.Order(StringComparer.Ordinal));
+        Directory.Delete(cache, recursive: true);
+        Assert.Equal(["files", "os", "packages", "scheduled", "services", "users"], first.Sections.Keys.Order(StringComparer.Ordinal));
         Assert.Equal(Fixtures.SectionsText(first), Fixtures.SectionsText(second));
         Assert.True(Fixtures.At(first.Sections["packages"]).EnumerateObject().Any(), "the live host has packages");
         _ = JsonDocument.Parse(SnapshotJson.ToCanonicalBytes(first));

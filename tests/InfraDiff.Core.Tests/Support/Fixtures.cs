@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using InfraDiff.Collection;
+using InfraDiff.Collectors.Files;
 using InfraDiff.Snapshots;
 
 namespace InfraDiff.Tests.Support;
@@ -72,7 +73,8 @@ internal sealed class FixtureRoot : IDisposable
     }
 
     public Task<Snapshot> SnapshotAsync(params string[] only) =>
-        new Snapshotter(BuiltInCollectors.Create()).TakeAsync(new SnapshotOptions { Root = Path, Only = only });
+        new Snapshotter(BuiltInCollectors.Create(files: new FilesCollectorOptions { UseCache = false }))
+            .TakeAsync(new SnapshotOptions { Root = Path, Only = only });
 
     public void Dispose() => Directory.Delete(Path, recursive: true);
 

@@ -1,0 +1,308 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Threading.Channels;
+using InfraDiff.Collection;
+using InfraDiff.Collectors.Users;
+using InfraDiff.Diffing;
+using Microsoft.Extensions.Logging;
+
+namespace InfraDiff.Collectors.Files;
+
+/// <summary>
+/// The <c>files</c> section: every path under the configured roots, keyed by absolute path, with type, mode,
+/// owner, size, SHA-256 and symlink target. Symlinks are never followed; each root stays on its filesystem;
+/// files are hashed in parallel with streamed reads, and unchanged files reuse their hash from the stat cache.
+/// </summary>
+internal sealed class FilesCollector(FilesCollectorOptions options) : ICollector
+{
+    private const int HashBufferSize = 1 << 17;
+
+    public string Name => "files";
+
+    public async Task<object> CollectAsync(CollectionContext context, CancellationToken cancellationToken = default)
+    {
+        var excludes = options.Excludes.Select(p => new PointerGlob(p)).ToArray();
+        var owners = Names(context, "/etc/passwd", text => AccountParsers.ParsePasswd(text).Select(e => (e.Uid, e.Name)));
+        var groups = Names(context, "/etc/group", text => AccountParsers.ParseGroup(text).Select(e => (e.Gid, e.Name)));
+        var cachePath = StatCache.PathFor(options.CacheDirectory, context.Files.Root);
+        var cache = options.UseCache ? StatCache.Load(cachePath, context.Files.Root, context.Logger) : StatCache.Empty();
+
+        var scan = new Scan(context, excludes, cache, owners, groups, options.CrossFilesystems);
+        var toHash = Channel.CreateBounded<Pending>(new BoundedChannelOptions(4096) { SingleWriter = true });
+        var hashed = new ConcurrentQueue<(Pending Item, byte[]? Sha256, string? Error)>();
+        var stopwatch = Stopwatch.StartNew();
+        using var progress = options.Progress is { } sink
+            ? new Timer(_ => sink.Report(new FileHashProgress(Interlocked.Read(ref scan.FilesHashed), Interlocked.Read(ref scan.BytesHashed), stopwatch.Elapsed)), null, 250, 250)
+            : null;
+
+        var hashing = Parallel.ForEachAsync(
+            toHash.Reader.ReadAllAsync(cancellationToken),
+            new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken },
+            (item, _) =>
+            {
+                var (sha256, error) = HashStable(item, scan);
+                if (sha256 is not null || error is not null)
+                {
+                    hashed.Enqueue((item, sha256, error));
+                }
+
+                return ValueTask.CompletedTask;
+            });
+        try
+        {
+            await Task.Run(() => scan.Walk(options.Roots, toHash.Writer, cancellationToken), cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            toHash.Writer.Complete();
+        }
+
+        await hashing.ConfigureAwait(false);
+        progress?.Dispose();
+        options.Progress?.Report(new FileHashProgress(scan.FilesHashed, scan.BytesHashed, stopwatch.Elapsed, Done: true));
+        foreach (var (item, sha256, error) in hashed)
+        {
+            scan.Entries[item.HostPath] = scan.Describe(item.Status, sha256 is null ? null : Convert.ToHexStringLower(sha256), null, error);
+            if (sha256 is not null)
+            {
+                scan.NextCache.Add(item.HostPath, item.Status, sha256);
+            }
+        }
+
+        if (options.UseCache)
+        {
+            await scan.NextCache.SaveAsync(cachePath, context.Files.Root, cancellationToken).ConfigureAwait(false);
+        }
+
+        context.Logger.LogDebug("files: {Entries} entries, {Hashed} files hashed, {Reused} hashes reused from the cache", scan.Entries.Count, scan.FilesHashed, scan.Reused);
+        return scan.Entries;
+    }
+
+    /// <summary>
+    /// Hashes a file and re-stats it, as AIDE does: a hash taken while the file changed is discarded and taken
+    /// once more; a file still changing is recorded with an error rather than a hash it never had.
+    /// </summary>
+    private static (byte[]? Sha256, string? Error) HashStable(Pending item, Scan scan)
+    {
+        for (var attempt = 0; attempt < 2; attempt++)
+        {
+            byte[] sha256;
+            try
+            {
+                sha256 = Hash(item.RealPath, scan);
+            }
+            catch (FileNotFoundException)
+            {
+                return (null, null);
+            }
+            catch (DirectoryNotFoundException)
+            {
+                return (null, null);
+            }
+            catch (UnauthorizedAccessException)
+            {
+                return (null, "permission denied");
+            }
+            catch (IOException ex)
+            {
+                return (null, ex.Message);
+            }
+
+            var after = FileStatus.LStat(item.RealPath);
+            if (after is null)
+            {
+                return (null, null);
+            }
+
+            if (after.Value == item.Status)
+            {
+                return (sha256, null);
+            }
+
+            item = item with { Status = after.Value };
+        }
+
+        return (null, "changed while being hashed");
+    }
+
+    private static byte[] Hash(string path, Scan scan)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(HashBufferSize);
+        try
+        {
+            using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, FileOptions.SequentialScan);
+            using var sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            long offset = 0;
+            int read;
+            while ((read = RandomAccess.Read(handle, buffer.AsSpan(0, HashBufferSize), offset)) > 0)
+            {
+                sha256.AppendData(buffer, 0, read);
+                offset += read;
+            }
+
+            Interlocked.Increment(ref scan.FilesHashed);
+            Interlocked.Add(ref scan.BytesHashed, offset);
+            return sha256.GetHashAndReset();
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static Dictionary<long, string> Names(CollectionContext context, string file, Func<string, IEnumerable<(long Id, string Name)>> parse)
+    {
+        var names = new Dictionary<long, string>();
+        foreach (var (id, name) in parse(context.Files.ReadTextOrNull(file) ?? ""))
+        {
+            names.TryAdd(id, name);
+        }
+
+        return names;
+    }
+
+    private readonly record struct Pending(string HostPath, string RealPath, FileStatus Status);
+
+    /// <summary>The state of one scan: the walk runs on one thread, hashing on all cores.</summary>
+    private sealed class Scan(
+        CollectionContext context,
+        PointerGlob[] excludes,
+        StatCache cache,
+        Dictionary<long, string> owners,
+        Dictionary<long, string> groups,
+        bool crossFilesystems)
+    {
+        public long FilesHashed;
+        public long BytesHashed;
+
+        public Dictionary<string, FileEntry> Entries { get; } = new(StringComparer.Ordinal);
+
+        public StatCache NextCache { get; } = StatCache.Empty();
+
+        public long Reused { get; private set; }
+
+        public void Walk(IReadOnlyList<string> roots, ChannelWriter<Pending> toHash, CancellationToken cancellationToken)
+        {
+            foreach (var root in roots)
+            {
+                var hostRoot = root.Length > 1 ? root.TrimEnd('/') : root;
+                if (IsExcluded(hostRoot) || Stat(hostRoot) is not { } rootStatus)
+                {
+                    continue;
+                }
+
+                var pending = new Stack<string>();
+                Visit(hostRoot, rootStatus, rootStatus.Device, pending, toHash, cancellationToken);
+                while (pending.TryPop(out var directory))
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    IEnumerable<string> children;
+                    try
+                    {
+                        children = Directory.EnumerateFileSystemEntries(context.Files.MapPath(directory)).Select(Path.GetFileName).OfType<string>().ToList();
+                    }
+                    catch (Exception ex) when (ex is UnauthorizedAccessException or DirectoryNotFoundException or IOException)
+                    {
+                        if (Entries.TryGetValue(directory, out var entry) && ex is UnauthorizedAccessException)
+                        {
+                            Entries[directory] = entry with { Error = "permission denied" };
+                        }
+
+                        continue;
+                    }
+
+                    foreach (var name in children)
+                    {
+                        var hostPath = directory == "/" ? "/" + name : directory + "/" + name;
+                        if (!IsExcluded(hostPath) && Stat(hostPath) is { } status)
+                        {
+                            Visit(hostPath, status, rootStatus.Device, pending, toHash, cancellationToken);
+                        }
+                    }
+                }
+            }
+        }
+
+        private void Visit(string hostPath, FileStatus status, ulong rootDevice, Stack<string> pending, ChannelWriter<Pending> toHash, CancellationToken cancellationToken)
+        {
+            switch (status.Kind)
+            {
+                case FileKind.File:
+                    if (cache.Lookup(hostPath, status) is { } cached)
+                    {
+                        Reused++;
+                        NextCache.Add(hostPath, status, cached);
+                        Entries[hostPath] = Describe(status, Convert.ToHexStringLower(cached), null, null);
+                    }
+                    else
+                    {
+                        // The entry is written when its hash arrives; waiting here is what keeps memory flat.
+                        var item = new Pending(hostPath, context.Files.MapPath(hostPath), status);
+                        while (!toHash.TryWrite(item))
+                        {
+                            toHash.WaitToWriteAsync(cancellationToken).AsTask().GetAwaiter().GetResult();
+                        }
+                    }
+
+                    break;
+                case FileKind.Directory:
+                    Entries[hostPath] = Describe(status, null, null, null);
+                    if (crossFilesystems || status.Device == rootDevice)
+                    {
+                        pending.Push(hostPath);
+                    }
+
+                    break;
+                case FileKind.Symlink:
+                    string? target = null;
+                    try
+                    {
+                        target = new FileInfo(context.Files.MapPath(hostPath)).LinkTarget;
+                    }
+                    catch (IOException)
+                    {
+                        // Gone or changed between lstat and readlink: recorded without a target.
+                    }
+
+                    Entries[hostPath] = Describe(status, null, target, null);
+                    break;
+                default:
+                    // Sockets, FIFOs and devices are recorded but never opened: reading a FIFO would block.
+                    Entries[hostPath] = Describe(status, null, null, null);
+                    break;
+            }
+        }
+
+        public FileEntry Describe(FileStatus status, string? sha256, string? target, string? error) => new(
+            status.Kind switch { FileKind.File => "file", FileKind.Directory => "dir", FileKind.Symlink => "symlink", _ => "other" },
+            status.Kind == FileKind.Symlink ? null : status.OctalMode,
+            status.Uid,
+            owners.GetValueOrDefault(status.Uid),
+            status.Gid,
+            groups.GetValueOrDefault(status.Gid),
+            status.Kind == FileKind.File ? status.Size : null,
+            sha256,
+            target,
+            error);
+
+        private bool IsExcluded(string hostPath) => excludes.Any(e => e.Matches(hostPath));
+
+        private FileStatus? Stat(string hostPath)
+        {
+            try
+            {
+                return FileStatus.LStat(context.Files.MapPath(hostPath));
+            }
+            catch (Exception ex) when (ex is UnauthorizedAccessException or IOException)
+            {
+                context.Logger.LogInformation("files: {Reason}", ex.Message);
+                return null;
+            }
+        }
+    }
+}
+
+/// <summary>One path in the <c>files</c> section. No atime, mtime, ctime or inode: they are noise in a diff; content changes show in the hash.</summary>
+internal sealed record FileEntry(string Type, string? Mode, long Uid, string? Owner, long Gid, string? Group, long? Size, string? Sha256, string? Target, string? Error);

@@ -1,0 +1,65 @@
+namespace InfraDiff.Collectors.Files;
+
+/// <summary>What the <c>files</c> collector scans and how it remembers hashes between runs.</summary>
+public sealed record FilesCollectorOptions
+{
+    /// <summary>The roots scanned by default: where a host's configuration, binaries, boot files and root's SSH keys live.</summary>
+    public static IReadOnlyList<string> DefaultRoots { get; } =
+        ["/etc", "/bin", "/sbin", "/usr/bin", "/usr/sbin", "/usr/local/bin", "/usr/local/sbin", "/boot", "/root/.ssh"];
+
+    /// <summary>
+    /// Files the system rewrites on its own, excluded by default: /etc/mtab (a view of the mount table),
+    /// /etc/adjtime (hwclock's drift record), /etc/ld.so.cache (ldconfig's cache, rebuilt on every library
+    /// install), /etc/resolv.conf (rewritten by DHCP and resolvers; the network section records its
+    /// content), /etc/.pwd.lock (shadow's lock file), the "-" backups that shadow tools write beside
+    /// passwd, group, shadow and gshadow, LVM's metadata archive and backup, CUPS's subscription state,
+    /// and GRUB's boot-time environment block.
+    /// </summary>
+    public static IReadOnlyList<string> DefaultExcludes { get; } =
+    [
+        "/etc/mtab",
+        "/etc/adjtime",
+        "/etc/ld.so.cache",
+        "/etc/resolv.conf",
+        "/etc/.pwd.lock",
+        "/etc/passwd-",
+        "/etc/group-",
+        "/etc/shadow-",
+        "/etc/gshadow-",
+        "/etc/subuid-",
+        "/etc/subgid-",
+        "/etc/lvm/archive",
+        "/etc/lvm/backup",
+        "/etc/lvm/cache",
+        "/etc/cups/subscriptions.conf*",
+        "/boot/grub/grubenv",
+    ];
+
+    /// <summary>The directories (or files) to scan, as host paths.</summary>
+    public IReadOnlyList<string> Roots { get; init; } = DefaultRoots;
+
+    /// <summary>Paths to leave out: globs where "*" matches within a name and "**" across directories; a match excludes everything beneath it.</summary>
+    public IReadOnlyList<string> Excludes { get; init; } = DefaultExcludes;
+
+    /// <summary>Where the stat cache lives: $XDG_CACHE_HOME/infradiff, else ~/.cache/infradiff.</summary>
+    public string CacheDirectory { get; init; } = DefaultCacheDirectory();
+
+    /// <summary>Reuse a file's hash when its device, inode, size, mtime and ctime are unchanged; false hashes everything and keeps no cache.</summary>
+    public bool UseCache { get; init; } = true;
+
+    /// <summary>Descend into filesystems mounted below a root (by default each root stays on its own filesystem).</summary>
+    public bool CrossFilesystems { get; init; }
+
+    /// <summary>Told how many files and bytes have been hashed, a few times a second, while hashing.</summary>
+    public IProgress<FileHashProgress>? Progress { get; init; }
+
+    /// <summary>$XDG_CACHE_HOME/infradiff, else ~/.cache/infradiff.</summary>
+    public static string DefaultCacheDirectory()
+    {
+        var xdg = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
+        return Path.Join(string.IsNullOrEmpty(xdg) ? Path.Join(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache") : xdg, "infradiff");
+    }
+}
+
+/// <summary>How far hashing has come; <see cref="Done"/> on the last report.</summary>
+public readonly record struct FileHashProgress(long Files, long Bytes, TimeSpan Elapsed, bool Done = false);

@@ -1,0 +1,109 @@
+using System.Security.Cryptography;
+using System.Text;
+using InfraDiff.Snapshots;
+using Microsoft.Extensions.Logging;
+
+namespace InfraDiff.Collectors.Files;
+
+/// <summary>
+/// Remembers each hashed file's SHA-256 with the stat fields that must all be unchanged for the hash to be
+/// reused: device, inode, size, mtime and ctime. ctime cannot be set from user space, so a rewrite that
+/// restores the old mtime still misses the cache.
+/// </summary>
+internal sealed class StatCache
+{
+    private const string Magic = "INFRADIFF-FILES-CACHE 1";
+
+    internal readonly record struct Entry(ulong Device, ulong Inode, long Size, long ModifiedNs, long ChangedNs, byte[] Sha256);
+
+    private readonly Dictionary<string, Entry> entries;
+
+    private StatCache(Dictionary<string, Entry> entries) => this.entries = entries;
+
+    public static StatCache Empty() => new(new Dictionary<string, Entry>(StringComparer.Ordinal));
+
+    public int Count => entries.Count;
+
+    /// <summary>The cached hash, when every stat field still matches.</summary>
+    public byte[]? Lookup(string path, in FileStatus status) =>
+        entries.TryGetValue(path, out var entry)
+        && entry.Device == status.Device && entry.Inode == status.Inode && entry.Size == status.Size
+        && entry.ModifiedNs == status.ModifiedNs && entry.ChangedNs == status.ChangedNs
+            ? entry.Sha256
+            : null;
+
+    public void Add(string path, in FileStatus status, byte[] sha256) =>
+        entries[path] = new Entry(status.Device, status.Inode, status.Size, status.ModifiedNs, status.ChangedNs, sha256);
+
+    /// <summary>The cache file for one scanned root: one per root, so two roots never share entries.</summary>
+    public static string PathFor(string cacheDirectory, string root) =>
+        Path.Join(cacheDirectory, $"files-{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(root)))[..16]}.cache");
+
+    /// <summary>Loads a cache; a missing one is empty, and a corrupt or foreign one is discarded with a warning.</summary>
+    public static StatCache Load(string path, string root, ILogger logger)
+    {
+        byte[] bytes;
+        try
+        {
+            bytes = File.ReadAllBytes(path);
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return Empty();
+        }
+
+        try
+        {
+            // The last 32 bytes are the SHA-256 of everything before them: a torn or edited file fails here.
+            if (bytes.Length < 32 || !SHA256.HashData(bytes.AsSpan(0, bytes.Length - 32)).AsSpan().SequenceEqual(bytes.AsSpan(bytes.Length - 32)))
+            {
+                throw new InvalidDataException("checksum mismatch");
+            }
+
+            using var reader = new BinaryReader(new MemoryStream(bytes, 0, bytes.Length - 32), Encoding.UTF8);
+            if (reader.ReadString() != Magic || reader.ReadString() != root)
+            {
+                throw new InvalidDataException("written for another root or by another version");
+            }
+
+            var count = reader.ReadInt32();
+            var entries = new Dictionary<string, Entry>(count, StringComparer.Ordinal);
+            for (var i = 0; i < count; i++)
+            {
+                entries[reader.ReadString()] = new Entry(reader.ReadUInt64(), reader.ReadUInt64(), reader.ReadInt64(), reader.ReadInt64(), reader.ReadInt64(), reader.ReadBytes(32));
+            }
+
+            return new StatCache(entries);
+        }
+        catch (Exception ex) when (ex is InvalidDataException or EndOfStreamException or IOException)
+        {
+            logger.LogWarning("discarding the file hash cache {Path}: {Reason}; every file will be hashed", path, ex.Message);
+            return Empty();
+        }
+    }
+
+    public async Task SaveAsync(string path, string root, CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new BinaryWriter(buffer, Encoding.UTF8, leaveOpen: true))
+        {
+            writer.Write(Magic);
+            writer.Write(root);
+            writer.Write(entries.Count);
+            foreach (var (file, entry) in entries)
+            {
+                writer.Write(file);
+                writer.Write(entry.Device);
+                writer.Write(entry.Inode);
+                writer.Write(entry.Size);
+                writer.Write(entry.ModifiedNs);
+                writer.Write(entry.ChangedNs);
+                writer.Write(entry.Sha256);
+            }
+        }
+
+        buffer.Write(SHA256.HashData(buffer.GetBuffer().AsSpan(0, (int)buffer.Length)));
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        await AtomicFile.WriteAsync(path, buffer.GetBuffer().AsMemory(0, (int)buffer.Length), cancellationToken).ConfigureAwait(false);
+    }
+}
