@@ -11,6 +11,10 @@ public sealed class PointerGlob
 {
     private readonly Regex regex;
 
+    // Every match starts with the pattern's text before its first wildcard: a cheap test that spares the
+    // regular expression for almost every path (a files scan asks once per path per exclude).
+    private readonly string literalPrefix;
+
     /// <summary>Compiles a pattern such as "/files/~1var~1log~1**" or "/packages/*/version".</summary>
     /// <exception cref="FormatException">The pattern is not empty and does not start with "/".</exception>
     public PointerGlob(string pattern)
@@ -26,6 +30,8 @@ public sealed class PointerGlob
         }
 
         Pattern = pattern;
+        var wildcard = pattern.IndexOf('*', StringComparison.Ordinal);
+        literalPrefix = wildcard < 0 ? pattern : pattern[..wildcard];
         var builder = new StringBuilder("^");
         for (var i = 0; i < pattern.Length; i++)
         {
@@ -52,7 +58,7 @@ public sealed class PointerGlob
     public string Pattern { get; }
 
     /// <summary>Whether <paramref name="pointer"/> (escaped) is the pattern's path or lies beneath it.</summary>
-    public bool Matches(string pointer) => regex.IsMatch(pointer);
+    public bool Matches(string pointer) => pointer.StartsWith(literalPrefix, StringComparison.Ordinal) && regex.IsMatch(pointer);
 
     /// <inheritdoc />
     public override string ToString() => Pattern;

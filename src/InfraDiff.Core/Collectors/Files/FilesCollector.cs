@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.IO.Enumeration;
 using System.Security.Cryptography;
 using System.Threading.Channels;
 using InfraDiff.Collection;
@@ -201,7 +202,7 @@ internal sealed class FilesCollector(FilesCollectorOptions options) : ICollector
                     IEnumerable<string> children;
                     try
                     {
-                        children = Directory.EnumerateFileSystemEntries(context.Files.MapPath(directory)).Select(Path.GetFileName).OfType<string>().ToList();
+                        children = new FileSystemEnumerable<string>(context.Files.MapPath(directory), static (ref FileSystemEntry entry) => entry.FileName.ToString()).ToList();
                     }
                     catch (Exception ex) when (ex is UnauthorizedAccessException or DirectoryNotFoundException or IOException)
                     {
