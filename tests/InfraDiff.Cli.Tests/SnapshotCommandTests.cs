@@ -17,7 +17,7 @@ public sealed class SnapshotCommandTests : IDisposable
         using var document = JsonDocument.Parse(result.StandardOutput);
         var root = document.RootElement;
         Assert.Equal(1, root.GetProperty("schemaVersion").GetInt32());
-        foreach (var section in new[] { "os", "packages", "services", "users", "scheduled", "files" })
+        foreach (var section in new[] { "os", "packages", "services", "users", "scheduled", "network", "files" })
         {
             Assert.True(root.TryGetProperty(section, out _), $"no {section} section");
         }
@@ -44,7 +44,7 @@ public sealed class SnapshotCommandTests : IDisposable
 
         Assert.Equal(2, result.ExitCode);
         Assert.Equal("", result.StandardOutput);
-        Assert.Equal("infradiff: unknown collector 'nonsense' (known: files, os, packages, scheduled, services, users)", result.StandardError.TrimEnd());
+        Assert.Equal("infradiff: unknown collector 'nonsense' (known: files, network, os, packages, scheduled, services, users)", result.StandardError.TrimEnd());
     }
 
     [Fact]

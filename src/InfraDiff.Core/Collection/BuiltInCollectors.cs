@@ -1,4 +1,5 @@
 using InfraDiff.Collectors.Files;
+using InfraDiff.Collectors.Network;
 using InfraDiff.Collectors.Os;
 using InfraDiff.Collectors.Packages;
 using InfraDiff.Collectors.Scheduled;
@@ -18,6 +19,7 @@ public static class BuiltInCollectors
         new ServicesCollector(),
         new UsersCollector(),
         new ScheduledCollector(),
+        new NetworkCollector(),
         new FilesCollector(files ?? new FilesCollectorOptions()),
     ];
 }
