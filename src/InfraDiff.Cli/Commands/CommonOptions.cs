@@ -1,5 +1,6 @@
 using System.CommandLine;
 using InfraDiff.Collection;
+using InfraDiff.Collectors.Docker;
 using InfraDiff.Collectors.Files;
 using InfraDiff.Diffing;
 using InfraDiff.Snapshots;
@@ -93,9 +94,15 @@ internal sealed class SnapshotSelection
 
     private readonly Option<string> cacheDirectory = new("--cache-dir")
     {
-        Description = "Where file hashes are cached between runs (default: $XDG_CACHE_HOME/infradiff, else ~/.cache/infradiff).",
+        Description = "Where file hashes are cached between runs, and the key that fingerprints Docker environment values is kept (default: $XDG_CACHE_HOME/infradiff, else ~/.cache/infradiff).",
         HelpName = "DIR",
         DefaultValueFactory = _ => FilesCollectorOptions.DefaultCacheDirectory(),
+    };
+
+    private readonly Option<string?> dockerHost = new("--docker-host")
+    {
+        Description = "The Docker engine to ask (unix:///var/run/docker.sock, tcp://host:2376); default: DOCKER_HOST, the current docker context, else the default socket.",
+        HelpName = "URL",
     };
 
     private readonly Option<bool> noCache = new("--no-cache")
@@ -105,7 +112,7 @@ internal sealed class SnapshotSelection
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { only, exclude, root, timeout, files, filesExclude, filesCrossMounts, cacheDirectory, noCache })
+        foreach (var option in new Option[] { only, exclude, root, timeout, files, filesExclude, filesCrossMounts, cacheDirectory, noCache, dockerHost })
         {
             command.Options.Add(option);
         }
@@ -137,7 +144,8 @@ internal sealed class SnapshotSelection
             CrossFilesystems = parseResult.GetValue(filesCrossMounts),
             Progress = Console.IsErrorRedirected ? null : new HashProgressLine(),
         };
-        var snapshotter = new Snapshotter(BuiltInCollectors.Create(files: filesOptions), logger: new TypedLogger<Snapshotter>(logger));
+        var dockerOptions = new DockerCollectorOptions { Host = parseResult.GetValue(dockerHost), KeyDirectory = filesOptions.CacheDirectory };
+        var snapshotter = new Snapshotter(BuiltInCollectors.Create(files: filesOptions, docker: dockerOptions), logger: new TypedLogger<Snapshotter>(logger));
         var options = new SnapshotOptions
         {
             Only = SplitList(parseResult.GetValue(only)),

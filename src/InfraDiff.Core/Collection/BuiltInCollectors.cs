@@ -1,3 +1,4 @@
+using InfraDiff.Collectors.Docker;
 using InfraDiff.Collectors.Files;
 using InfraDiff.Collectors.Network;
 using InfraDiff.Collectors.Os;
@@ -12,7 +13,7 @@ namespace InfraDiff.Collection;
 public static class BuiltInCollectors
 {
     /// <summary>A new instance of every built-in collector.</summary>
-    public static IReadOnlyList<ICollector> Create(OsCollectorOptions? os = null, FilesCollectorOptions? files = null) =>
+    public static IReadOnlyList<ICollector> Create(OsCollectorOptions? os = null, FilesCollectorOptions? files = null, DockerCollectorOptions? docker = null) =>
     [
         new OsCollector(os ?? new OsCollectorOptions()),
         new PackagesCollector(),
@@ -20,6 +21,7 @@ public static class BuiltInCollectors
         new UsersCollector(),
         new ScheduledCollector(),
         new NetworkCollector(),
+        new DockerCollector(docker ?? new DockerCollectorOptions()),
         new FilesCollector(files ?? new FilesCollectorOptions()),
     ];
 }

@@ -1,0 +1,175 @@
+using System.Globalization;
+using System.Net.Sockets;
+using Docker.DotNet;
+using Docker.DotNet.Models;
+using InfraDiff.Collection;
+using InfraDiff.Redaction;
+
+namespace InfraDiff.Collectors.Docker;
+
+/// <summary>
+/// The <c>docker</c> section, through the Engine API: containers by name, images by ID, networks and volumes by
+/// name. Nothing that moves by itself ("Up 3 minutes", IP addresses, PIDs) and no environment value.
+/// </summary>
+internal sealed class DockerCollector(DockerCollectorOptions options) : ICollector
+{
+    private const string DefaultEndpoint = "unix:///var/run/docker.sock";
+
+    public string Name => "docker";
+
+    public async Task<object> CollectAsync(CollectionContext context, CancellationToken cancellationToken = default)
+    {
+        var endpoint = options.Host ?? Environment.GetEnvironmentVariable("DOCKER_HOST");
+        var shown = SecretRedactor.RedactUrls(endpoint ?? DefaultEndpoint);
+        var builder = new DockerClientBuilder().WithTimeout(options.Timeout);
+        if (endpoint is not null)
+        {
+            builder = builder.WithEndpoint(new Uri(endpoint));
+        }
+
+        using var client = builder.Build();
+        try
+        {
+            await client.System.PingAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or SocketException or TimeoutException or IOException
+            || (ex is TaskCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            throw new CollectorUnavailableException($"no Docker engine at {shown}: {ex.Message}");
+        }
+
+        var fingerprinter = await EnvironmentFingerprinter.LoadAsync(options.KeyDirectory, cancellationToken).ConfigureAwait(false);
+        var containers = new SortedDictionary<string, DockerContainer>(StringComparer.Ordinal);
+        foreach (var summary in await client.Containers.ListContainersAsync(new ContainersListParameters { All = true }, cancellationToken).ConfigureAwait(false))
+        {
+            var inspect = await client.Containers.InspectContainerAsync(summary.ID, cancellationToken).ConfigureAwait(false);
+            var name = inspect.Name.TrimStart('/');
+            containers[name] = Describe(inspect, name, fingerprinter);
+        }
+
+        var images = new SortedDictionary<string, DockerImage>(StringComparer.Ordinal);
+        foreach (var image in await client.Images.ListImagesAsync(new ImagesListParameters { All = false }, cancellationToken).ConfigureAwait(false))
+        {
+            images[image.ID] = new DockerImage(Sorted(image.RepoTags), Sorted(image.RepoDigests), new DateTimeOffset(image.Created.ToUniversalTime(), TimeSpan.Zero));
+        }
+
+        var networks = new SortedDictionary<string, DockerNetwork>(StringComparer.Ordinal);
+        foreach (var network in await client.Networks.ListNetworksAsync(new NetworksListParameters(), cancellationToken).ConfigureAwait(false))
+        {
+            var configs = network.IPAM?.Config ?? [];
+            networks[network.Name] = new DockerNetwork(
+                network.Driver,
+                Sorted(configs.Select(c => c.Subnet).Where(s => !string.IsNullOrEmpty(s))),
+                Sorted(configs.Select(c => c.Gateway).Where(g => !string.IsNullOrEmpty(g))),
+                network.Internal,
+                Labels(network.Labels));
+        }
+
+        var volumes = new SortedDictionary<string, DockerVolume>(StringComparer.Ordinal);
+        var volumeList = await client.Volumes.ListAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var volume in volumeList.Volumes ?? [])
+        {
+            volumes[volume.Name] = new DockerVolume(volume.Driver, Labels(volume.Labels));
+        }
+
+        return new DockerSection(containers, images, networks, volumes);
+    }
+
+    private static DockerContainer Describe(ContainerInspectResponse inspect, string name, EnvironmentFingerprinter fingerprinter)
+    {
+        var config = inspect.Config;
+        var host = inspect.HostConfig;
+        var ports = new SortedDictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        foreach (var (port, bindings) in host?.PortBindings ?? new Dictionary<string, IList<PortBinding>>())
+        {
+            ports[port] = Sorted((bindings ?? []).Select(b => $"{(string.IsNullOrEmpty(b.HostIP) ? "0.0.0.0" : b.HostIP)}:{b.HostPort}"));
+        }
+
+        var mounts = new SortedDictionary<string, DockerMount>(StringComparer.Ordinal);
+        foreach (var mount in inspect.Mounts ?? [])
+        {
+            mounts[mount.Destination] = new DockerMount(mount.Type ?? "", mount.Type == "volume" ? mount.Name : mount.Source, mount.RW ? "rw" : "ro");
+        }
+
+        // Docker adds the container's short ID as an alias on user-defined networks: it changes with every re-creation.
+        var shortId = inspect.ID.Length >= 12 ? inspect.ID[..12] : inspect.ID;
+        var networks = new SortedDictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        foreach (var (network, endpoint) in inspect.NetworkSettings?.Networks ?? new Dictionary<string, EndpointSettings>())
+        {
+            networks[network] = Sorted((endpoint?.Aliases ?? []).Where(a => a != shortId && a != inspect.ID));
+        }
+
+        var health = config?.Healthcheck is { Test.Count: > 0 } check
+            ? new DockerHealthcheck(check.Test.ToList(), Duration(check.Interval), Duration(check.Timeout), check.Retries ?? 0, Duration(check.StartPeriod))
+            : null;
+        return new DockerContainer(
+            config?.Image ?? "",
+            inspect.Image,
+            inspect.State?.Status ?? "unknown",
+            host?.RestartPolicy is { } policy ? RestartPolicyText(policy) : null,
+            config?.Cmd?.ToList(),
+            config?.Entrypoint?.ToList(),
+            ports,
+            mounts,
+            networks,
+            Labels(config?.Labels),
+            host?.Privileged ?? false,
+            host?.CapAdd is { Count: > 0 } caps ? Sorted(caps) : null,
+            string.IsNullOrEmpty(config?.User) ? null : config.User,
+            health,
+            fingerprinter.Fingerprint(name, config?.Env ?? []));
+    }
+
+    private static string RestartPolicyText(RestartPolicy policy)
+    {
+        var name = policy.Name.ToString().ToLowerInvariant() switch
+        {
+            "unlessstopped" => "unless-stopped",
+            "onfailure" => "on-failure",
+            "undefined" => "no",
+            var other => other,
+        };
+        return name == "on-failure" && policy.MaximumRetryCount > 0 ? $"on-failure:{policy.MaximumRetryCount.ToString(CultureInfo.InvariantCulture)}" : name;
+    }
+
+    private static string? Duration(TimeSpan? duration) => duration is { Ticks: > 0 } d ? d.ToString("c", CultureInfo.InvariantCulture) : null;
+
+    private static List<string> Sorted(IEnumerable<string>? values) => [.. (values ?? []).Order(StringComparer.Ordinal)];
+
+    private static SortedDictionary<string, string> Labels(IDictionary<string, string>? labels) =>
+        new(labels ?? new Dictionary<string, string>(), StringComparer.Ordinal);
+}
+
+internal sealed record DockerSection(
+    SortedDictionary<string, DockerContainer> Containers,
+    SortedDictionary<string, DockerImage> Images,
+    SortedDictionary<string, DockerNetwork> Networks,
+    SortedDictionary<string, DockerVolume> Volumes);
+
+/// <summary>A container's configuration and state; environment values appear only as keyed fingerprints.</summary>
+internal sealed record DockerContainer(
+    string Image,
+    string ImageId,
+    string State,
+    string? RestartPolicy,
+    IReadOnlyList<string>? Command,
+    IReadOnlyList<string>? Entrypoint,
+    SortedDictionary<string, IReadOnlyList<string>> Ports,
+    SortedDictionary<string, DockerMount> Mounts,
+    SortedDictionary<string, IReadOnlyList<string>> Networks,
+    SortedDictionary<string, string> Labels,
+    bool Privileged,
+    IReadOnlyList<string>? CapAdd,
+    string? User,
+    DockerHealthcheck? Healthcheck,
+    SortedDictionary<string, string?> Env);
+
+internal sealed record DockerMount(string Type, string? Source, string Mode);
+
+internal sealed record DockerHealthcheck(IReadOnlyList<string> Test, string? Interval, string? Timeout, long Retries, string? StartPeriod);
+
+internal sealed record DockerImage(IReadOnlyList<string> Tags, IReadOnlyList<string> Digests, DateTimeOffset Created);
+
+internal sealed record DockerNetwork(string Driver, IReadOnlyList<string> Subnets, IReadOnlyList<string> Gateways, bool Internal, SortedDictionary<string, string> Labels);
+
+internal sealed record DockerVolume(string Driver, SortedDictionary<string, string> Labels);
