@@ -7,6 +7,8 @@ var root = new RootCommand("infradiff: snapshot a Linux host as canonical JSON, 
     SnapshotCommand.Create(),
     DiffCommand.Create(),
     CheckCommand.Create(),
+    WatchCommand.Create(),
+    AlertCommand.Create(),
 };
 
 var parseResult = root.Parse(args);

@@ -17,9 +17,40 @@ public sealed record InfraDiffConfiguration
     /// <summary>Severity rules tried before the defaults.</summary>
     public IReadOnlyList<SeverityRule> Severity { get; init; } = [];
 
+    /// <summary>Settings of <c>infradiff watch</c>; flags, the environment and .env take precedence over these.</summary>
+    public WatchSettings Watch { get; init; } = new();
+
     /// <summary>The drift rules this configuration gives, at <paramref name="minimumSeverity"/>.</summary>
     public DriftRules ToDriftRules(Severity minimumSeverity = Diffing.Severity.Low) =>
         new() { Ignore = Ignore, Severity = Severity, MinimumSeverity = minimumSeverity };
+
+    /// <summary>The watch loop's settings as a configuration file gives them: each optional.</summary>
+    public sealed record WatchSettings
+    {
+        /// <summary>"300" (seconds), "5m", "1h", or "00:05:00".</summary>
+        public string? Interval { get; init; }
+
+        /// <summary>The store directory.</summary>
+        public string? Dir { get; init; }
+
+        /// <summary>The webhook URL.</summary>
+        public string? Webhook { get; init; }
+
+        /// <summary>generic, slack, teams or discord.</summary>
+        public string? WebhookFormat { get; init; }
+
+        /// <summary>previous or baseline.</summary>
+        public string? Against { get; init; }
+
+        /// <summary>A duration, as for the interval.</summary>
+        public string? RepeatAfter { get; init; }
+
+        /// <summary>Snapshots kept.</summary>
+        public int? Keep { get; init; }
+
+        /// <summary>low, medium, high or critical.</summary>
+        public string? MinSeverity { get; init; }
+    }
 
     private static readonly JsonSerializerOptions ReadOptions = new(SnapshotJson.Options)
     {

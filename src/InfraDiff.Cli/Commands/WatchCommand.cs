@@ -1,0 +1,65 @@
+using System.CommandLine;
+using InfraDiff.Alerting;
+using InfraDiff.Cli.Rendering;
+using InfraDiff.Monitoring;
+using Microsoft.Extensions.Logging;
+
+namespace InfraDiff.Cli.Commands;
+
+/// <summary><c>infradiff watch</c>: the loop an operator leaves running: snapshot, store, diff, alert; again every interval.</summary>
+internal static class WatchCommand
+{
+    public static Command Create()
+    {
+        var once = new Option<bool>("--once") { Description = "Run one cycle and exit (for cron or a CI step)." };
+        var config = new Option<string?>("--config") { Description = $"Settings and rules (default: ./{InfraDiffConfiguration.DefaultFileName} when it exists).", HelpName = "FILE" };
+        var settings = new WatchSettings();
+        var selection = new SnapshotSelection();
+        var command = new Command(
+            "watch",
+            "Snapshot this host every interval, keep the snapshots in a directory, and alert on drift through a webhook. "
+            + "Undelivered alerts wait in the directory's outbox and are re-sent, oldest first, on later cycles. "
+            + "SIGTERM or Ctrl+C lets the current write finish and exits 0. Precedence: flags > environment > ./.env > infradiff.json > defaults.")
+        {
+            once,
+            config,
+        };
+        settings.AddTo(command);
+        selection.AddTo(command);
+
+        command.SetAction((parseResult, cancellationToken) => CommonOptions.RunAsync(parseResult, async logger =>
+        {
+            var configPath = parseResult.GetValue(config) ?? (File.Exists(InfraDiffConfiguration.DefaultFileName) ? InfraDiffConfiguration.DefaultFileName : null);
+            var configuration = configPath is null ? new InfraDiffConfiguration() : InfraDiffConfiguration.Load(configPath);
+            var resolved = settings.Resolve(parseResult, configuration);
+            var (snapshotter, snapshotOptions) = selection.Create(parseResult, logger);
+            IAlertSink sink = resolved.Webhook is { } url
+                ? new WebhookAlertSink(new WebhookOptions { Url = url, Format = resolved.Format, Secret = resolved.Secret }, new TypedLogger<WebhookAlertSink>(logger))
+                : new FileAlertSink("-");
+            var monitor = new DriftMonitor(
+                snapshotter,
+                new DriftMonitorOptions
+                {
+                    Directory = resolved.Dir,
+                    Interval = resolved.Interval,
+                    Against = resolved.Against,
+                    RepeatAfter = resolved.RepeatAfter,
+                    Keep = resolved.Keep,
+                    Rules = configuration.ToDriftRules(resolved.MinSeverity),
+                    Snapshot = snapshotOptions,
+                },
+                [sink],
+                new TypedLogger<DriftMonitor>(logger));
+            logger.LogInformation("watching: every {Interval}, store {Dir}, alerts to {Sink}", resolved.Interval, monitor.Store.Directory, sink.Name);
+            if (parseResult.GetValue(once))
+            {
+                var result = await monitor.RunCycleAsync(cancellationToken);
+                return result.Undelivered > 0 ? ExitCodes.Error : ExitCodes.Ok;
+            }
+
+            await monitor.RunAsync(cancellationToken);
+            return ExitCodes.Ok;
+        }));
+        return command;
+    }
+}

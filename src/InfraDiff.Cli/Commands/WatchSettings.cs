@@ -1,0 +1,120 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using InfraDiff.Alerting;
+using InfraDiff.Diffing;
+using InfraDiff.Monitoring;
+
+namespace InfraDiff.Cli.Commands;
+
+/// <summary>
+/// The watch loop's settings, each from the first place that gives it: flags, then the environment
+/// (INFRADIFF_* names, and the seed's WEBHOOK_URL, INTERVAL, SNAPSHOT_DIR), then ./.env, then infradiff.json,
+/// then the defaults.
+/// </summary>
+internal sealed partial class WatchSettings
+{
+    public readonly Option<string> Interval = new("--interval") { Description = "Time between cycles: 300 (seconds), 30s, 5m, 1h [env INTERVAL, INFRADIFF_INTERVAL; default 5m].", HelpName = "DURATION" };
+    public readonly Option<string> Dir = new("--dir") { Description = "The snapshot store [env SNAPSHOT_DIR, INFRADIFF_DIR; default ./snapshots].", HelpName = "DIR" };
+    public readonly Option<string> Webhook = new("--webhook") { Description = "POST alerts here [env WEBHOOK_URL, INFRADIFF_WEBHOOK_URL]; without one, alerts go to stdout as JSON lines. WEBHOOK_SECRET signs them.", HelpName = "URL" };
+    public readonly Option<string> WebhookFormat = new Option<string>("--webhook-format") { Description = "generic, slack (also Mattermost, Rocket.Chat), teams or discord [env INFRADIFF_WEBHOOK_FORMAT; default generic]." }.AcceptOnlyFromAmong("generic", "slack", "teams", "discord");
+    public readonly Option<string> Against = new Option<string>("--against") { Description = "previous: alert once per change; baseline: alert while drift persists [env INFRADIFF_AGAINST; default previous]." }.AcceptOnlyFromAmong("previous", "baseline");
+    public readonly Option<string> RepeatAfter = new("--repeat-after") { Description = "With --against baseline, repeat an unchanged drift's alert after this long [env INFRADIFF_REPEAT_AFTER; default 24h].", HelpName = "DURATION" };
+    public readonly Option<int?> Keep = new("--keep") { Description = "Snapshots kept; the baseline and the latest are never deleted [env INFRADIFF_KEEP; default 100].", HelpName = "N" };
+    public readonly Option<string> MinSeverity = new Option<string>("--min-severity") { Description = "Alert only on changes at or above low, medium, high or critical [env INFRADIFF_MIN_SEVERITY; default low]." }.AcceptOnlyFromAmong("low", "medium", "high", "critical");
+
+    public void AddTo(Command command)
+    {
+        foreach (var option in new Option[] { Interval, Dir, Webhook, WebhookFormat, Against, RepeatAfter, Keep, MinSeverity })
+        {
+            command.Options.Add(option);
+        }
+    }
+
+    public sealed record Resolved(TimeSpan Interval, string Dir, Uri? Webhook, WebhookFormat Format, string? Secret, Comparison Against, TimeSpan RepeatAfter, int Keep, Severity MinSeverity);
+
+    public Resolved Resolve(ParseResult parseResult, InfraDiffConfiguration configuration)
+    {
+        // .env is read without touching the process environment, so a real environment variable still wins.
+        var dotenv = File.Exists(".env")
+            ? DotNetEnv.Env.NoEnvVars().Load(".env").GroupBy(p => p.Key).ToDictionary(g => g.Key, g => g.Last().Value)
+            : new Dictionary<string, string>();
+        var file = configuration.Watch;
+        string? Pick(Option option, string? fromFile, params string[] names)
+        {
+            if (parseResult.GetResult(option) is { Implicit: false } given)
+            {
+                return given.GetValueOrDefault<object>()?.ToString();
+            }
+
+            foreach (var source in new Func<string, string?>[] { Environment.GetEnvironmentVariable, n => dotenv.GetValueOrDefault(n) })
+            {
+                if (names.Select(source).FirstOrDefault(v => !string.IsNullOrWhiteSpace(v)) is { } value)
+                {
+                    return value;
+                }
+            }
+
+            return fromFile;
+        }
+
+        var webhook = Pick(Webhook, file.Webhook, "INFRADIFF_WEBHOOK_URL", "WEBHOOK_URL");
+        Uri? url = null;
+        if (webhook is not null && (!Uri.TryCreate(webhook, UriKind.Absolute, out url) || url.Scheme is not ("http" or "https")))
+        {
+            throw new InfraDiffException($"the webhook must be an http or https URL, not '{Redaction.SecretRedactor.RedactUrls(webhook)}'");
+        }
+
+        var keepText = Pick(Keep, file.Keep?.ToString(CultureInfo.InvariantCulture), "INFRADIFF_KEEP") ?? "100";
+        if (!int.TryParse(keepText, CultureInfo.InvariantCulture, out var keep) || keep < 1)
+        {
+            throw new InfraDiffException($"keep must be a whole number of at least 1, not '{keepText}'");
+        }
+
+        return new Resolved(
+            Duration("interval", Pick(Interval, file.Interval, "INFRADIFF_INTERVAL", "INTERVAL") ?? "5m"),
+            Pick(Dir, file.Dir, "INFRADIFF_DIR", "SNAPSHOT_DIR") ?? "snapshots",
+            url,
+            Choice<WebhookFormat>("webhook format", Pick(WebhookFormat, file.WebhookFormat, "INFRADIFF_WEBHOOK_FORMAT") ?? "generic"),
+            Environment.GetEnvironmentVariable("INFRADIFF_WEBHOOK_SECRET") ?? Environment.GetEnvironmentVariable("WEBHOOK_SECRET")
+                ?? dotenv.GetValueOrDefault("INFRADIFF_WEBHOOK_SECRET") ?? dotenv.GetValueOrDefault("WEBHOOK_SECRET"),
+            Choice<Comparison>("against", Pick(Against, file.Against, "INFRADIFF_AGAINST") ?? "previous"),
+            Duration("repeat-after", Pick(RepeatAfter, file.RepeatAfter, "INFRADIFF_REPEAT_AFTER") ?? "24h"),
+            keep,
+            Choice<Severity>("min-severity", Pick(MinSeverity, file.MinSeverity, "INFRADIFF_MIN_SEVERITY") ?? "low"));
+    }
+
+    /// <summary>"300" (seconds, as the seed's INTERVAL), "30s", "5m", "2h", "1d", or "hh:mm:ss".</summary>
+    internal static TimeSpan Duration(string what, string text)
+    {
+        var match = DurationPattern().Match(text.Trim());
+        TimeSpan value;
+        if (match.Success)
+        {
+            var amount = double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
+            value = match.Groups[2].Value switch
+            {
+                "ms" => TimeSpan.FromMilliseconds(amount),
+                "m" => TimeSpan.FromMinutes(amount),
+                "h" => TimeSpan.FromHours(amount),
+                "d" => TimeSpan.FromDays(amount),
+                _ => TimeSpan.FromSeconds(amount),
+            };
+        }
+        else if (!TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out value))
+        {
+            throw new InfraDiffException($"{what} must be a duration such as 300, 30s, 5m or 1h, not '{text}'");
+        }
+
+        return value > TimeSpan.Zero ? value : throw new InfraDiffException($"{what} must be longer than zero, not '{text}'");
+    }
+
+    private static T Choice<T>(string what, string text)
+        where T : struct, Enum =>
+        Enum.TryParse<T>(text.Replace("-", "", StringComparison.Ordinal), ignoreCase: true, out var value) && !int.TryParse(text, out _)
+            ? value
+            : throw new InfraDiffException($"{what} cannot be '{text}'");
+
+    [GeneratedRegex(@"^(\d+(?:\.\d+)?)(ms|s|m|h|d)?$")]
+    private static partial Regex DurationPattern();
+}

@@ -1,0 +1,164 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using System.Text;
+using InfraDiff.Redaction;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace InfraDiff.Alerting;
+
+/// <summary>Where and how a webhook sink posts, and how hard it tries.</summary>
+public sealed record WebhookOptions
+{
+    /// <summary>The webhook URL; its credentials and query string are never logged.</summary>
+    public required Uri Url { get; init; }
+
+    /// <summary>The body format. Default: generic.</summary>
+    public WebhookFormat Format { get; init; } = WebhookFormat.Generic;
+
+    /// <summary>With a secret, each request carries X-InfraDiff-Timestamp and X-InfraDiff-Signature: sha256=HMAC(secret, "timestamp.body").</summary>
+    public string? Secret { get; init; }
+
+    /// <summary>How long one request may take. Default: 10 s.</summary>
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Attempts per delivery before the alert goes back to the outbox. Default: 4.</summary>
+    public int MaxAttempts { get; init; } = 4;
+
+    /// <summary>The first retry's delay; each next one doubles, with jitter. Default: 1 s.</summary>
+    public TimeSpan BaseDelay { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The longest wait between attempts, Retry-After included. Default: 60 s.</summary>
+    public TimeSpan MaxDelay { get; init; } = TimeSpan.FromSeconds(60);
+}
+
+/// <summary>
+/// Posts alerts to a webhook. Retries with exponential backoff and jitter on connection errors, timeouts,
+/// 5xx and 429 (honouring Retry-After); never on other 4xx, which a retry cannot fix.
+/// </summary>
+public sealed class WebhookAlertSink : IAlertSink, IDisposable
+{
+    /// <summary>The header carrying the alert's idempotency key.</summary>
+    public const string IdempotencyHeader = "X-InfraDiff-Idempotency-Key";
+
+    /// <summary>The header carrying the Unix time the signature covers.</summary>
+    public const string TimestampHeader = "X-InfraDiff-Timestamp";
+
+    /// <summary>The header carrying "sha256=" and the hex HMAC of "timestamp.body".</summary>
+    public const string SignatureHeader = "X-InfraDiff-Signature";
+
+    private readonly WebhookOptions options;
+    private readonly HttpClient client;
+    private readonly ILogger logger;
+    private readonly TimeProvider clock;
+
+    /// <summary>Creates a sink posting to <see cref="WebhookOptions.Url"/>.</summary>
+    public WebhookAlertSink(WebhookOptions options, ILogger<WebhookAlertSink>? logger = null, TimeProvider? clock = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        this.options = options;
+        this.logger = (ILogger?)logger ?? NullLogger.Instance;
+        this.clock = clock ?? TimeProvider.System;
+        client = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
+        Name = $"{options.Format.ToString().ToLowerInvariant()} webhook {SecretRedactor.RedactUrl(options.Url)}";
+    }
+
+    /// <inheritdoc />
+    public string Name { get; }
+
+    /// <summary>The signature header value for a body sent at <paramref name="timestamp"/>: what a receiver recomputes to verify.</summary>
+    public static string Sign(string secret, string timestamp, ReadOnlySpan<byte> body)
+    {
+        var signed = new byte[Encoding.UTF8.GetByteCount(timestamp) + 1 + body.Length];
+        var written = Encoding.UTF8.GetBytes(timestamp, signed);
+        signed[written] = (byte)'.';
+        body.CopyTo(signed.AsSpan(written + 1));
+        return "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), signed));
+    }
+
+    /// <inheritdoc />
+    public async Task SendAsync(DriftAlert alert, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(alert);
+        var body = AlertPayloads.Body(alert, options.Format);
+        string? lastProblem = null;
+        for (var attempt = 1; attempt <= options.MaxAttempts; attempt++)
+        {
+            TimeSpan? retryAfter = null;
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(options.Timeout);
+            try
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Post, options.Url) { Content = new ByteArrayContent(body) };
+                request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+                request.Headers.Add(IdempotencyHeader, alert.IdempotencyKey);
+                request.Headers.UserAgent.Add(new ProductInfoHeaderValue("infradiff", Collection.Snapshotter.ToolVersion.Split(' ')[1]));
+                if (!string.IsNullOrEmpty(options.Secret))
+                {
+                    var timestamp = clock.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+                    request.Headers.Add(TimestampHeader, timestamp);
+                    request.Headers.Add(SignatureHeader, Sign(options.Secret, timestamp, body));
+                }
+
+                using var response = await client.SendAsync(request, timeout.Token).ConfigureAwait(false);
+                if (response.IsSuccessStatusCode)
+                {
+                    return;
+                }
+
+                lastProblem = $"answered {(int)response.StatusCode} {response.ReasonPhrase}";
+                if (response.StatusCode != HttpStatusCode.TooManyRequests && (int)response.StatusCode < 500)
+                {
+                    throw new AlertDeliveryException($"{Name} {lastProblem}; not retried");
+                }
+
+                retryAfter = RetryAfter(response);
+            }
+            catch (HttpRequestException ex)
+            {
+                lastProblem = SecretRedactor.RedactUrls(ex.Message);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                lastProblem = $"no answer within {options.Timeout.TotalSeconds:0.#} s";
+            }
+
+            if (attempt < options.MaxAttempts)
+            {
+                var delay = retryAfter ?? Backoff(attempt);
+                delay = delay > options.MaxDelay ? options.MaxDelay : delay;
+                logger.LogWarning("{Sink}: attempt {Attempt} failed ({Problem}); retrying in {Delay:0.0} s", Name, attempt, lastProblem, delay.TotalSeconds);
+                await Task.Delay(delay, clock, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        throw new AlertDeliveryException($"{Name}: gave up after {options.MaxAttempts} attempts ({lastProblem})");
+    }
+
+    /// <summary>Exponential backoff with jitter: between half and all of base × 2^(attempt−1).</summary>
+    private TimeSpan Backoff(int attempt)
+    {
+        var full = options.BaseDelay.TotalMilliseconds * Math.Pow(2, attempt - 1);
+        return TimeSpan.FromMilliseconds(full * (0.5 + (Random.Shared.NextDouble() / 2)));
+    }
+
+    private TimeSpan? RetryAfter(HttpResponseMessage response)
+    {
+        if (response.Headers.RetryAfter is not { } header)
+        {
+            return null;
+        }
+
+        if (header.Delta is { } delta)
+        {
+            return delta;
+        }
+
+        return header.Date is { } date ? date - clock.GetUtcNow() is var wait && wait > TimeSpan.Zero ? wait : TimeSpan.Zero : null;
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => client.Dispose();
+}

@@ -1,0 +1,229 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using InfraDiff.Alerting;
+using InfraDiff.Collection;
+using InfraDiff.Diffing;
+using InfraDiff.Snapshots;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace InfraDiff.Monitoring;
+
+/// <summary>What a drift is measured against.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<Comparison>))]
+public enum Comparison
+{
+    /// <summary>The previous snapshot: each change alerts once.</summary>
+    [JsonStringEnumMemberName("previous")]
+    Previous,
+
+    /// <summary>The baseline: alerts while drift persists, repeated no more often than <see cref="DriftMonitorOptions.RepeatAfter"/>.</summary>
+    [JsonStringEnumMemberName("baseline")]
+    Baseline,
+}
+
+/// <summary>How a <see cref="DriftMonitor"/> watches.</summary>
+public sealed record DriftMonitorOptions
+{
+    /// <summary>The store directory. Default: ./snapshots.</summary>
+    public string Directory { get; init; } = "snapshots";
+
+    /// <summary>Time between the start of one cycle and the next. Default: 5 minutes.</summary>
+    public TimeSpan Interval { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Compare with the previous snapshot (default) or the baseline.</summary>
+    public Comparison Against { get; init; } = Comparison.Previous;
+
+    /// <summary>Against the baseline, an unchanged drift is alerted again after this long. Default: 24 hours.</summary>
+    public TimeSpan RepeatAfter { get; init; } = TimeSpan.FromHours(24);
+
+    /// <summary>Snapshots kept in the store (the baseline and the latest are never deleted). Default: 100.</summary>
+    public int Keep { get; init; } = 100;
+
+    /// <summary>Ignore rules, severity rules, and the minimum severity that alerts.</summary>
+    public DriftRules Rules { get; init; } = new();
+
+    /// <summary>What each snapshot collects.</summary>
+    public SnapshotOptions Snapshot { get; init; } = new();
+}
+
+/// <summary>What one cycle did.</summary>
+public sealed record CycleResult(Snapshot Snapshot, DriftReport? Report, bool Alerted, int Undelivered);
+
+/// <summary>
+/// The watch loop as a reusable component (run it from a hosted service): each cycle snapshots, stores,
+/// diffs, queues an alert in the durable outbox, and delivers what the outbox holds, oldest first.
+/// </summary>
+public sealed class DriftMonitor
+{
+    private readonly Snapshotter snapshotter;
+    private readonly DriftMonitorOptions options;
+    private readonly IReadOnlyList<IAlertSink> sinks;
+    private readonly ILogger logger;
+    private readonly TimeProvider clock;
+
+    /// <summary>Creates a monitor; nothing runs until <see cref="RunAsync"/> or <see cref="RunCycleAsync"/>.</summary>
+    public DriftMonitor(Snapshotter snapshotter, DriftMonitorOptions options, IEnumerable<IAlertSink> sinks, ILogger<DriftMonitor>? logger = null, TimeProvider? clock = null)
+    {
+        ArgumentNullException.ThrowIfNull(snapshotter);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(sinks);
+        if (options.Interval <= TimeSpan.Zero || options.Keep < 1)
+        {
+            throw new InfraDiffException("the interval must be positive and at least one snapshot must be kept");
+        }
+
+        this.snapshotter = snapshotter;
+        this.options = options;
+        this.sinks = sinks.ToList();
+        this.logger = (ILogger?)logger ?? NullLogger.Instance;
+        this.clock = clock ?? TimeProvider.System;
+        Store = new SnapshotStore(options.Directory);
+    }
+
+    /// <summary>The store this monitor writes to.</summary>
+    public SnapshotStore Store { get; }
+
+    /// <summary>Runs cycles until cancelled. Cycles never overlap; a failed one is logged and the next one runs.</summary>
+    /// <exception cref="InfraDiffException">Another watcher holds the store.</exception>
+    public async Task RunAsync(CancellationToken cancellationToken = default)
+    {
+        using var storeLock = Store.Lock();
+        Store.RemoveLeftovers();
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var started = clock.GetUtcNow();
+            try
+            {
+                await RunCycleCoreAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex)
+            {
+                logger.LogError(ex, "cycle failed: {Reason}; the next one runs in {Interval}", ex.Message, options.Interval);
+            }
+
+            var wait = options.Interval - (clock.GetUtcNow() - started);
+            try
+            {
+                await Task.Delay(wait > TimeSpan.Zero ? wait : TimeSpan.Zero, clock, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+    }
+
+    /// <summary>Runs one cycle under the store's lock.</summary>
+    public async Task<CycleResult> RunCycleAsync(CancellationToken cancellationToken = default)
+    {
+        using var storeLock = Store.Lock();
+        Store.RemoveLeftovers();
+        return await RunCycleCoreAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<CycleResult> RunCycleCoreAsync(CancellationToken cancellationToken)
+    {
+        var reference = options.Against == Comparison.Baseline
+            ? await Store.BaselineAsync(cancellationToken).ConfigureAwait(false)
+            : await Store.LatestAsync(cancellationToken).ConfigureAwait(false);
+        var snapshot = await snapshotter.TakeAsync(options.Snapshot, cancellationToken).ConfigureAwait(false);
+        DriftReport? report = null;
+        var alerted = false;
+        if (reference is not null)
+        {
+            report = SnapshotDiffer.Compare(reference, snapshot, options.Rules, clock);
+            if (report.HasDrift && await AlertKeyAsync(reference, report, cancellationToken).ConfigureAwait(false) is { } key)
+            {
+                // Queued before the snapshot is stored: a crash in between re-detects the same drift, whose key the receiver already knows.
+                await Store.Outbox.EnqueueAsync(new DriftAlert(key, snapshot.Metadata.Host, snapshot.Metadata.TakenAt, report), CancellationToken.None).ConfigureAwait(false);
+                if (options.Against == Comparison.Baseline)
+                {
+                    await AtomicFile.WriteAsync(StatePath, JsonSerializer.SerializeToUtf8Bytes(new AlertState(Fingerprint(report), clock.GetUtcNow()), SnapshotJson.Options), CancellationToken.None).ConfigureAwait(false);
+                }
+
+                alerted = true;
+                logger.LogInformation("drift: {Changes} changes; alert queued", report.Changes.Count);
+            }
+        }
+
+        // Writes are not cancelled: SIGTERM lets the current one finish, so the store never holds half a cycle.
+        await Store.SaveAsync(snapshot, CancellationToken.None).ConfigureAwait(false);
+        if (options.Against == Comparison.Baseline && reference is null)
+        {
+            await Store.SaveBaselineAsync(snapshot, CancellationToken.None).ConfigureAwait(false);
+        }
+
+        Store.Prune(options.Keep);
+        var undelivered = await DeliverAsync(cancellationToken).ConfigureAwait(false);
+        return new CycleResult(snapshot, report, alerted, undelivered);
+    }
+
+    /// <summary>Sends every waiting alert to the sinks that lack it, oldest first; stops at the first alert a sink refuses, so order holds.</summary>
+    public async Task<int> DeliverAsync(CancellationToken cancellationToken = default)
+    {
+        foreach (var (path, entry) in await Store.Outbox.PendingAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var delivered = entry.DeliveredTo.ToList();
+            var failed = false;
+            foreach (var sink in sinks.Where(s => !delivered.Contains(s.Name)))
+            {
+                try
+                {
+                    await sink.SendAsync(entry.Alert, cancellationToken).ConfigureAwait(false);
+                    delivered.Add(sink.Name);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // One sink's failure never stops the others; the alert stays queued for this one.
+                    failed = true;
+                    logger.LogWarning("{Sink}: {Reason}; the alert stays in the outbox", sink.Name, ex.Message);
+                }
+            }
+
+            await Store.Outbox.UpdateAsync(path, entry with { DeliveredTo = delivered }, complete: !failed, CancellationToken.None).ConfigureAwait(false);
+            if (failed)
+            {
+                break;
+            }
+        }
+
+        return Store.Outbox.Count;
+    }
+
+    private string StatePath => Path.Join(Store.Directory, "state.json");
+
+    /// <summary>
+    /// The alert's idempotency key, or null for no alert. Against the previous snapshot every drift alerts once;
+    /// against the baseline the same drift shows every cycle, so it alerts when it changes or after RepeatAfter.
+    /// </summary>
+    private async Task<string?> AlertKeyAsync(Snapshot reference, DriftReport report, CancellationToken cancellationToken)
+    {
+        var fingerprint = Fingerprint(report);
+        var identity = $"{reference.Metadata.Host}|{reference.Metadata.TakenAt:O}|{fingerprint}";
+        if (options.Against == Comparison.Baseline)
+        {
+            var now = clock.GetUtcNow();
+            if (File.Exists(StatePath) && JsonSerializer.Deserialize<AlertState>(await File.ReadAllBytesAsync(StatePath, cancellationToken).ConfigureAwait(false), SnapshotJson.Options) is { } state
+                && state.Fingerprint == fingerprint && now - state.AlertedAt < options.RepeatAfter)
+            {
+                return null;
+            }
+
+            identity += $"|{now:O}";
+        }
+
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(identity)))[..32];
+    }
+
+    private static string Fingerprint(DriftReport report) =>
+        Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(report.Patch, SnapshotJson.Options)))[..32];
+
+    private sealed record AlertState(string Fingerprint, DateTimeOffset AlertedAt);
+}

@@ -1,0 +1,115 @@
+using System.Globalization;
+using InfraDiff.Snapshots;
+
+namespace InfraDiff.Monitoring;
+
+/// <summary>
+/// A directory of snapshots named by UTC time, a baseline, an outbox of undelivered alerts, and a lock so two
+/// watchers never share it. Every file is written atomically and 0600.
+/// </summary>
+public sealed class SnapshotStore
+{
+    private const string Prefix = "snapshot-";
+    private const string BaselineName = "baseline.json";
+
+    /// <summary>Opens (creating, 0700) a store directory.</summary>
+    public SnapshotStore(string directory)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(directory);
+        Directory = Path.GetFullPath(directory);
+        System.IO.Directory.CreateDirectory(Directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        Outbox = new Outbox(Path.Join(Directory, "outbox"));
+    }
+
+    /// <summary>The store's folder.</summary>
+    public string Directory { get; }
+
+    /// <summary>Alerts waiting to be delivered.</summary>
+    public Outbox Outbox { get; }
+
+    /// <summary>The baseline's path.</summary>
+    public string BaselinePath => Path.Join(Directory, BaselineName);
+
+    /// <summary>
+    /// Takes the store's lock for this process's lifetime. The kernel releases it when the holder dies, so a lock
+    /// left by a killed watcher is simply taken over.
+    /// </summary>
+    /// <exception cref="InfraDiffException">Another live watcher holds it.</exception>
+    public IDisposable Lock()
+    {
+        var lockPath = Path.Join(Directory, ".lock");
+        var pidPath = Path.Join(Directory, ".lock.pid");
+        try
+        {
+            // FileShare.None is an exclusive flock(2) on Linux: advisory, and dropped with the process.
+            var stream = new FileStream(lockPath, new FileStreamOptions
+            {
+                Mode = FileMode.OpenOrCreate,
+                Access = FileAccess.ReadWrite,
+                Share = FileShare.None,
+                UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+            });
+            using (var pid = new StreamWriter(new FileStream(pidPath, new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite })))
+            {
+                pid.Write(Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
+            }
+
+            return stream;
+        }
+        catch (IOException)
+        {
+            var holder = File.Exists(pidPath) ? File.ReadAllText(pidPath).Trim() : "?";
+            throw new InfraDiffException($"{Directory} is in use by another infradiff watch (pid {holder}); give each watcher its own --dir");
+        }
+    }
+
+    /// <summary>Deletes the temporary files a killed writer may have left; finished files are never torn.</summary>
+    public void RemoveLeftovers()
+    {
+        foreach (var file in System.IO.Directory.EnumerateFiles(Directory, ".*.tmp").Concat(System.IO.Directory.EnumerateFiles(Outbox.Directory, ".*.tmp")))
+        {
+            File.Delete(file);
+        }
+    }
+
+    /// <summary>The snapshot files, oldest first.</summary>
+    public IReadOnlyList<string> Snapshots() =>
+        [.. System.IO.Directory.EnumerateFiles(Directory, Prefix + "*.json").Order(StringComparer.Ordinal)];
+
+    /// <summary>The newest stored snapshot, or null.</summary>
+    public async Task<Snapshot?> LatestAsync(CancellationToken cancellationToken = default) =>
+        Snapshots() is { Count: > 0 } all ? await SnapshotFile.ReadAsync(all[^1], cancellationToken).ConfigureAwait(false) : null;
+
+    /// <summary>The baseline, or null when there is none yet.</summary>
+    public async Task<Snapshot?> BaselineAsync(CancellationToken cancellationToken = default) =>
+        File.Exists(BaselinePath) ? await SnapshotFile.ReadAsync(BaselinePath, cancellationToken).ConfigureAwait(false) : null;
+
+    /// <summary>Stores a snapshot under the UTC time it is stored ("snapshot-20261127T140000.123Z.json"), so names sort in time order, and returns the path.</summary>
+    public async Task<string> SaveAsync(Snapshot snapshot, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        var time = DateTime.UtcNow;
+        string path;
+        while (File.Exists(path = Path.Join(Directory, $"{Prefix}{time.ToString("yyyyMMdd'T'HHmmss.fff'Z'", CultureInfo.InvariantCulture)}.json")))
+        {
+            time = time.AddMilliseconds(1);
+        }
+
+        await SnapshotFile.WriteAsync(path, snapshot, cancellationToken).ConfigureAwait(false);
+        return path;
+    }
+
+    /// <summary>Writes the baseline.</summary>
+    public Task SaveBaselineAsync(Snapshot snapshot, CancellationToken cancellationToken = default) =>
+        SnapshotFile.WriteAsync(BaselinePath, snapshot, cancellationToken);
+
+    /// <summary>Deletes the oldest snapshots beyond <paramref name="keep"/>; never the baseline, never the latest.</summary>
+    public void Prune(int keep)
+    {
+        var all = Snapshots();
+        foreach (var old in all.Take(Math.Max(0, all.Count - Math.Max(1, keep))))
+        {
+            File.Delete(old);
+        }
+    }
+}
