@@ -1,0 +1,146 @@
+using System.Diagnostics;
+using System.Reflection;
+using InfraDiff.Snapshots;
+
+namespace InfraDiff.IntegrationTests.Alerting;
+
+/// <summary><c>infradiff watch</c> as an operator runs it: a real process, real signals, the seed's environment variables.</summary>
+public sealed class WatchProcessTests : IAsyncDisposable
+{
+    private readonly string work = Directory.CreateTempSubdirectory("idt-watchproc-").FullName;
+    private readonly WebhookReceiver receiver = new() { Secret = "s" };
+    private readonly List<Process> processes = [];
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var process in processes.Where(p => !p.HasExited))
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+
+        await receiver.DisposeAsync();
+        Directory.Delete(work, recursive: true);
+    }
+
+    private static readonly string Executable = typeof(WatchProcessTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "InfradiffExecutable").Value!;
+
+    private string Store => Path.Join(work, "store");
+
+    private string Tree => Path.Join(work, "tree");
+
+    /// <summary>Starts the watcher with the seed's variables: WEBHOOK_URL, INTERVAL (seconds), SNAPSHOT_DIR.</summary>
+    private Process StartWatcher(params string[] extra)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = work };
+        foreach (var argument in new[] { Executable, "watch", "--only", "files", "--files", Tree, "--no-cache" }.Concat(extra))
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment["WEBHOOK_URL"] = receiver.Url.ToString();
+        start.Environment["WEBHOOK_SECRET"] = "s";
+        start.Environment["INTERVAL"] = "1";
+        start.Environment["SNAPSHOT_DIR"] = Store;
+        start.Environment["XDG_CACHE_HOME"] = Path.Join(work, "cache");
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        processes.Add(process);
+        return process;
+    }
+
+    private async Task WaitForAsync(Func<bool> condition, string what, int seconds = 20)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting for {what}");
+            await Task.Delay(50);
+        }
+    }
+
+    private int SnapshotCount() => Directory.Exists(Store) ? Directory.GetFiles(Store, "snapshot-*.json").Length : 0;
+
+    [Fact]
+    public async Task The_seeds_three_variables_drive_the_loop_and_sigterm_exits_0()
+    {
+        await receiver.StartAsync();
+        Directory.CreateDirectory(Tree);
+        File.WriteAllText(Path.Join(Tree, "a"), "1");
+        var watcher = StartWatcher();
+        await WaitForAsync(() => SnapshotCount() >= 1, "the first snapshot in SNAPSHOT_DIR");
+
+        File.WriteAllText(Path.Join(Tree, "b"), "2");
+        await WaitForAsync(() => !receiver.Requests.IsEmpty, "the alert at WEBHOOK_URL");
+        Process.Start("kill", ["-TERM", watcher.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
+        await watcher.WaitForExitAsync();
+
+        Assert.Equal(0, watcher.ExitCode);
+        var request = Assert.Single(receiver.Requests);
+        Assert.True(request.SignatureValid);
+        Assert.True(SnapshotCount() >= 2);
+    }
+
+    [Fact]
+    public async Task A_second_watcher_on_the_same_directory_refuses_and_a_dead_ones_lock_is_taken_over()
+    {
+        await receiver.StartAsync();
+        Directory.CreateDirectory(Tree);
+        var first = StartWatcher();
+        await WaitForAsync(() => SnapshotCount() >= 1, "the first watcher's snapshot");
+
+        var second = StartWatcher();
+        var refusal = await second.StandardError.ReadToEndAsync();
+        await second.WaitForExitAsync();
+        first.Kill();
+        await first.WaitForExitAsync();
+        var third = StartWatcher();
+        var before = SnapshotCount();
+        await WaitForAsync(() => SnapshotCount() > before, "a snapshot from the watcher that took the lock over");
+
+        Assert.Equal(2, second.ExitCode);
+        Assert.Contains("in use by another infradiff watch", refusal, StringComparison.Ordinal);
+        Assert.False(third.HasExited);
+    }
+
+    [Fact]
+    public async Task A_watcher_killed_mid_cycle_and_restarted_leaves_no_torn_file_and_loses_no_alert()
+    {
+        await receiver.StartAsync();
+        Directory.CreateDirectory(Tree);
+        // Enough files that a cycle takes long enough to be killed in the middle of one.
+        for (var i = 0; i < 400; i++)
+        {
+            File.WriteAllText(Path.Join(Tree, $"f{i}"), new string('x', 20_000 + i));
+        }
+
+        var changes = 0;
+        for (var round = 0; round < 4; round++)
+        {
+            var watcher = StartWatcher();
+            await WaitForAsync(() => SnapshotCount() >= 1, "a snapshot");
+            File.WriteAllText(Path.Join(Tree, $"changed{round}"), "drift");
+            changes++;
+            await Task.Delay(900 + (round * 137));
+            watcher.Kill();
+            await watcher.WaitForExitAsync();
+        }
+
+        var last = StartWatcher();
+        await WaitForAsync(
+            () => Enumerable.Range(0, changes).All(r => receiver.Requests.Any(q => q.Body.Contains($"changed{r}", StringComparison.Ordinal))),
+            "every change's alert after the restarts",
+            seconds: 40);
+
+        foreach (var file in Directory.GetFiles(Store, "*.json"))
+        {
+            _ = SnapshotFile.Parse(file, await File.ReadAllBytesAsync(file));
+        }
+
+        Assert.Empty(Directory.GetFiles(Store, ".*.tmp"));
+        Assert.Equal(receiver.Requests.Count, receiver.Requests.Select(r => r.IdempotencyKey).Distinct().Count());
+        Assert.All(receiver.Requests, r => Assert.True(r.SignatureValid));
+        Assert.False(last.HasExited);
+    }
+}
