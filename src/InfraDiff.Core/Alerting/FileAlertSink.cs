@@ -1,4 +1,4 @@
-using System.Text;
+using InfraDiff.Snapshots;
 
 namespace InfraDiff.Alerting;
 
@@ -13,7 +13,7 @@ public sealed class FileAlertSink(string path) : IAlertSink
     /// <inheritdoc />
     public async Task SendAsync(DriftAlert alert, CancellationToken cancellationToken = default)
     {
-        var line = Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(AlertPayloads.Body(alert, WebhookFormat.Generic)) + "\n");
+        byte[] line = [.. AlertPayloads.Body(alert, WebhookFormat.Generic), (byte)'\n'];
         await Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -32,7 +32,7 @@ public sealed class FileAlertSink(string path) : IAlertSink
             {
                 Mode = FileMode.Append,
                 Access = FileAccess.Write,
-                UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+                UnixCreateMode = AtomicFile.OwnerOnly,
             };
             var stream = new FileStream(path, options);
             await using (stream.ConfigureAwait(false))

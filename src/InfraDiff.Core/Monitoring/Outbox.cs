@@ -17,7 +17,7 @@ public sealed class Outbox
     internal Outbox(string directory)
     {
         Directory = directory;
-        System.IO.Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        AtomicFile.CreateDirectory(directory);
     }
 
     /// <summary>The outbox folder.</summary>

@@ -17,7 +17,7 @@ public sealed class SnapshotStore
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
         Directory = Path.GetFullPath(directory);
-        System.IO.Directory.CreateDirectory(Directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        AtomicFile.CreateDirectory(Directory);
         Outbox = new Outbox(Path.Join(Directory, "outbox"));
     }
 
@@ -47,9 +47,9 @@ public sealed class SnapshotStore
                 Mode = FileMode.OpenOrCreate,
                 Access = FileAccess.ReadWrite,
                 Share = FileShare.None,
-                UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+                UnixCreateMode = AtomicFile.OwnerOnly,
             });
-            using (var pid = new StreamWriter(new FileStream(pidPath, new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite })))
+            using (var pid = new StreamWriter(new FileStream(pidPath, new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write, UnixCreateMode = AtomicFile.OwnerOnly })))
             {
                 pid.Write(Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
             }

@@ -3,6 +3,13 @@ namespace InfraDiff.Snapshots;
 /// <summary>Writes files the way every infradiff output is written: owner-only (0600), whole or not at all.</summary>
 public static class AtomicFile
 {
+    /// <summary>Owner-only: the mode of every file infradiff writes.</summary>
+    public const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+
+    /// <summary>Creates a folder (and its parents) owner-only, 0700, if it does not exist yet.</summary>
+    public static void CreateDirectory(string path) =>
+        Directory.CreateDirectory(path, OwnerOnly | UnixFileMode.UserExecute);
+
     /// <summary>Writes <paramref name="contents"/> to a temporary file beside <paramref name="path"/>, flushes it to disk, then renames it over the target.</summary>
     public static async Task WriteAsync(string path, ReadOnlyMemory<byte> contents, CancellationToken cancellationToken = default)
     {
@@ -16,7 +23,7 @@ public static class AtomicFile
             {
                 Mode = FileMode.CreateNew,
                 Access = FileAccess.Write,
-                UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+                UnixCreateMode = OwnerOnly,
             };
             var stream = new FileStream(temporary, options);
             await using (stream.ConfigureAwait(false))

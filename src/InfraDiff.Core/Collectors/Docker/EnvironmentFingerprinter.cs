@@ -23,7 +23,7 @@ internal sealed class EnvironmentFingerprinter(byte[] key)
         }
 
         var key = RandomNumberGenerator.GetBytes(32);
-        Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        AtomicFile.CreateDirectory(directory);
         await AtomicFile.WriteAsync(path, key, cancellationToken).ConfigureAwait(false);
         return new EnvironmentFingerprinter(key);
     }
