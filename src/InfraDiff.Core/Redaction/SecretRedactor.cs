@@ -24,12 +24,33 @@ public static partial class SecretRedactor
             + (m.Groups["query"].Success ? "?" + Mask : ""));
     }
 
+    /// <summary>
+    /// Redacts what commonly carries a credential on a command line: URL credentials and query strings,
+    /// options such as --password=x, --token x and -p'x' style values of password-like options, and inline
+    /// assignments such as API_TOKEN=x. Used for crontab entries, forced SSH commands and container commands.
+    /// </summary>
+    public static string RedactCommand(string command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        var text = RedactUrls(command);
+        text = SecretOption().Replace(text, m => m.Groups["option"].Value + Mask);
+        return SecretAssignment().Replace(text, m => m.Groups["name"].Value + "=" + Mask);
+    }
+
     /// <summary>A URL with its credentials and query removed, for log lines and messages ("https://hooks.example/…?&lt;redacted&gt;").</summary>
     public static string RedactUrl(Uri url)
     {
         ArgumentNullException.ThrowIfNull(url);
         return RedactUrls(url.OriginalString);
     }
+
+    private const string SecretWords = "pass(?:word|wd|phrase)?|pwd|token|secret|api[-_]?key|access[-_]?key|auth|credentials?";
+
+    [GeneratedRegex(@"(?<option>(?<![\w-])--?(?:[\w-]*[-_])?(?:" + SecretWords + @")(?:=|\s+))(?:'[^']*'|""[^""]*""|[^\s""']+)", RegexOptions.IgnoreCase)]
+    private static partial Regex SecretOption();
+
+    [GeneratedRegex(@"(?<![\w-])(?<name>[A-Za-z_]*(?:" + SecretWords + @")[A-Za-z0-9_]*)=(?:'[^']*'|""[^""]*""|[^\s""']+)", RegexOptions.IgnoreCase)]
+    private static partial Regex SecretAssignment();
 
     [GeneratedRegex(@"(?<scheme>[A-Za-z][A-Za-z0-9+.-]*://)(?:(?<userinfo>[^/@\s?#]*)@)?(?<rest>[^\s?#""']*)(?:\?(?<query>[^\s#""']*))?")]
     private static partial Regex Url();

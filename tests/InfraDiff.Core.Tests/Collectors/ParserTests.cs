@@ -229,11 +229,11 @@ public sealed class CrontabParserTests
     public void Masks_unknown_variables_and_url_secrets_in_commands()
     {
         var crontab = CrontabParser.Parse(
-            "API_TOKEN=hunter2\n@daily curl -s https://user:pw@example.invalid/hook?token=abc\n*/5  *  * * *   /usr/bin/true\nmalformed\n",
+            "API_TOKEN=hunter2\n@daily curl -s https://user:pw@example.invalid/hook?token=abc\n*/5  *  * * *   /usr/bin/true\n0 1 * * * mysqldump --password=hunter2 shop\nmalformed\n",
             hasUserField: false);
 
         Assert.Equal(SecretRedactorMask, crontab.Variables!["API_TOKEN"]);
-        Assert.Equal(["@daily curl -s https://<redacted>@example.invalid/hook?<redacted>", "*/5 * * * * /usr/bin/true"], crontab.Entries);
+        Assert.Equal(["@daily curl -s https://<redacted>@example.invalid/hook?<redacted>", "*/5 * * * * /usr/bin/true", "0 1 * * * mysqldump --password=<redacted> shop"], crontab.Entries);
     }
 
     [Fact]

@@ -46,7 +46,7 @@ internal static partial class CrontabParser
                 continue;
             }
 
-            entries.Add(string.Join(' ', fields[..scheduleFields]) + " " + SecretRedactor.RedactUrls(fields[^1].Trim()));
+            entries.Add(string.Join(' ', fields[..scheduleFields]) + " " + SecretRedactor.RedactCommand(fields[^1].Trim()));
         }
 
         return new Crontab(entries, variables);

@@ -86,7 +86,7 @@ internal static partial class AuthorizedKeysParser
 
     /// <summary>environment="NAME=value" carries values into a session: keep the name, drop the value; strip URL secrets from forced commands.</summary>
     private static string RedactOptions(string options) =>
-        SecretRedactor.RedactUrls(EnvironmentOption().Replace(options, m => $"environment=\"{m.Groups[1].Value}={SecretRedactor.Mask}\""));
+        SecretRedactor.RedactCommand(EnvironmentOption().Replace(options, m => $"environment=\"{m.Groups[1].Value}={SecretRedactor.Mask}\""));
 
     [GeneratedRegex(@"environment=""([^=""]*)=(?:[^""\\]|\\.)*""", RegexOptions.IgnoreCase)]
     private static partial Regex EnvironmentOption();
