@@ -32,9 +32,8 @@ public sealed record DriftReport
     /// paths, unknown sections and changes below the minimum severity aside). Each replace and remove is preceded
     /// by a test of the old value.
     /// </summary>
-    public IReadOnlyList<PatchOperation> Patch => patch ??= JsonDiffer.ToPatch(Changes.Select(c => new JsonChange(c.Op, c.Path, c.OldValue, c.NewValue)));
-
-    private IReadOnlyList<PatchOperation>? patch;
+    /// <remarks>Derived from <see cref="Changes"/> on each read, so a copy made with <c>with</c> never carries a stale patch.</remarks>
+    public IReadOnlyList<PatchOperation> Patch => JsonDiffer.ToPatch(Changes.Select(c => new JsonChange(c.Op, c.Path, c.OldValue, c.NewValue)));
 }
 
 /// <summary>Which snapshot a side of the report is.</summary>

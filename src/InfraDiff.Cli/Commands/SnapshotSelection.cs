@@ -1,0 +1,120 @@
+using System.CommandLine;
+using InfraDiff.Cli.Rendering;
+using InfraDiff.Collection;
+using InfraDiff.Collectors.Docker;
+using InfraDiff.Collectors.Files;
+using InfraDiff.Diffing;
+using Microsoft.Extensions.Logging;
+
+namespace InfraDiff.Cli.Commands;
+
+/// <summary>The options that choose what a snapshot collects: shared by every command that takes one.</summary>
+internal sealed class SnapshotSelection
+{
+    private readonly Option<string[]> only = new("--only")
+    {
+        Description = "Collect only these sections (comma-separated or repeated), e.g. --only users,packages.",
+    };
+
+    private readonly Option<string[]> exclude = new("--exclude")
+    {
+        Description = "Skip these sections (comma-separated or repeated).",
+    };
+
+    private readonly Option<string> root = new("--root")
+    {
+        Description = "Read the host's files under DIR instead of / (a mounted image, a container's rootfs). Runtime state is then not collected.",
+        HelpName = "DIR",
+        DefaultValueFactory = _ => "/",
+    };
+
+    private readonly Option<TimeSpan> timeout = new("--collector-timeout")
+    {
+        Description = "How long one collector may run before it is recorded as timed out (e.g. 00:05:00).",
+        DefaultValueFactory = _ => new SnapshotOptions().CollectorTimeout,
+    };
+
+    private readonly Option<string[]> files = new("--files")
+    {
+        Description = $"Scan PATH for the files section (repeatable); replaces the default roots {string.Join(", ", FilesCollectorOptions.DefaultRoots)}.",
+        HelpName = "PATH",
+    };
+
+    private readonly Option<string[]> filesExclude = new("--files-exclude")
+    {
+        Description = "Leave out paths matching GLOB (repeatable; '*' within a name, '**' across directories), besides the default excludes.",
+        HelpName = "GLOB",
+    };
+
+    private readonly Option<bool> filesCrossMounts = new("--files-cross-mounts")
+    {
+        Description = "Descend into filesystems mounted below a files root (by default each root stays on its own filesystem).",
+    };
+
+    private readonly Option<string> cacheDirectory = new("--cache-dir")
+    {
+        Description = "Where file hashes are cached between runs, and the key that fingerprints Docker environment values is kept (default: $XDG_CACHE_HOME/infradiff, else ~/.cache/infradiff).",
+        HelpName = "DIR",
+        DefaultValueFactory = _ => FilesCollectorOptions.DefaultCacheDirectory(),
+    };
+
+    private readonly Option<string?> dockerHost = new("--docker-host")
+    {
+        Description = "The Docker engine to ask (unix:///var/run/docker.sock, tcp://host:2376); default: DOCKER_HOST, the current docker context, else the default socket.",
+        HelpName = "URL",
+    };
+
+    private readonly Option<bool> noCache = new("--no-cache")
+    {
+        Description = "Hash every file, neither reading nor writing the hash cache.",
+    };
+
+    public void AddTo(Command command)
+    {
+        foreach (var option in new Option[] { only, exclude, root, timeout, files, filesExclude, filesCrossMounts, cacheDirectory, noCache, dockerHost })
+        {
+            command.Options.Add(option);
+        }
+    }
+
+    /// <summary>The snapshotter and options these flags describe; bad globs are rejected before anything is collected.</summary>
+    public (Snapshotter Snapshotter, SnapshotOptions Options) Create(ParseResult parseResult, ILogger logger)
+    {
+        var excludes = FilesCollectorOptions.DefaultExcludes.Concat(parseResult.GetValue(filesExclude) ?? []).ToArray();
+        foreach (var pattern in excludes)
+        {
+            try
+            {
+                _ = new PointerGlob(pattern);
+            }
+            catch (FormatException ex)
+            {
+                throw new InfraDiffException($"--files-exclude: {ex.Message}");
+            }
+        }
+
+        var roots = parseResult.GetValue(files) is { Length: > 0 } given ? given.Select(Path.GetFullPath).ToArray() : FilesCollectorOptions.DefaultRoots;
+        var filesOptions = new FilesCollectorOptions
+        {
+            Roots = roots,
+            Excludes = excludes,
+            CacheDirectory = parseResult.GetRequiredValue(cacheDirectory),
+            UseCache = !parseResult.GetValue(noCache),
+            CrossFilesystems = parseResult.GetValue(filesCrossMounts),
+            Progress = Console.IsErrorRedirected ? null : new HashProgressLine(),
+        };
+        var dockerOptions = new DockerCollectorOptions { Host = parseResult.GetValue(dockerHost), KeyDirectory = filesOptions.CacheDirectory };
+        var snapshotter = new Snapshotter(BuiltInCollectors.Create(files: filesOptions, docker: dockerOptions), logger: new TypedLogger<Snapshotter>(logger));
+        var options = new SnapshotOptions
+        {
+            Only = SplitList(parseResult.GetValue(only)),
+            Exclude = SplitList(parseResult.GetValue(exclude)),
+            Root = parseResult.GetValue(root) ?? "/",
+            CollectorTimeout = parseResult.GetValue(timeout),
+        };
+        return (snapshotter, options);
+    }
+
+    private static string[] SplitList(string[]? values) =>
+        (values ?? []).SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToArray();
+}
