@@ -16,7 +16,7 @@ internal static class SnapshotCommand
         var selection = new SnapshotSelection();
         var command = new Command(
             "snapshot",
-            "Collect this host's state (os, packages, services, users, scheduled) as one JSON document. "
+            "Collect this host's state (os, packages, services, users, scheduled, network, docker, files) as one JSON document. "
             + "Exit codes: 0 complete, 3 partial (a collector failed or timed out), 2 error.")
         {
             output,

@@ -13,11 +13,13 @@ internal sealed class SnapshotSelection
 {
     private readonly Option<string[]> only = new("--only")
     {
+        HelpName = "SECTIONS",
         Description = "Collect only these sections (comma-separated or repeated), e.g. --only users,packages.",
     };
 
     private readonly Option<string[]> exclude = new("--exclude")
     {
+        HelpName = "SECTIONS",
         Description = "Skip these sections (comma-separated or repeated).",
     };
 
@@ -28,10 +30,10 @@ internal sealed class SnapshotSelection
         DefaultValueFactory = _ => "/",
     };
 
-    private readonly Option<TimeSpan> timeout = new("--collector-timeout")
+    private readonly Option<string> timeout = new("--collector-timeout")
     {
-        Description = "How long one collector may run before it is recorded as timed out (e.g. 00:05:00).",
-        DefaultValueFactory = _ => new SnapshotOptions().CollectorTimeout,
+        Description = "How long one collector may run before it is recorded as timed out: 30s, 5m, … [default: 30s].",
+        HelpName = "DURATION",
     };
 
     private readonly Option<string[]> files = new("--files")
@@ -110,7 +112,7 @@ internal sealed class SnapshotSelection
             Only = SplitList(parseResult.GetValue(only)),
             Exclude = SplitList(parseResult.GetValue(exclude)),
             Root = parseResult.GetValue(root) ?? "/",
-            CollectorTimeout = parseResult.GetValue(timeout),
+            CollectorTimeout = parseResult.GetValue(timeout) is { } limit ? WatchSettings.Duration("--collector-timeout", limit) : new SnapshotOptions().CollectorTimeout,
         };
         return (snapshotter, options);
     }
