@@ -43,10 +43,11 @@ internal sealed class FilesCollector(FilesCollectorOptions options) : ICollector
             new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken },
             (item, _) =>
             {
-                var (sha256, error) = HashStable(item, scan);
+                var (sha256, error, status) = HashStable(item, scan);
                 if (sha256 is not null || error is not null)
                 {
-                    hashed.Enqueue((item, sha256, error));
+                    // The status the hash was taken under, which a retry may have refreshed.
+                    hashed.Enqueue((item with { Status = status }, sha256, error));
                 }
 
                 return ValueTask.CompletedTask;
@@ -85,7 +86,7 @@ internal sealed class FilesCollector(FilesCollectorOptions options) : ICollector
     /// Hashes a file and re-stats it, as AIDE does: a hash taken while the file changed is discarded and taken
     /// once more; a file still changing is recorded with an error rather than a hash it never had.
     /// </summary>
-    private static (byte[]? Sha256, string? Error) HashStable(Pending item, Scan scan)
+    private static (byte[]? Sha256, string? Error, FileStatus Status) HashStable(Pending item, Scan scan)
     {
         for (var attempt = 0; attempt < 2; attempt++)
         {
@@ -94,38 +95,34 @@ internal sealed class FilesCollector(FilesCollectorOptions options) : ICollector
             {
                 sha256 = Hash(item.RealPath, scan);
             }
-            catch (FileNotFoundException)
+            catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
             {
-                return (null, null);
-            }
-            catch (DirectoryNotFoundException)
-            {
-                return (null, null);
+                return (null, null, item.Status);
             }
             catch (UnauthorizedAccessException)
             {
-                return (null, "permission denied");
+                return (null, "permission denied", item.Status);
             }
             catch (IOException ex)
             {
-                return (null, ex.Message);
+                return (null, ex.Message, item.Status);
             }
 
             var after = FileStatus.LStat(item.RealPath);
             if (after is null)
             {
-                return (null, null);
+                return (null, null, item.Status);
             }
 
             if (after.Value == item.Status)
             {
-                return (sha256, null);
+                return (sha256, null, item.Status);
             }
 
             item = item with { Status = after.Value };
         }
 
-        return (null, "changed while being hashed");
+        return (null, "changed while being hashed", item.Status);
     }
 
     private static byte[] Hash(string path, Scan scan)
