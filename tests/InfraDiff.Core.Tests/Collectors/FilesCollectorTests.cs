@@ -118,6 +118,24 @@ public sealed class FilesCollectorTests : IDisposable
     }
 
     [Fact]
+    public async Task An_unchanged_cache_is_not_rewritten_and_a_vanished_file_leaves_it()
+    {
+        await SnapshotAsync();
+        var cacheFile = Assert.Single(Directory.GetFiles(cache));
+        var inode = Fixtures.RunTool("stat", "-c", "%i", cacheFile);
+
+        await SnapshotAsync();
+        var unchanged = Fixtures.RunTool("stat", "-c", "%i", cacheFile);
+        File.Delete(Path.Join(tree, "etc", "hosts"));
+        await SnapshotAsync();
+        var pruned = Fixtures.RunTool("stat", "-c", "%i", cacheFile);
+
+        // Atomic writes replace the file, so a rewrite shows as a new inode.
+        Assert.Equal(inode, unchanged);
+        Assert.NotEqual(inode, pruned);
+    }
+
+    [Fact]
     public async Task A_corrupt_cache_is_discarded_and_every_file_hashed_again()
     {
         var before = await SnapshotAsync();

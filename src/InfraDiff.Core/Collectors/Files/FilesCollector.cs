@@ -73,7 +73,8 @@ internal sealed class FilesCollector(FilesCollectorOptions options) : ICollector
             }
         }
 
-        if (options.UseCache)
+        // With nothing hashed and nothing gone, the new cache equals the old one: no rewrite, no fsync.
+        if (options.UseCache && (scan.FilesHashed > 0 || scan.NextCache.Count != cache.Count))
         {
             await scan.NextCache.SaveAsync(cachePath, context.Files.Root, cancellationToken).ConfigureAwait(false);
         }
