@@ -8,12 +8,15 @@ using InfraDiff.Monitoring;
 namespace InfraDiff.IntegrationTests.Alerting;
 
 /// <summary>The monitor and the webhook sink against a real HTTP receiver on loopback.</summary>
-public sealed class DriftMonitorTests : IAsyncDisposable
+public sealed class DriftMonitorTests : IAsyncLifetime
 {
     private readonly string work = Directory.CreateTempSubdirectory("idt-watch-").FullName;
     private readonly WebhookReceiver receiver = new() { Secret = "test-signing-secret" };
 
-    public async ValueTask DisposeAsync()
+    // xunit 2 disposes test classes through IAsyncLifetime, not IAsyncDisposable.
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
     {
         await receiver.DisposeAsync();
         Directory.Delete(work, recursive: true);

@@ -5,13 +5,16 @@ using InfraDiff.Snapshots;
 namespace InfraDiff.IntegrationTests.Alerting;
 
 /// <summary><c>infradiff watch</c> as an operator runs it: a real process, real signals, the seed's environment variables.</summary>
-public sealed class WatchProcessTests : IAsyncDisposable
+public sealed class WatchProcessTests : IAsyncLifetime
 {
     private readonly string work = Directory.CreateTempSubdirectory("idt-watchproc-").FullName;
     private readonly WebhookReceiver receiver = new() { Secret = "s" };
     private readonly List<Process> processes = [];
 
-    public async ValueTask DisposeAsync()
+    // xunit 2 disposes test classes through IAsyncLifetime, not IAsyncDisposable.
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
     {
         foreach (var process in processes.Where(p => !p.HasExited))
         {
