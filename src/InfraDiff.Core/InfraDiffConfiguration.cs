@@ -59,6 +59,13 @@ public sealed record InfraDiffConfiguration
         ReadCommentHandling = JsonCommentHandling.Skip,
     };
 
+    /// <summary>The file at <paramref name="path"/>, else ./infradiff.json when it exists, else the defaults.</summary>
+    /// <exception cref="InfraDiffException">The file is missing (when named), unreadable or invalid.</exception>
+    public static InfraDiffConfiguration LoadOrDefault(string? path) =>
+        path is not null ? Load(path)
+        : File.Exists(DefaultFileName) ? Load(DefaultFileName)
+        : new InfraDiffConfiguration();
+
     /// <summary>Reads a configuration file; a misspelt key, a bad date or a bad pattern is an error naming the file.</summary>
     /// <exception cref="InfraDiffException">The file is missing, unreadable or invalid.</exception>
     public static InfraDiffConfiguration Load(string path)
@@ -70,7 +77,7 @@ public sealed record InfraDiffConfiguration
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new InfraDiffException($"{path}: {(ex is FileNotFoundException or DirectoryNotFoundException ? "no such file" : ex.Message)}", ex);
+            throw new InfraDiffException($"{path}: {FileProblem.Describe(ex)}", ex);
         }
 
         InfraDiffConfiguration configuration;

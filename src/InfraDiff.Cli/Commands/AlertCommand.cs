@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Security.Cryptography;
 using System.Text.Json;
 using InfraDiff.Alerting;
-using InfraDiff.Cli.Rendering;
 using InfraDiff.Diffing;
 using InfraDiff.Snapshots;
 
@@ -34,16 +33,16 @@ internal static class AlertCommand
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                throw new InfraDiffException($"{path}: {(ex is FileNotFoundException ? "no such file" : ex.Message)}");
+                throw new InfraDiffException($"{path}: {FileProblem.Describe(ex)}", ex);
             }
             catch (JsonException ex)
             {
                 throw new InfraDiffException($"{path}: not a drift report ({ex.Message.Split(" Path:")[0]})");
             }
 
-            var resolved = settings.Resolve(parseResult, File.Exists(InfraDiffConfiguration.DefaultFileName) ? InfraDiffConfiguration.Load(InfraDiffConfiguration.DefaultFileName) : new InfraDiffConfiguration());
+            var resolved = settings.Resolve(parseResult, InfraDiffConfiguration.LoadOrDefault(null));
             var url = resolved.Webhook ?? throw new InfraDiffException("no webhook: give --webhook URL or set WEBHOOK_URL");
-            using var sink = new WebhookAlertSink(new WebhookOptions { Url = url, Format = resolved.Format, Secret = resolved.Secret }, new TypedLogger<WebhookAlertSink>(logger));
+            using var sink = resolved.WebhookSink(url, logger);
             var key = Convert.ToHexStringLower(SHA256.HashData(bytes))[..32];
             await sink.SendAsync(new DriftAlert(key, report.After.Host, report.After.TakenAt, report), cancellationToken);
             Console.Error.WriteLine($"infradiff: sent to {sink.Name}");

@@ -45,9 +45,7 @@ internal sealed class ReportOptions
     /// <summary>The rules from --config, or ./infradiff.json when present, at --min-severity.</summary>
     public DriftRules Rules(ParseResult parseResult)
     {
-        var path = parseResult.GetValue(config) ?? (File.Exists(InfraDiffConfiguration.DefaultFileName) ? InfraDiffConfiguration.DefaultFileName : null);
-        var configuration = path is null ? new InfraDiffConfiguration() : InfraDiffConfiguration.Load(path);
-        return configuration.ToDriftRules(Enum.Parse<Severity>(parseResult.GetRequiredValue(minimumSeverity), ignoreCase: true));
+        return InfraDiffConfiguration.LoadOrDefault(parseResult.GetValue(config)).ToDriftRules(Enum.Parse<Severity>(parseResult.GetRequiredValue(minimumSeverity), ignoreCase: true));
     }
 
     /// <summary>Renders the report to stdout, in colour only on a terminal without NO_COLOR, and returns 0 (no drift) or 1 (drift).</summary>

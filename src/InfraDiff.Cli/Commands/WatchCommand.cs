@@ -29,13 +29,10 @@ internal static class WatchCommand
 
         command.SetAction((parseResult, cancellationToken) => CommonOptions.RunAsync(parseResult, async logger =>
         {
-            var configPath = parseResult.GetValue(config) ?? (File.Exists(InfraDiffConfiguration.DefaultFileName) ? InfraDiffConfiguration.DefaultFileName : null);
-            var configuration = configPath is null ? new InfraDiffConfiguration() : InfraDiffConfiguration.Load(configPath);
+            var configuration = InfraDiffConfiguration.LoadOrDefault(parseResult.GetValue(config));
             var resolved = settings.Resolve(parseResult, configuration);
             var (snapshotter, snapshotOptions) = selection.Create(parseResult, logger);
-            IAlertSink sink = resolved.Webhook is { } url
-                ? new WebhookAlertSink(new WebhookOptions { Url = url, Format = resolved.Format, Secret = resolved.Secret }, new TypedLogger<WebhookAlertSink>(logger))
-                : new FileAlertSink("-");
+            IAlertSink sink = resolved.Webhook is { } url ? resolved.WebhookSink(url, logger) : new FileAlertSink("-");
             var monitor = new DriftMonitor(
                 snapshotter,
                 new DriftMonitorOptions

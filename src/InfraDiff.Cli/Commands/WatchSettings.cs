@@ -2,8 +2,10 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using InfraDiff.Alerting;
+using InfraDiff.Cli.Rendering;
 using InfraDiff.Diffing;
 using InfraDiff.Monitoring;
+using Microsoft.Extensions.Logging;
 
 namespace InfraDiff.Cli.Commands;
 
@@ -31,7 +33,12 @@ internal sealed partial class WatchSettings
         }
     }
 
-    public sealed record Resolved(TimeSpan Interval, string Dir, Uri? Webhook, WebhookFormat Format, string? Secret, Comparison Against, TimeSpan RepeatAfter, int Keep, Severity MinSeverity);
+    public sealed record Resolved(TimeSpan Interval, string Dir, Uri? Webhook, WebhookFormat Format, string? Secret, Comparison Against, TimeSpan RepeatAfter, int Keep, Severity MinSeverity)
+    {
+        /// <summary>The webhook sink these settings describe, posting to <paramref name="url"/>.</summary>
+        public WebhookAlertSink WebhookSink(Uri url, ILogger logger) =>
+            new(new WebhookOptions { Url = url, Format = Format, Secret = Secret }, new TypedLogger<WebhookAlertSink>(logger));
+    }
 
     public Resolved Resolve(ParseResult parseResult, InfraDiffConfiguration configuration)
     {

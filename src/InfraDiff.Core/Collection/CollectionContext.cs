@@ -24,6 +24,20 @@ public sealed class CollectionContext(IHostFileSystem files, ICommandRunner comm
     /// <summary>The parts reported unavailable so far (part → reason).</summary>
     public IReadOnlyDictionary<string, string> UnavailableParts => unavailable;
 
+    /// <summary>A file's text, or null when it is missing; a file this process may not read is reported as an unavailable <paramref name="part"/>.</summary>
+    public string? ReadTextOrReport(string hostPath, string part)
+    {
+        try
+        {
+            return Files.ReadTextOrNull(hostPath);
+        }
+        catch (UnauthorizedAccessException)
+        {
+            ReportUnavailable(part, $"{hostPath} is not readable (run as root)");
+            return null;
+        }
+    }
+
     /// <summary>Records that one part of the section could not be collected, while the rest was.</summary>
     public void ReportUnavailable(string part, string reason) => unavailable[part] = reason;
 }

@@ -139,13 +139,14 @@ public sealed class DriftMonitor
         if (reference is not null)
         {
             report = SnapshotDiffer.Compare(reference, snapshot, options.Rules, clock);
-            if (report.HasDrift && await AlertKeyAsync(reference, report, cancellationToken).ConfigureAwait(false) is { } key)
+            var fingerprint = report.HasDrift ? Fingerprint(report) : "";
+            if (report.HasDrift && await AlertKeyAsync(reference, fingerprint, cancellationToken).ConfigureAwait(false) is { } key)
             {
                 // Queued before the snapshot is stored: a crash in between re-detects the same drift, whose key the receiver already knows.
                 await Store.Outbox.EnqueueAsync(new DriftAlert(key, snapshot.Metadata.Host, snapshot.Metadata.TakenAt, report), CancellationToken.None).ConfigureAwait(false);
                 if (options.Against == Comparison.Baseline)
                 {
-                    await AtomicFile.WriteAsync(StatePath, JsonSerializer.SerializeToUtf8Bytes(new AlertState(Fingerprint(report), clock.GetUtcNow()), SnapshotJson.Options), CancellationToken.None).ConfigureAwait(false);
+                    await AtomicFile.WriteAsync(StatePath, JsonSerializer.SerializeToUtf8Bytes(new AlertState(fingerprint, clock.GetUtcNow()), SnapshotJson.Options), CancellationToken.None).ConfigureAwait(false);
                 }
 
                 alerted = true;
@@ -203,9 +204,8 @@ public sealed class DriftMonitor
     /// The alert's idempotency key, or null for no alert. Against the previous snapshot every drift alerts once;
     /// against the baseline the same drift shows every cycle, so it alerts when it changes or after RepeatAfter.
     /// </summary>
-    private async Task<string?> AlertKeyAsync(Snapshot reference, DriftReport report, CancellationToken cancellationToken)
+    private async Task<string?> AlertKeyAsync(Snapshot reference, string fingerprint, CancellationToken cancellationToken)
     {
-        var fingerprint = Fingerprint(report);
         var identity = $"{reference.Metadata.Host}|{reference.Metadata.TakenAt:O}|{fingerprint}";
         if (options.Against == Comparison.Baseline)
         {

@@ -34,7 +34,7 @@ public static class SnapshotFile
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new InvalidSnapshotException(path, ex is FileNotFoundException or DirectoryNotFoundException ? "no such file" : $"cannot read: {ex.Message}", ex);
+            throw new InvalidSnapshotException(path, FileProblem.Describe(ex), ex);
         }
     }
 

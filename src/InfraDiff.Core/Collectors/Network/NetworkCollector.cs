@@ -91,7 +91,7 @@ internal sealed class NetworkCollector : ICollector
     private static SortedDictionary<string, ListeningSocket> FromProc(CollectionContext context)
     {
         var owners = new Dictionary<string, List<string>>(StringComparer.Ordinal);
-        foreach (var process in context.Files.ListDirectories("/proc").Where(p => p[(p.LastIndexOf('/') + 1)..].All(char.IsAsciiDigit)))
+        foreach (var process in context.Files.ListDirectories("/proc").Where(p => Path.GetFileName(p).All(char.IsAsciiDigit)))
         {
             var name = context.Files.ReadTextOrNull(process + "/comm")?.Trim();
             IEnumerable<string> descriptors;

@@ -83,7 +83,7 @@ internal sealed partial class OsCollector(OsCollectorOptions options) : ICollect
             // Without /proc/modules (containers), a loadable module is a /sys/module entry with an initstate file.
             names = context.Files.ListDirectories("/sys/module")
                 .Where(d => context.Files.FileExists(d + "/initstate"))
-                .Select(d => d[(d.LastIndexOf('/') + 1)..]);
+                .Select(Path.GetFileName).OfType<string>();
         }
         else
         {

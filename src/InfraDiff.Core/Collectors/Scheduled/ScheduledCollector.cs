@@ -53,7 +53,7 @@ internal sealed class ScheduledCollector : ICollector
         var timers = new SortedDictionary<string, SystemdTimer>(StringComparer.Ordinal);
         foreach (var path in UnitDirectories.SelectMany(files.ListFiles).Where(p => p.EndsWith(".timer", StringComparison.Ordinal)))
         {
-            var name = path[(path.LastIndexOf('/') + 1)..];
+            var name = Path.GetFileName(path);
             if (!timers.ContainsKey(name) && files.ReadTextOrNull(path) is { } text)
             {
                 timers[name] = new SystemdTimer(path, UnitFileParser.ParseSection(text, "Timer"));
@@ -69,7 +69,7 @@ internal sealed class ScheduledCollector : ICollector
     /// </summary>
     private static bool IsLeftover(string path)
     {
-        var name = path[(path.LastIndexOf('/') + 1)..];
+        var name = Path.GetFileName(path);
         return name.StartsWith('.') || name.EndsWith('~')
             || LeftoverSuffixes.Any(s => name.EndsWith(s, StringComparison.Ordinal));
     }
@@ -81,16 +81,9 @@ internal sealed class ScheduledCollector : ICollector
             return;
         }
 
-        try
+        if (context.ReadTextOrReport(path, "cron:" + path) is { } text)
         {
-            if (context.Files.ReadTextOrNull(path) is { } text)
-            {
-                cron[path] = CrontabParser.Parse(text, hasUserField);
-            }
-        }
-        catch (UnauthorizedAccessException)
-        {
-            context.ReportUnavailable("cron:" + path, "not readable (run as root)");
+            cron[path] = CrontabParser.Parse(text, hasUserField);
         }
     }
 }

@@ -16,18 +16,10 @@ internal sealed class UsersCollector : ICollector
     {
         var files = context.Files;
         var passwd = files.ReadTextOrNull("/etc/passwd") ?? throw new CollectorUnavailableException("no /etc/passwd");
-        Dictionary<string, ShadowEntry>? shadow = null;
-        try
+        var shadow = context.ReadTextOrReport("/etc/shadow", "passwordStatus") is { } text ? AccountParsers.ParseShadow(text) : null;
+        if (shadow is null && !files.FileExists("/etc/shadow"))
         {
-            shadow = files.ReadTextOrNull("/etc/shadow") is { } text ? AccountParsers.ParseShadow(text) : null;
-            if (shadow is null)
-            {
-                context.ReportUnavailable("passwordStatus", "no /etc/shadow");
-            }
-        }
-        catch (UnauthorizedAccessException)
-        {
-            context.ReportUnavailable("passwordStatus", "/etc/shadow is not readable (run as root)");
+            context.ReportUnavailable("passwordStatus", "no /etc/shadow");
         }
 
         var accounts = new SortedDictionary<string, Account>(StringComparer.Ordinal);
@@ -65,20 +57,13 @@ internal sealed class UsersCollector : ICollector
         foreach (var file in AuthorizedKeyFiles)
         {
             var path = home.TrimEnd('/') + "/" + file;
-            try
+            if (context.ReadTextOrReport(path, "authorizedKeys:" + path) is { } text)
             {
-                if (context.Files.ReadTextOrNull(path) is { } text)
+                keys ??= new SortedDictionary<string, AuthorizedKey>(StringComparer.Ordinal);
+                foreach (var (fingerprint, key) in AuthorizedKeysParser.Parse(text))
                 {
-                    keys ??= new SortedDictionary<string, AuthorizedKey>(StringComparer.Ordinal);
-                    foreach (var (fingerprint, key) in AuthorizedKeysParser.Parse(text))
-                    {
-                        keys[fingerprint] = key;
-                    }
+                    keys[fingerprint] = key;
                 }
-            }
-            catch (UnauthorizedAccessException)
-            {
-                context.ReportUnavailable("authorizedKeys:" + path, "not readable (run as root)");
             }
         }
 
@@ -95,21 +80,14 @@ internal sealed class UsersCollector : ICollector
         var paths = new List<string> { "/etc/sudoers" };
         paths.AddRange(context.Files.ListFiles("/etc/sudoers.d").Where(p =>
         {
-            var name = p[(p.LastIndexOf('/') + 1)..];
+            var name = Path.GetFileName(p);
             return !name.EndsWith('~') && !name.Contains('.', StringComparison.Ordinal);
         }));
         foreach (var path in paths)
         {
-            try
+            if (context.ReadTextOrReport(path, "sudoers:" + path) is { } text)
             {
-                if (context.Files.ReadTextOrNull(path) is { } text)
-                {
-                    sudoers[path] = SudoersParser.Parse(text);
-                }
-            }
-            catch (UnauthorizedAccessException)
-            {
-                context.ReportUnavailable("sudoers:" + path, "not readable (run as root)");
+                sudoers[path] = SudoersParser.Parse(text);
             }
         }
 
