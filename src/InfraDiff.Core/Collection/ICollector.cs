@@ -2,7 +2,8 @@ namespace InfraDiff.Collection;
 
 /// <summary>
 /// Collects one section of a snapshot. The returned model is serialized with <see cref="Snapshots.SnapshotJson.Options"/>
-/// and must be a JSON object; collections with a natural identity should be dictionaries keyed by it.
+/// (a <see cref="System.Text.Json.JsonElement"/> is taken as it is) and must be a JSON object; collections with a
+/// natural identity should be dictionaries keyed by it.
 /// </summary>
 public interface ICollector
 {

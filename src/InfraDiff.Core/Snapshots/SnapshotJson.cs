@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.InteropServices;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -37,6 +38,17 @@ public static class SnapshotJson
         ArgumentNullException.ThrowIfNull(writer);
         switch (element.ValueKind)
         {
+            case JsonValueKind.Object when IsInOrdinalOrder(element):
+                // Already sorted (a collector that writes its own section in order): no name is decoded or sorted.
+                writer.WriteStartObject();
+                foreach (var property in element.EnumerateObject())
+                {
+                    writer.WritePropertyName(JsonMarshal.GetRawUtf8PropertyName(property));
+                    WriteCanonical(writer, property.Value);
+                }
+
+                writer.WriteEndObject();
+                break;
             case JsonValueKind.Object:
                 var properties = element.EnumerateObject().ToArray();
                 Array.Sort(properties, static (a, b) => string.CompareOrdinal(a.Name, b.Name));
@@ -62,6 +74,28 @@ public static class SnapshotJson
                 element.WriteTo(writer);
                 break;
         }
+    }
+
+    /// <summary>
+    /// Whether the object's names are already in ordinal (UTF-16) order, judged on their raw UTF-8 bytes. Byte order
+    /// is code point order, which matches UTF-16 order only below U+E000, and raw names may hold escapes: a name with
+    /// a backslash or a byte from 0xEE up is not judged here, and the object takes the sorting path.
+    /// </summary>
+    private static bool IsInOrdinalOrder(JsonElement element)
+    {
+        ReadOnlySpan<byte> previous = default;
+        foreach (var property in element.EnumerateObject())
+        {
+            var name = JsonMarshal.GetRawUtf8PropertyName(property);
+            if (name.IndexOfAnyInRange((byte)0xEE, (byte)0xFF) >= 0 || name.Contains((byte)'\\') || previous.SequenceCompareTo(name) > 0)
+            {
+                return false;
+            }
+
+            previous = name;
+        }
+
+        return true;
     }
 
     /// <summary>The canonical UTF-8 bytes of an element, indented for people or compact for machines.</summary>

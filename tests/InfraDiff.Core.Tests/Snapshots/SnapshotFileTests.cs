@@ -24,6 +24,18 @@ public sealed class SnapshotFileTests : IDisposable
             text);
     }
 
+    [Theory]
+    [InlineData("""{"Ａ":1,"😀":2}""", """{"\uD83D\uDE00":2,"Ａ":1}""")] // UTF-8 byte order is not UTF-16 order
+    [InlineData("""{"\u0062":1,"a":2}""", """{"a":2,"b":1}""")] // an escaped name out of order
+    [InlineData("""{"a":1,"\u0062":2}""", """{"a":1,"b":2}""")] // an escaped name in order
+    [InlineData("""{"a":{"d":1,"c":2},"b":3}""", """{"a":{"c":2,"d":1},"b":3}""")] // ordered outside, not inside
+    public void Sorts_names_in_utf16_ordinal_order_whatever_their_bytes_and_escapes(string json, string expected)
+    {
+        var text = Encoding.UTF8.GetString(SnapshotJson.ToCanonicalBytes(JsonDocument.Parse(json).RootElement, indented: false));
+
+        Assert.Equal(expected, text);
+    }
+
     [Fact]
     public async Task Writes_atomically_with_owner_only_permissions_and_reads_back()
     {

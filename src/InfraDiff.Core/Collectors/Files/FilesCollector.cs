@@ -3,10 +3,12 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.IO.Enumeration;
 using System.Security.Cryptography;
+using System.Text.Json;
 using System.Threading.Channels;
 using InfraDiff.Collection;
 using InfraDiff.Collectors.Users;
 using InfraDiff.Diffing;
+using InfraDiff.Snapshots;
 using Microsoft.Extensions.Logging;
 
 namespace InfraDiff.Collectors.Files;
@@ -80,7 +82,31 @@ internal sealed class FilesCollector(FilesCollectorOptions options) : ICollector
         }
 
         context.Logger.LogDebug("files: {Entries} entries, {Hashed} files hashed, {Reused} hashes reused from the cache", scan.Entries.Count, scan.FilesHashed, scan.Reused);
-        return scan.Entries;
+        return ToSection(scan.Entries);
+    }
+
+    /// <summary>
+    /// The section written straight to JSON in ordinal key order: tens of thousands of entries would cost more
+    /// through reflection serialization, and the canonical writer passes an ordered object through unsorted.
+    /// </summary>
+    private static JsonElement ToSection(Dictionary<string, FileEntry> entries)
+    {
+        var paths = entries.Keys.ToArray();
+        Array.Sort(paths, StringComparer.Ordinal);
+        var buffer = new ArrayBufferWriter<byte>(256 + (paths.Length * 200));
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = SnapshotJson.Options.Encoder }))
+        {
+            writer.WriteStartObject();
+            foreach (var path in paths)
+            {
+                writer.WritePropertyName(path);
+                entries[path].WriteTo(writer);
+            }
+
+            writer.WriteEndObject();
+        }
+
+        return JsonElement.Parse(buffer.WrittenSpan);
     }
 
     /// <summary>
@@ -304,4 +330,34 @@ internal sealed class FilesCollector(FilesCollectorOptions options) : ICollector
 }
 
 /// <summary>One path in the <c>files</c> section. No atime, mtime, ctime or inode: they are noise in a diff; content changes show in the hash.</summary>
-internal sealed record FileEntry(string Type, string? Mode, long Uid, string? Owner, long Gid, string? Group, long? Size, string? Sha256, string? Target, string? Error);
+internal sealed record FileEntry(string Type, string? Mode, long Uid, string? Owner, long Gid, string? Group, long? Size, string? Sha256, string? Target, string? Error)
+{
+    /// <summary>Writes the entry as a JSON object: names in ordinal order, null values left out.</summary>
+    public void WriteTo(Utf8JsonWriter writer)
+    {
+        writer.WriteStartObject();
+        WriteIfSet(writer, "error"u8, Error);
+        writer.WriteNumber("gid"u8, Gid);
+        WriteIfSet(writer, "group"u8, Group);
+        WriteIfSet(writer, "mode"u8, Mode);
+        WriteIfSet(writer, "owner"u8, Owner);
+        WriteIfSet(writer, "sha256"u8, Sha256);
+        if (Size is { } size)
+        {
+            writer.WriteNumber("size"u8, size);
+        }
+
+        WriteIfSet(writer, "target"u8, Target);
+        writer.WriteString("type"u8, Type);
+        writer.WriteNumber("uid"u8, Uid);
+        writer.WriteEndObject();
+    }
+
+    private static void WriteIfSet(Utf8JsonWriter writer, ReadOnlySpan<byte> name, string? value)
+    {
+        if (value is not null)
+        {
+            writer.WriteString(name, value);
+        }
+    }
+}
