@@ -182,6 +182,19 @@ public sealed class FilesCollectorTests : IDisposable
     }
 
     [Fact]
+    public async Task A_file_swapped_for_a_fifo_or_a_symlink_after_lstat_is_neither_waited_on_nor_followed()
+    {
+        Fixtures.RunTool("mkfifo", Path.Join(tree, "pipe"));
+        File.CreateSymbolicLink(Path.Join(tree, "link"), Path.Join(tree, "etc"));
+
+        // Opening a FIFO for reading blocks until a writer comes, unless opened non-blocking.
+        var open = Task.Run(() => FileStatus.OpenForReading(Path.Join(tree, "pipe")).Dispose());
+
+        await open.WaitAsync(TimeSpan.FromSeconds(5)); // throws TimeoutException when the open blocks
+        Assert.Throws<FileNotFoundException>(() => FileStatus.OpenForReading(Path.Join(tree, "link")));
+    }
+
+    [Fact]
     public async Task Stays_on_the_root_filesystem_unless_asked_to_cross_mounts()
     {
         var mountPoint = Path.Join(tree, "mnt");

@@ -142,7 +142,9 @@ public sealed class WatchProcessTests : IAsyncLifetime
         }
 
         Assert.Empty(Directory.GetFiles(Store, ".*.tmp"));
-        Assert.Equal(receiver.Requests.Count, receiver.Requests.Select(r => r.IdempotencyKey).Distinct().Count());
+        // A kill between a delivery and its removal from the outbox sends that alert again on restart: at least
+        // once, under the same key, which is what the key is for. Two different alerts never share a key.
+        Assert.All(receiver.Requests.GroupBy(r => r.IdempotencyKey), resent => Assert.Single(resent.Select(r => r.Body).Distinct()));
         Assert.All(receiver.Requests, r => Assert.True(r.SignatureValid));
         Assert.False(last.HasExited);
     }

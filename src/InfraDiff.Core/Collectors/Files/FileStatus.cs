@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
 
 namespace InfraDiff.Collectors.Files;
 
@@ -60,6 +61,35 @@ internal readonly partial record struct FileStatus(
             (buffer.CTimeSeconds * 1_000_000_000) + buffer.CTimeNanoseconds);
     }
 
+    /// <summary>
+    /// Opens a file to read its content: never through a symlink swapped in since lstat, never blocking on a FIFO
+    /// swapped in, and without the advisory flock(2) that .NET takes on every file it opens.
+    /// </summary>
+    /// <exception cref="FileNotFoundException">The path is gone, or is no longer a regular file.</exception>
+    /// <exception cref="UnauthorizedAccessException">The file cannot be read.</exception>
+    public static SafeFileHandle OpenForReading(string path)
+    {
+        var descriptor = Native.open(path, ORdOnly | ONonBlock | ONoFollow | OCloExec);
+        if (descriptor >= 0)
+        {
+            return new SafeFileHandle(descriptor, ownsHandle: true);
+        }
+
+        var errno = Marshal.GetLastPInvokeError();
+        throw errno switch
+        {
+            ENOENT or ENOTDIR or ELOOP => new FileNotFoundException($"{path}: gone or no longer a regular file"),
+            EACCES or EPERM => new UnauthorizedAccessException($"{path}: permission denied"),
+            _ => new IOException($"{path}: open failed with errno {errno}"),
+        };
+    }
+
+    private const int ORdOnly = 0;
+    private const int ONonBlock = 0x800;
+    private const int ONoFollow = 0x20000;
+    private const int OCloExec = 0x80000;
+    private const int EPERM = 1;
+    private const int ELOOP = 40;
     private const int AtFdCwd = -100;
     private const int AtSymlinkNoFollow = 0x100;
     private const uint StatxBasicStats = 0x7FF;
@@ -109,5 +139,8 @@ internal readonly partial record struct FileStatus(
     {
         [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
         internal static partial int statx(int dirfd, string path, int flags, uint mask, out StatxBuffer buffer);
+
+        [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+        internal static partial int open(string path, int flags);
     }
 }

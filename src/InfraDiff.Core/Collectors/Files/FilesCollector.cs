@@ -157,7 +157,7 @@ internal sealed class FilesCollector(FilesCollectorOptions options) : ICollector
         var buffer = ArrayPool<byte>.Shared.Rent(HashBufferSize);
         try
         {
-            using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, FileOptions.SequentialScan);
+            using var handle = FileStatus.OpenForReading(path);
             using var sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
             long offset = 0;
             int read;
