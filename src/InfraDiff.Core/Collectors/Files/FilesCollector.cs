@@ -106,7 +106,8 @@ internal sealed class FilesCollector(FilesCollectorOptions options) : ICollector
             writer.WriteEndObject();
         }
 
-        return JsonElement.Parse(buffer.WrittenSpan);
+        // Parsed in place, not copied: the document lives as long as the snapshot that holds its root.
+        return JsonDocument.Parse(buffer.WrittenMemory).RootElement;
     }
 
     /// <summary>
