@@ -107,7 +107,7 @@ public sealed class Snapshotter
             // Yield first so a collector that blocks synchronously cannot hold up the others.
             await Task.Yield();
             var model = await collector.CollectAsync(context, timeoutSource.Token).ConfigureAwait(false);
-            var section = model is JsonElement written ? written : SnapshotJson.ToElement(model);
+            var section = SnapshotJson.ToElement(model);
             if (section.ValueKind != JsonValueKind.Object)
             {
                 return Failed(CollectorStatus.Failed, $"the collector returned a JSON {section.ValueKind.ToString().ToLowerInvariant()}, not an object");

@@ -27,10 +27,11 @@ public static class SnapshotJson
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
-    private static readonly JsonWriterOptions CompactWriter = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    /// <summary>Compact output with the snapshot's escaping, for code that writes JSON of its own.</summary>
+    internal static readonly JsonWriterOptions CompactWriter = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    /// <summary>Serializes any model to a JSON element (not yet canonical).</summary>
-    public static JsonElement ToElement<T>(T value) => JsonSerializer.SerializeToElement(value, Options);
+    /// <summary>Serializes any model to a JSON element (not yet canonical); an element is returned as it is.</summary>
+    public static JsonElement ToElement<T>(T value) => value is JsonElement element ? element : JsonSerializer.SerializeToElement(value, Options);
 
     /// <summary>Writes <paramref name="element"/> with object keys sorted ordinally at every level.</summary>
     public static void WriteCanonical(Utf8JsonWriter writer, JsonElement element)
@@ -38,24 +39,23 @@ public static class SnapshotJson
         ArgumentNullException.ThrowIfNull(writer);
         switch (element.ValueKind)
         {
-            case JsonValueKind.Object when IsInOrdinalOrder(element):
-                // Already sorted (a collector that writes its own section in order): no name is decoded or sorted.
-                writer.WriteStartObject();
-                foreach (var property in element.EnumerateObject())
-                {
-                    writer.WritePropertyName(JsonMarshal.GetRawUtf8PropertyName(property));
-                    WriteCanonical(writer, property.Value);
-                }
-
-                writer.WriteEndObject();
-                break;
             case JsonValueKind.Object:
-                var properties = element.EnumerateObject().ToArray();
-                Array.Sort(properties, static (a, b) => string.CompareOrdinal(a.Name, b.Name));
+                // An object already in order (a collector that writes its own section sorted) keeps its raw names:
+                // none is decoded or sorted.
+                var inOrder = IsInOrdinalOrder(element);
+                IEnumerable<JsonProperty> properties = inOrder ? element.EnumerateObject() : element.EnumerateObject().OrderBy(p => p.Name, StringComparer.Ordinal);
                 writer.WriteStartObject();
                 foreach (var property in properties)
                 {
-                    writer.WritePropertyName(property.Name);
+                    if (inOrder)
+                    {
+                        writer.WritePropertyName(JsonMarshal.GetRawUtf8PropertyName(property));
+                    }
+                    else
+                    {
+                        writer.WritePropertyName(property.Name);
+                    }
+
                     WriteCanonical(writer, property.Value);
                 }
 

@@ -91,16 +91,14 @@ internal sealed class FilesCollector(FilesCollectorOptions options) : ICollector
     /// </summary>
     private static JsonElement ToSection(Dictionary<string, FileEntry> entries)
     {
-        var paths = entries.Keys.ToArray();
-        Array.Sort(paths, StringComparer.Ordinal);
-        var buffer = new ArrayBufferWriter<byte>(256 + (paths.Length * 200));
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = SnapshotJson.Options.Encoder }))
+        var buffer = new ArrayBufferWriter<byte>(256 + (entries.Count * 200));
+        using (var writer = new Utf8JsonWriter(buffer, SnapshotJson.CompactWriter))
         {
             writer.WriteStartObject();
-            foreach (var path in paths)
+            foreach (var (path, entry) in entries.OrderBy(e => e.Key, StringComparer.Ordinal))
             {
                 writer.WritePropertyName(path);
-                entries[path].WriteTo(writer);
+                entry.WriteTo(writer);
             }
 
             writer.WriteEndObject();
