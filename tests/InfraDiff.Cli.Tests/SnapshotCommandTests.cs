@@ -44,7 +44,7 @@ public sealed class SnapshotCommandTests : IDisposable
 
         Assert.Equal(2, result.ExitCode);
         Assert.Equal("", result.StandardOutput);
-        Assert.Equal("infradiff: unknown collector 'nonsense' (known: docker, files, network, os, packages, scheduled, services, users)", result.StandardError.TrimEnd());
+        Assert.Equal("infradiff: unknown collector 'nonsense' (known: config, docker, files, network, os, packages, scheduled, services, users)", result.StandardError.TrimEnd());
     }
 
     [Fact]

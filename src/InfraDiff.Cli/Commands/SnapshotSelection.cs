@@ -36,9 +36,15 @@ internal sealed class SnapshotSelection
         HelpName = "DURATION",
     };
 
+    private readonly Option<string> filesTimeout = new("--files-timeout")
+    {
+        Description = "How long the files collector may run: 10m, 1h, … [default: no limit; a first scan hashes everything].",
+        HelpName = "DURATION",
+    };
+
     private readonly Option<string[]> files = new("--files")
     {
-        Description = $"Scan PATH for the files section (repeatable); replaces the default roots {string.Join(", ", FilesCollectorOptions.DefaultRoots)}.",
+        Description = $"Scan PATH for the files section (repeatable; an absolute path on the host, read under --root); replaces the default roots {string.Join(", ", FilesCollectorOptions.DefaultRoots)}.",
         HelpName = "PATH",
     };
 
@@ -73,16 +79,16 @@ internal sealed class SnapshotSelection
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { only, exclude, root, timeout, files, filesExclude, filesCrossMounts, cacheDirectory, noCache, dockerHost })
+        foreach (var option in new Option[] { only, exclude, root, timeout, filesTimeout, files, filesExclude, filesCrossMounts, cacheDirectory, noCache, dockerHost })
         {
             command.Options.Add(option);
         }
     }
 
     /// <summary>The snapshotter and options these flags describe; bad globs are rejected before anything is collected.</summary>
-    public (Snapshotter Snapshotter, SnapshotOptions Options) Create(ParseResult parseResult, ILogger logger)
+    public (Snapshotter Snapshotter, SnapshotOptions Options) Create(ParseResult parseResult, ILogger logger, string? alsoExclude = null)
     {
-        var excludes = FilesCollectorOptions.DefaultExcludes.Concat(parseResult.GetValue(filesExclude) ?? []).ToArray();
+        var excludes = FilesCollectorOptions.DefaultExcludes.Concat(parseResult.GetValue(filesExclude) ?? []).Concat(alsoExclude is null ? [] : [alsoExclude]).ToArray();
         foreach (var pattern in excludes)
         {
             try
@@ -95,7 +101,13 @@ internal sealed class SnapshotSelection
             }
         }
 
-        var roots = parseResult.GetValue(files) is { Length: > 0 } given ? given.Select(Path.GetFullPath).ToArray() : FilesCollectorOptions.DefaultRoots;
+        var hostRoot = parseResult.GetValue(root) ?? "/";
+        if (!Directory.Exists(hostRoot))
+        {
+            throw new InfraDiffException($"--root {hostRoot}: no such directory");
+        }
+
+        var roots = parseResult.GetValue(files) is { Length: > 0 } given ? given.Select(p => CheckFilesRoot(p, hostRoot)).ToArray() : FilesCollectorOptions.DefaultRoots;
         var filesOptions = new FilesCollectorOptions
         {
             Roots = roots,
@@ -111,10 +123,36 @@ internal sealed class SnapshotSelection
         {
             Only = SplitList(parseResult.GetValue(only)),
             Exclude = SplitList(parseResult.GetValue(exclude)),
-            Root = parseResult.GetValue(root) ?? "/",
+            Root = hostRoot,
             CollectorTimeout = parseResult.GetValue(timeout) is { } limit ? WatchSettings.Duration("--collector-timeout", limit) : new SnapshotOptions().CollectorTimeout,
         };
+        if (parseResult.GetValue(filesTimeout) is { } filesLimit)
+        {
+            options = options with
+            {
+                CollectorTimeouts = new Dictionary<string, TimeSpan>(options.CollectorTimeouts, StringComparer.Ordinal) { ["files"] = WatchSettings.Duration("--files-timeout", filesLimit) },
+            };
+        }
+
         return (snapshotter, options);
+    }
+
+    /// <summary>A --files path is a host path: absolute, and present under --root (a path meant for this machine would silently scan nothing).</summary>
+    private static string CheckFilesRoot(string path, string hostRoot)
+    {
+        var under = hostRoot == "/" ? "" : $" under --root {hostRoot}";
+        if (!path.StartsWith('/'))
+        {
+            throw new InfraDiffException($"--files {path}: not an absolute path; give the path as the host sees it{(under.Length > 0 ? $" (read{under})" : "")}, e.g. /etc");
+        }
+
+        var real = hostRoot == "/" ? path : Path.Join(Path.GetFullPath(hostRoot), path);
+        if (!File.Exists(real) && !Directory.Exists(real) && new FileInfo(real).LinkTarget is null)
+        {
+            throw new InfraDiffException($"--files {path}: no such file or directory{under}{(under.Length > 0 ? $" (looked for {real})" : "")}");
+        }
+
+        return path.Length > 1 ? path.TrimEnd('/') : path;
     }
 
     private static string[] SplitList(string[]? values) =>

@@ -31,7 +31,8 @@ internal static class WatchCommand
         {
             var configuration = InfraDiffConfiguration.LoadOrDefault(parseResult.GetValue(config));
             var resolved = settings.Resolve(parseResult, configuration);
-            var (snapshotter, snapshotOptions) = selection.Create(parseResult, logger);
+            // The store changes every cycle: scanning it would be drift every cycle.
+            var (snapshotter, snapshotOptions) = selection.Create(parseResult, logger, alsoExclude: Path.GetFullPath(resolved.Dir));
             IAlertSink sink = resolved.Webhook is { } url ? resolved.WebhookSink(url, logger) : new FileAlertSink("-");
             var monitor = new DriftMonitor(
                 snapshotter,

@@ -1,8 +1,9 @@
+using InfraDiff.Collection;
 using Microsoft.Extensions.Logging;
 
 namespace InfraDiff.Cli.Rendering;
 
-/// <summary>Logs to stderr, one line a message, so stdout stays data only.</summary>
+/// <summary>Logs to stderr, one line a message, so stdout stays data only; a stack trace only at debug level (--verbose).</summary>
 internal sealed class StderrLogger(LogLevel minimum) : ILogger
 {
     public IDisposable? BeginScope<TState>(TState state)
@@ -23,7 +24,26 @@ internal sealed class StderrLogger(LogLevel minimum) : ILogger
             LogLevel.Error or LogLevel.Critical => "error",
             _ => "info",
         };
-        Console.Error.WriteLine($"infradiff: {level}: {formatter(state, exception)}");
+        var advice = eventId.Id == SnapshotterLog.CollectorFailedEventId ? CollectorAdvice(state) : "";
+        Console.Error.WriteLine($"infradiff: {level}: {formatter(state, exception)}{advice}");
+        if (exception is not null && minimum <= LogLevel.Debug)
+        {
+            Console.Error.WriteLine(exception);
+        }
+    }
+
+    /// <summary>The flag that changes what happened to a collector, in the CLI's vocabulary.</summary>
+    private static string CollectorAdvice<TState>(TState state)
+    {
+        var values = state as IReadOnlyList<KeyValuePair<string, object?>> ?? [];
+        var collector = values.FirstOrDefault(v => v.Key == "Collector").Value as string;
+        var status = values.FirstOrDefault(v => v.Key == "Status").Value as string;
+        return (collector, status) switch
+        {
+            ("files", "timed out") => " (raise or remove the limit with --files-timeout)",
+            (_, "timed out") => " (raise the limit with --collector-timeout)",
+            _ => $" (--verbose shows why; --exclude {collector} leaves it out)",
+        };
     }
 }
 

@@ -1,3 +1,4 @@
+using InfraDiff.Collectors.Config;
 using InfraDiff.Collectors.Docker;
 using InfraDiff.Collectors.Files;
 using InfraDiff.Collectors.Network;
@@ -20,6 +21,7 @@ public static class BuiltInCollectors
         new ServicesCollector(),
         new UsersCollector(),
         new ScheduledCollector(),
+        new ConfigCollector(),
         new NetworkCollector(),
         new DockerCollector(docker ?? new DockerCollectorOptions()),
         new FilesCollector(files ?? new FilesCollectorOptions()),

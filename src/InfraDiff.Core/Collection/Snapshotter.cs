@@ -58,7 +58,7 @@ public sealed class Snapshotter
 
         var files = options.Root == "/" ? RootedFileSystem.Live : new RootedFileSystem(options.Root);
         var takenAt = clock.GetUtcNow();
-        var results = await Task.WhenAll(selected.Select(c => RunAsync(c, files, options.CollectorTimeout, cancellationToken))).ConfigureAwait(false);
+        var results = await Task.WhenAll(selected.Select(c => RunAsync(c, files, options.TimeoutFor(c.Name), cancellationToken))).ConfigureAwait(false);
 
         var reports = new Dictionary<string, CollectorReport>(StringComparer.Ordinal);
         var sections = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
@@ -130,13 +130,20 @@ public sealed class Snapshotter
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            logger.LogWarning(ex, "collector {Collector} failed", collector.Name);
-            return Failed(CollectorStatus.Failed, ex.Message);
+            return Failed(CollectorStatus.Failed, ex.Message, ex);
         }
 
-        (string, CollectorReport, JsonElement?) Failed(CollectorStatus status, string reason)
+        (string, CollectorReport, JsonElement?) Failed(CollectorStatus status, string reason, Exception? exception = null)
         {
-            logger.LogInformation("collector {Collector}: {Status}: {Reason}", collector.Name, status, reason);
+            if (status == CollectorStatus.Unavailable)
+            {
+                SnapshotterLog.CollectorUnavailable(logger, collector.Name, reason);
+            }
+            else
+            {
+                SnapshotterLog.CollectorFailed(logger, collector.Name, status == CollectorStatus.Timeout ? "timed out" : "failed", reason, exception);
+            }
+
             return (collector.Name, new CollectorReport(status, stopwatch.ElapsedMilliseconds, reason), null);
         }
     }

@@ -17,6 +17,7 @@ internal static class ChangeDescriber
         ["os"] = [("sysctls", "sysctl"), ("modules", "kernel module"), ("mounts", "mount"), ("release", "os release"), ("kernel", "kernel"), ("hostname", "hostname")],
         ["network"] = [("interfaces", "interface"), ("routes", "route"), ("listening", "listening socket"), ("firewall", "firewall"), ("dns", "dns")],
         ["docker"] = [("containers", "container"), ("images", "image"), ("networks", "docker network"), ("volumes", "volume")],
+        ["config"] = [("sshd", "sshd"), ("sysctl", "sysctl"), ("loginDefs", "login.defs"), ("pam", "pam"), ("fstab", "fstab"), ("limits", "limit"), ("modprobe", "modprobe"), ("problems", "unreadable config")],
     };
 
     private const int MaxValueLength = 80;
@@ -24,6 +25,11 @@ internal static class ChangeDescriber
     public static string Describe(ChangeKind kind, IReadOnlyList<string> keys, JsonElement oldValue, JsonElement newValue)
     {
         var (thing, rest) = Name(keys);
+        if (kind == ChangeKind.Replace && keys.Count == 2 && keys[0] == "files" && oldValue.ValueKind == JsonValueKind.Object)
+        {
+            return $"{thing}: {FileChange(oldValue, newValue)}";
+        }
+
         if (rest.Count == 0)
         {
             return kind switch
@@ -87,7 +93,29 @@ internal static class ChangeDescriber
         return keys.Count >= 2 ? ($"{section} {keys[1]}", keys.Skip(2).ToArray()) : (section, []);
     }
 
-    private static bool IsScalarGroup(string collection) => collection is "release" or "kernel" or "hostname" or "dns" or "firewall";
+    private static bool IsScalarGroup(string collection) => collection is "release" or "kernel" or "hostname" or "dns" or "firewall" or "sshd" or "loginDefs" or "modprobe";
+
+    /// <summary>"content changed, 3,223 → 5,191 bytes; mode 0755 → 4755" for a file entry whose content changed.</summary>
+    private static string FileChange(JsonElement oldValue, JsonElement newValue)
+    {
+        var parts = new List<string>();
+        var oldSize = oldValue.TryGetProperty("size", out var a) ? a.GetInt64() : (long?)null;
+        var newSize = newValue.TryGetProperty("size", out var b) ? b.GetInt64() : (long?)null;
+        parts.Add(oldSize is null || newSize is null ? "content changed"
+            : oldSize == newSize ? $"content changed, same size ({newSize:N0} bytes)"
+            : $"content changed, {oldSize:N0} → {newSize:N0} bytes");
+        foreach (var field in new[] { "mode", "owner", "group", "uid", "gid", "error" })
+        {
+            var had = oldValue.TryGetProperty(field, out var before);
+            var has = newValue.TryGetProperty(field, out var after);
+            if (had != has || (had && !JsonElement.DeepEquals(before, after)))
+            {
+                parts.Add($"{field} {Text(before)} → {Text(after)}");
+            }
+        }
+
+        return string.Join("; ", parts);
+    }
 
     /// <summary>For an added object, its one identifying scalar (a package's version) keeps the line useful.</summary>
     private static string Brief(JsonElement value) =>
@@ -95,14 +123,18 @@ internal static class ChangeDescriber
         : value.ValueKind is JsonValueKind.String or JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False ? $" ({Text(value)})"
         : "";
 
+    /// <summary>A value for a summary line, cut at 80 characters.</summary>
     internal static string Text(JsonElement value)
     {
-        var text = value.ValueKind switch
-        {
-            JsonValueKind.Undefined => "(none)",
-            JsonValueKind.String => value.GetString()!,
-            _ => System.Text.Encoding.UTF8.GetString(SnapshotJson.ToCanonicalBytes(value, indented: false)),
-        };
+        var text = FullText(value);
         return text.Length > MaxValueLength ? string.Concat(text.AsSpan(0, MaxValueLength - 1), "…") : text;
     }
+
+    /// <summary>A value as rules see it: a string as is, anything else as compact canonical JSON; never cut.</summary>
+    internal static string FullText(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.Undefined => "(none)",
+        JsonValueKind.String => value.GetString()!,
+        _ => System.Text.Encoding.UTF8.GetString(SnapshotJson.ToCanonicalBytes(value, indented: false)),
+    };
 }

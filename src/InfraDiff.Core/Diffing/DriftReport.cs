@@ -59,5 +59,8 @@ public sealed record DriftChange(
 /// <summary>Counts of one category's changes.</summary>
 public sealed record CategorySummary(int Added, int Removed, int Changed);
 
-/// <summary>A section that could not be compared, and why.</summary>
-public sealed record UnknownSection(string Category, string Reason);
+/// <summary>A section, or a part of one, that could not be compared, and why.</summary>
+/// <param name="Category">The section.</param>
+/// <param name="Reason">Why it was not compared.</param>
+/// <param name="Part">The part of the section a collector reported unavailable ("kernel", "runtime"); null for the whole section.</param>
+public sealed record UnknownSection(string Category, string Reason, [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Part = null);

@@ -30,11 +30,28 @@ public enum Severity
 /// <param name="Expires">The last day the rule applies; after it, the rule stops ignoring and the report says so.</param>
 public sealed record IgnoreRule(string Path, string? Reason = null, DateOnly? Expires = null);
 
-/// <summary>Gives changes under a path a severity; with <see cref="ValueMatches"/>, only when the new (or removed) value matches.</summary>
+/// <summary>
+/// Gives changes under a path a severity, when the change is of one of <see cref="Op"/> (any, if empty) and every
+/// condition in <see cref="When"/> holds on the structured old and new values; with <see cref="ValueMatches"/>, only
+/// when the new (or removed) value matches.
+/// </summary>
 /// <param name="Path">A JSON Pointer glob.</param>
 /// <param name="Severity">The severity to give.</param>
 /// <param name="ValueMatches">A regular expression tried on the value as compact JSON (strings without quotes).</param>
-public sealed record SeverityRule(string Path, Severity Severity, string? ValueMatches = null);
+public sealed record SeverityRule(string Path, Severity Severity, string? ValueMatches = null)
+{
+    /// <summary>The kinds of change the rule applies to (add, remove, replace); empty: every kind.</summary>
+    public IReadOnlyList<ChangeKind> Op { get; init; } = [];
+
+    /// <summary>
+    /// Conditions that must all hold: "OPERAND OPERATOR LITERAL", where OPERAND is <c>old</c>, <c>new</c>,
+    /// <c>old.field</c>, <c>new.field</c> (fields of an object value, dotted for nesting) or <c>path</c>, and OPERATOR
+    /// is <c>==</c>, <c>!=</c>, <c>=~</c> / <c>!~</c> (regular expression matches / does not), <c>&amp;</c> / <c>!&amp;</c>
+    /// (any / none of the octal bits set, for modes). A value that is absent equals nothing, matches nothing and has no bits.
+    /// Example: <c>new.uid == 0</c>, <c>new.mode &amp; 4000</c>.
+    /// </summary>
+    public IReadOnlyList<string> When { get; init; } = [];
+}
 
 /// <summary>The rules a drift report is built with: an operator's rules first, then infradiff's defaults.</summary>
 public sealed record DriftRules
@@ -48,61 +65,23 @@ public sealed record DriftRules
     /// <summary>Changes below this severity are left out of the report and its patch.</summary>
     public Severity MinimumSeverity { get; init; } = Diffing.Severity.Low;
 
-    /// <summary>
-    /// infradiff's defaults: an account given uid 0 is critical; setuid/setgid and world-writable files, accounts,
-    /// sudoers, privileged groups, authorized keys, cron, security sysctls, listening sockets and firewall rules are high;
-    /// packages, services, timers, kernel, modules, mounts, Docker and files are medium; the rest is low.
-    /// </summary>
-    public static IReadOnlyList<SeverityRule> DefaultSeverityRules { get; } =
-    [
-        new("/users/accounts/*/uid", Diffing.Severity.Critical, "^0$"),
-        new("/users/accounts/*", Diffing.Severity.Critical, "\"uid\":0[,}]"),
-        new("/files/*/mode", Diffing.Severity.High, "^[2-7][0-7]{3}$|^[0-7]{3}[2367]$"),
-        new("/files/*", Diffing.Severity.High, "\"mode\":\"(?:[2-7][0-7]{3}|[0-7]{3}[2367])\""),
-        new("/users/accounts", Diffing.Severity.High),
-        new("/users/sudoers", Diffing.Severity.High),
-        new("/users/groups/root", Diffing.Severity.High),
-        new("/users/groups/sudo", Diffing.Severity.High),
-        new("/users/groups/wheel", Diffing.Severity.High),
-        new("/users/groups/admin", Diffing.Severity.High),
-        new("/users/groups/adm", Diffing.Severity.High),
-        new("/users/groups/docker", Diffing.Severity.High),
-        new("/users/groups/shadow", Diffing.Severity.High),
-        new("/users/groups/disk", Diffing.Severity.High),
-        new("/users", Diffing.Severity.Medium),
-        new("/scheduled/cron", Diffing.Severity.High),
-        new("/scheduled/scripts", Diffing.Severity.High),
-        new("/scheduled", Diffing.Severity.Medium),
-        new("/os/sysctls", Diffing.Severity.High),
-        new("/os", Diffing.Severity.Medium),
-        new("/network/listening", Diffing.Severity.High),
-        new("/network/firewall", Diffing.Severity.High),
-        new("/network", Diffing.Severity.Medium),
-        new("/packages", Diffing.Severity.Medium),
-        new("/services", Diffing.Severity.Medium),
-        new("/docker/containers/*/privileged", Diffing.Severity.High),
-        new("/docker/containers/*/capAdd", Diffing.Severity.High),
-        new("/docker", Diffing.Severity.Medium),
-        new("/files/*/sha256", Diffing.Severity.Medium),
-        new("/files", Diffing.Severity.Medium),
-    ];
+    /// <summary>infradiff's defaults, by meaning: the README's severity table, in the order they are tried.</summary>
+    public static IReadOnlyList<SeverityRule> DefaultSeverityRules { get; } = DefaultSeverity.Rules;
 }
 
 /// <summary>The rules compiled once per report.</summary>
 internal sealed class CompiledRules
 {
     private readonly (PointerGlob Glob, IgnoreRule Rule)[] ignore;
-    private readonly (PointerGlob Glob, Regex? Value, Severity Severity)[] severity;
+    private readonly CompiledSeverityRule[] severity;
 
     public CompiledRules(DriftRules rules, DateOnly today)
     {
         Minimum = rules.MinimumSeverity;
         var expired = rules.Ignore.Where(r => r.Expires is { } e && e < today).ToList();
         Notices = expired.Select(r => $"ignore rule {r.Path} expired on {r.Expires:yyyy-MM-dd} and no longer applies").ToList();
-        ignore = rules.Ignore.Except(expired).Select(r => (Compile(r.Path), r)).ToArray();
-        severity = rules.Severity.Concat(DriftRules.DefaultSeverityRules)
-            .Select(r => (Compile(r.Path), r.ValueMatches is null ? null : CompileRegex(r.ValueMatches), r.Severity))
-            .ToArray();
+        ignore = rules.Ignore.Except(expired).Select(r => (CompileIgnore(r.Path), r)).ToArray();
+        severity = rules.Severity.Concat(DriftRules.DefaultSeverityRules).Select(Compile).ToArray();
     }
 
     public Severity Minimum { get; }
@@ -111,21 +90,46 @@ internal sealed class CompiledRules
 
     public bool IsIgnored(string path) => ignore.Any(r => r.Glob.Matches(path));
 
-    public Severity SeverityOf(string path, Func<string> valueText)
+    /// <summary>The severity of the first rule that matches the change's path and kind and whose conditions hold; low when none does.</summary>
+    public Severity SeverityOf(JsonChange change)
     {
         string? text = null;
-        foreach (var (glob, value, result) in severity)
+        foreach (var rule in severity)
         {
-            if (glob.Matches(path) && (value is null || value.IsMatch(text ??= valueText())))
+            if (rule.Glob.Matches(change.Path)
+                && (rule.Ops.Count == 0 || rule.Ops.Contains(change.Kind))
+                && rule.When.All(c => c.Holds(change.Path, change.OldValue, change.NewValue))
+                && (rule.Value is null || rule.Value.IsMatch(text ??= ChangeDescriber.FullText(change.Kind == ChangeKind.Remove ? change.OldValue : change.NewValue))))
             {
-                return result;
+                return rule.Severity;
             }
         }
 
         return Severity.Low;
     }
 
-    private static PointerGlob Compile(string pattern)
+    private static CompiledSeverityRule Compile(SeverityRule rule)
+    {
+        try
+        {
+            return new CompiledSeverityRule(
+                new PointerGlob(rule.Path),
+                rule.Op ?? [],
+                (rule.When ?? []).Select(ValueCondition.Parse).ToArray(),
+                rule.ValueMatches is null ? null : new Regex(rule.ValueMatches, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1)),
+                rule.Severity);
+        }
+        catch (FormatException ex)
+        {
+            throw new InfraDiffException($"invalid severity rule {rule.Path}: {ex.Message}", ex);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new InfraDiffException($"invalid valueMatches '{rule.ValueMatches}': {ex.Message}", ex);
+        }
+    }
+
+    private static PointerGlob CompileIgnore(string pattern)
     {
         try
         {
@@ -137,15 +141,5 @@ internal sealed class CompiledRules
         }
     }
 
-    private static Regex CompileRegex(string pattern)
-    {
-        try
-        {
-            return new Regex(pattern, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
-        }
-        catch (ArgumentException ex)
-        {
-            throw new InfraDiffException($"invalid valueMatches '{pattern}': {ex.Message}", ex);
-        }
-    }
+    private sealed record CompiledSeverityRule(PointerGlob Glob, IReadOnlyList<ChangeKind> Ops, ValueCondition[] When, Regex? Value, Severity Severity);
 }

@@ -5,9 +5,18 @@ namespace InfraDiff.Diffing;
 /// <summary>Compares two snapshots section by section into a <see cref="DriftReport"/>.</summary>
 public static class SnapshotDiffer
 {
+    // Parts whose values sit beside others under each key rather than under a key of their own.
+    private static readonly Dictionary<(string Section, string Part), string[]> PartPaths = new()
+    {
+        [("services", "runtime")] = ["/services/*/load", "/services/*/active", "/services/*/sub"],
+        [("network", "runtime")] = ["/network/interfaces", "/network/routes", "/network/listening", "/network/firewall"],
+        [("users", "passwordStatus")] = ["/users/accounts/*/password", "/users/accounts/*/passwordChanged"],
+    };
+
     /// <summary>
     /// Diffs every section present in both snapshots; a section present on one side only (its collector did not
-    /// succeed, or did not run) becomes one <see cref="UnknownSection"/> entry instead of "everything added/removed".
+    /// succeed, or did not run) becomes one <see cref="UnknownSection"/> entry instead of "everything added/removed",
+    /// and so does each part a collector reported unavailable on either side (its values are not compared).
     /// </summary>
     /// <exception cref="InfraDiffException">A rule's path or pattern is invalid.</exception>
     public static DriftReport Compare(Snapshot before, Snapshot after, DriftRules? rules = null, TimeProvider? clock = null)
@@ -17,6 +26,7 @@ public static class SnapshotDiffer
         var compiled = new CompiledRules(rules ?? new DriftRules(), DateOnly.FromDateTime((clock ?? TimeProvider.System).GetUtcNow().UtcDateTime));
 
         var unknown = new List<UnknownSection>();
+        var uncompared = new List<PointerGlob>();
         var raw = new List<JsonChange>();
         foreach (var name in before.Sections.Keys.Union(after.Sections.Keys).Order(StringComparer.Ordinal))
         {
@@ -25,6 +35,11 @@ public static class SnapshotDiffer
             if (inBefore && inAfter)
             {
                 JsonDiffer.Diff(old, @new, JsonPointer.Append("", name), raw);
+                foreach (var (part, reason) in UnavailableParts(before, after, name))
+                {
+                    unknown.Add(new UnknownSection(name, reason, part));
+                    uncompared.AddRange(PathsOf(name, part).Select(p => new PointerGlob(p)));
+                }
             }
             else
             {
@@ -32,15 +47,11 @@ public static class SnapshotDiffer
             }
         }
 
-        var changes = new List<DriftChange>(raw.Count);
-        foreach (var change in raw)
+        var kept = raw.Where(c => !compiled.IsIgnored(c.Path) && !uncompared.Any(g => g.Matches(c.Path))).ToList();
+        var changes = new List<DriftChange>(kept.Count);
+        foreach (var change in FileContentChanges.Merge(kept, raw.Count != kept.Count, before, after))
         {
-            if (compiled.IsIgnored(change.Path))
-            {
-                continue;
-            }
-
-            var severity = compiled.SeverityOf(change.Path, () => ChangeDescriber.Text(change.Kind == ChangeKind.Remove ? change.OldValue : change.NewValue));
+            var severity = compiled.SeverityOf(change);
             if (severity < compiled.Minimum)
             {
                 continue;
@@ -60,6 +71,26 @@ public static class SnapshotDiffer
             Notices = compiled.Notices,
         };
     }
+
+    /// <summary>The parts of a section a collector reported unavailable on either side, with why.</summary>
+    private static IEnumerable<(string Part, string Reason)> UnavailableParts(Snapshot before, Snapshot after, string section)
+    {
+        var earlier = before.Metadata.Collectors.GetValueOrDefault(section)?.Unavailable ?? new Dictionary<string, string>();
+        var later = after.Metadata.Collectors.GetValueOrDefault(section)?.Unavailable ?? new Dictionary<string, string>();
+        foreach (var part in earlier.Keys.Union(later.Keys).Order(StringComparer.Ordinal))
+        {
+            var inEarlier = earlier.TryGetValue(part, out var a);
+            var inLater = later.TryGetValue(part, out var b);
+            yield return (part, inEarlier && inLater ? (a == b ? $"unavailable: {a}" : $"unavailable: {a}; later: {b}")
+                : inLater ? $"unavailable in the later snapshot: {b}"
+                : $"unavailable in the earlier snapshot: {a}");
+        }
+    }
+
+    /// <summary>Where a part's values are: its own key ("firewall.iptables" is /network/firewall/iptables) unless listed otherwise.</summary>
+    private static IEnumerable<string> PathsOf(string section, string part) =>
+        PartPaths.TryGetValue((section, part), out var paths) ? paths
+        : [part.Split('.').Aggregate(JsonPointer.Append("", section), (path, key) => JsonPointer.Append(path, key))];
 
     private static string WhyMissing(Snapshot snapshot, string section) =>
         snapshot.Metadata.Collectors.TryGetValue(section, out var report)

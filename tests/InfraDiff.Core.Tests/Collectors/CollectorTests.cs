@@ -1,3 +1,4 @@
+using InfraDiff.Collectors.Os;
 using System.Text;
 using InfraDiff.Snapshots;
 using InfraDiff.Tests.Support;
@@ -115,16 +116,27 @@ public sealed class CollectorTests
     }
 
     [Fact]
-    public async Task Os_section_reads_release_kernel_sysctls_and_mounts_under_a_root()
+    public async Task Os_section_under_a_root_reads_the_release_and_never_a_proc_tree_inside_it()
     {
+        // The fixture root carries a proc/ of its own, as a tree with /proc mounted inside it would: it is not the image's kernel.
         using var root = new FixtureRoot();
 
-        var os = Fixtures.Section(await root.SnapshotAsync("os"), "os");
+        var snapshot = await root.SnapshotAsync("os");
+        var os = Fixtures.Section(snapshot, "os");
 
         Assert.Equal("fixturehost", os.GetProperty("hostname").GetString());
         Assert.Equal("debian", Fixtures.At(os, "release", "id").GetString());
-        Assert.Equal(File.ReadAllText(root.Host("/proc/sys/kernel/randomize_va_space")).Trim(), Fixtures.At(os, "sysctls", "kernel.randomize_va_space").GetString());
-        Assert.Equal("ext4", Fixtures.At(os, "mounts", "/", "fsType").GetString());
+        Assert.False(os.TryGetProperty("sysctls", out _));
+        Assert.False(os.TryGetProperty("kernel", out _));
+        Assert.Equal(["kernel", "modules", "mounts", "sysctls"], snapshot.Metadata.Collectors["os"].Unavailable!.Keys.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void Mountinfo_is_keyed_by_mount_point()
+    {
+        var mounts = MountInfoParser.Parse(Fixtures.Read("debian12/root/proc/self/mountinfo"));
+
+        Assert.Equal("ext4", mounts["/"].FsType);
     }
 
     [Fact]

@@ -22,11 +22,17 @@ internal sealed class FilesCollector(FilesCollectorOptions options) : ICollector
 {
     private const int HashBufferSize = 1 << 17;
 
+    // .NET skips "hidden" entries by default, and on Unix a name starting with '.' is hidden: a setuid file named
+    // ".cache-update" would be invisible.
+    private static readonly EnumerationOptions EverythingInDirectory = new() { AttributesToSkip = 0, IgnoreInaccessible = false };
+
     public string Name => "files";
 
     public async Task<object> CollectAsync(CollectionContext context, CancellationToken cancellationToken = default)
     {
-        var excludes = options.Excludes.Select(p => new PointerGlob(p)).ToArray();
+        // On the live host the hash cache is rewritten by this very scan: never drift.
+        var excludes = options.Excludes.Concat(context.IsLiveHost ? [Path.TrimEndingDirectorySeparator(Path.GetFullPath(options.CacheDirectory))] : [])
+            .Select(p => new PointerGlob(p)).ToArray();
         var owners = Names(context, "/etc/passwd", text => AccountParsers.ParsePasswd(text).Select(e => (e.Uid, e.Name)));
         var groups = Names(context, "/etc/group", text => AccountParsers.ParseGroup(text).Select(e => (e.Gid, e.Name)));
         var cachePath = StatCache.PathFor(options.CacheDirectory, context.Files.Root);
@@ -56,16 +62,24 @@ internal sealed class FilesCollector(FilesCollectorOptions options) : ICollector
             });
         try
         {
-            await Task.Run(() => scan.Walk(options.Roots, toHash.Writer, cancellationToken), cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await Task.Run(() => scan.Walk(options.Roots, toHash.Writer, cancellationToken), cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                toHash.Writer.Complete();
+            }
+
+            await hashing.ConfigureAwait(false);
         }
         finally
         {
-            toHash.Writer.Complete();
+            // The progress line is ended however the scan ends, so a timeout's message starts on a line of its own.
+            progress?.Dispose();
+            options.Progress?.Report(new FileHashProgress(scan.FilesHashed, scan.BytesHashed, stopwatch.Elapsed, Done: true));
         }
 
-        await hashing.ConfigureAwait(false);
-        progress?.Dispose();
-        options.Progress?.Report(new FileHashProgress(scan.FilesHashed, scan.BytesHashed, stopwatch.Elapsed, Done: true));
         foreach (var (item, sha256, error) in hashed)
         {
             scan.Entries[item.HostPath] = scan.Describe(item.Status, sha256 is null ? null : Convert.ToHexStringLower(sha256), null, error);
@@ -225,7 +239,7 @@ internal sealed class FilesCollector(FilesCollectorOptions options) : ICollector
                     IEnumerable<string> children;
                     try
                     {
-                        children = new FileSystemEnumerable<string>(context.Files.MapPath(directory), static (ref FileSystemEntry entry) => entry.FileName.ToString()).ToList();
+                        children = new FileSystemEnumerable<string>(context.Files.MapPath(directory), static (ref FileSystemEntry entry) => entry.FileName.ToString(), EverythingInDirectory).ToList();
                     }
                     catch (Exception ex) when (ex is UnauthorizedAccessException or DirectoryNotFoundException or IOException)
                     {

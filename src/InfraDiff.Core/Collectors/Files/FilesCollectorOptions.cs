@@ -3,9 +3,13 @@ namespace InfraDiff.Collectors.Files;
 /// <summary>What the <c>files</c> collector scans and how it remembers hashes between runs.</summary>
 public sealed record FilesCollectorOptions
 {
-    /// <summary>The roots scanned by default: where a host's configuration, binaries, boot files and root's SSH keys live.</summary>
+    /// <summary>
+    /// The roots scanned by default: configuration, all of /usr (binaries, libraries, helpers such as ssh-keysign),
+    /// boot files, root's home, add-on software, served data and user crontabs. /bin, /sbin and /lib are /usr on a
+    /// merged-/usr system and are recorded there as symlinks.
+    /// </summary>
     public static IReadOnlyList<string> DefaultRoots { get; } =
-        ["/etc", "/bin", "/sbin", "/usr/bin", "/usr/sbin", "/usr/local/bin", "/usr/local/sbin", "/boot", "/root/.ssh"];
+        ["/etc", "/usr", "/boot", "/root", "/opt", "/srv", "/var/spool/cron", "/bin", "/sbin", "/lib", "/lib64"];
 
     /// <summary>
     /// Files the system rewrites on its own, excluded by default: /etc/mtab (a view of the mount table),
@@ -13,7 +17,8 @@ public sealed record FilesCollectorOptions
     /// install), /etc/resolv.conf (rewritten by DHCP and resolvers; the network section records its
     /// content), /etc/.pwd.lock (shadow's lock file), the "-" backups that shadow tools write beside
     /// passwd, group, shadow and gshadow, LVM's metadata archive and backup, CUPS's subscription state,
-    /// and GRUB's boot-time environment block.
+    /// GRUB's boot-time environment block, and what root's shell and tools rewrite in its home (histories,
+    /// caches, less and vim state).
     /// </summary>
     public static IReadOnlyList<string> DefaultExcludes { get; } =
     [
@@ -33,6 +38,11 @@ public sealed record FilesCollectorOptions
         "/etc/lvm/cache",
         "/etc/cups/subscriptions.conf*",
         "/boot/grub/grubenv",
+        "/root/.cache",
+        "/root/.*_history",
+        "/root/.lesshst",
+        "/root/.viminfo",
+        "/root/.wget-hsts",
     ];
 
     /// <summary>The directories (or files) to scan, as host paths.</summary>

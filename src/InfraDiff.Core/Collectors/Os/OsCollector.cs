@@ -6,11 +6,24 @@ namespace InfraDiff.Collectors.Os;
 /// <summary>The <c>os</c> section: hostname, os-release, kernel, security sysctls, kernel modules, mounts.</summary>
 internal sealed partial class OsCollector(OsCollectorOptions options) : ICollector
 {
+    private static readonly string[] LiveParts = ["kernel", "sysctls", "modules", "mounts"];
+
     public string Name => "os";
 
     public Task<object> CollectAsync(CollectionContext context, CancellationToken cancellationToken = default)
     {
         var files = context.Files;
+        if (!context.IsLiveHost)
+        {
+            // A /proc mounted inside the tree is this machine's kernel, not the image's: never read it as the image's.
+            foreach (var part in LiveParts)
+            {
+                context.ReportUnavailable(part, "the running kernel's state belongs to the live host, not to --root (the configured sysctls are in the config section)");
+            }
+
+            return Task.FromResult<object>(new OsSection(files.ReadHostName(), ReadRelease(context), null, null, null, null));
+        }
+
         var section = new OsSection(
             Hostname: files.ReadHostName(),
             Release: ReadRelease(context),
