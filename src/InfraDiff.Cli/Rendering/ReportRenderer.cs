@@ -64,43 +64,71 @@ internal static class ReportRenderer
 
     private static string Time(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
 
+    /// <summary>A GitHub comment, and a step summary, hold 65,536 characters.</summary>
+    internal const int MarkdownLimit = 65_536;
+
+    private static readonly Severity[] Severities = [Severity.Critical, Severity.High, Severity.Medium, Severity.Low];
+
+    /// <summary>"905 changes: 1 critical, 5 high, 12 medium, 887 low"; "No drift" when nothing changed.</summary>
+    internal static string SummaryLine(DriftReport report) =>
+        !report.HasDrift ? "No drift"
+        : $"{Count(report.Changes.Count, "change")}: " + string.Join(", ", Severities.Select(s => $"{report.Changes.Count(c => c.Severity == s)} {Name(s)}"));
+
+    /// <summary>The changes most severe first, in patch order within a severity.</summary>
+    private static List<DriftChange> BySeverity(IEnumerable<DriftChange> changes) => [.. changes.OrderByDescending(c => c.Severity)];
+
+    /// <summary>Categories in the order an operator reads them: the one with the most severe change first, then by name.</summary>
+    private static IEnumerable<IGrouping<string, DriftChange>> Categories(IEnumerable<DriftChange> changes) =>
+        changes.GroupBy(c => c.Category).OrderByDescending(g => g.Max(c => c.Severity)).ThenBy(g => g.Key, StringComparer.Ordinal);
+
+    private static bool IsUrgent(DriftChange change) => change.Severity >= Severity.High;
+
     internal static string Text(DriftReport report, bool colour)
     {
         string Paint(string code, string text) => colour ? $"\u001b[{code}m{text}\u001b[0m" : text;
+        string Line(DriftChange change, bool withCategory)
+        {
+            var (mark, markColour) = change.Op switch
+            {
+                ChangeKind.Add => ("+", "32"),
+                ChangeKind.Remove => ("-", "31"),
+                _ => ("~", "33"),
+            };
+            var severityColour = change.Severity switch
+            {
+                Severity.Critical => "1;35",
+                Severity.High => "31",
+                Severity.Medium => "33",
+                _ => "2",
+            };
+            return $"  {Paint(markColour, mark)} {Paint(severityColour, $"[{Name(change.Severity)}]")} {(withCategory ? change.Category + ": " : "")}{change.Summary}";
+        }
+
         var builder = new StringBuilder();
-        builder.AppendLine(report.HasDrift
-            ? $"Drift: {Count(report.Changes.Count, "change")} ({Header(report)})"
-            : $"No drift ({Header(report)})");
-        foreach (var group in report.Changes.GroupBy(c => c.Category))
+        builder.AppendLine($"{SummaryLine(report)} ({Header(report)})");
+        var urgent = BySeverity(report.Changes.Where(IsUrgent));
+        if (urgent.Count > 0)
+        {
+            builder.AppendLine();
+            builder.AppendLine(Paint("1", "critical and high"));
+            foreach (var change in urgent)
+            {
+                builder.AppendLine(Line(change, withCategory: true));
+            }
+        }
+
+        foreach (var group in Categories(report.Changes))
         {
             var summary = report.Summary[group.Key];
             builder.AppendLine();
             builder.AppendLine(Paint("1", $"{group.Key}") + $" ({summary.Added} added, {summary.Removed} removed, {summary.Changed} changed)");
-            foreach (var change in group)
+            foreach (var change in BySeverity(group))
             {
-                var (mark, markColour) = change.Op switch
-                {
-                    ChangeKind.Add => ("+", "32"),
-                    ChangeKind.Remove => ("-", "31"),
-                    _ => ("~", "33"),
-                };
-                var severityColour = change.Severity switch
-                {
-                    Severity.Critical => "1;35",
-                    Severity.High => "31",
-                    Severity.Medium => "33",
-                    _ => "2",
-                };
-                builder.AppendLine($"  {Paint(markColour, mark)} {Paint(severityColour, $"[{Name(change.Severity)}]")} {change.Summary}");
+                builder.AppendLine(Line(change, withCategory: false));
             }
         }
 
-        foreach (var unknown in report.Unknown)
-        {
-            builder.AppendLine();
-            builder.AppendLine($"{Paint("1", unknown.Category)}: not compared ({unknown.Reason})");
-        }
-
+        AppendNotCompared(builder, report, (category, part, reason) => $"{Paint("1", part is null ? category : $"{category} {part}")}: not compared ({reason})");
         foreach (var notice in report.Notices)
         {
             builder.AppendLine();
@@ -110,45 +138,133 @@ internal static class ReportRenderer
         return builder.ToString();
     }
 
-    internal static string Markdown(DriftReport report)
+    private static void AppendNotCompared(StringBuilder builder, DriftReport report, Func<string, string?, string, string> line)
     {
-        var builder = new StringBuilder();
-        builder.AppendLine(report.HasDrift ? $"## infradiff: {Count(report.Changes.Count, "change")}" : "## infradiff: no drift");
-        builder.AppendLine();
-        builder.AppendLine($"`{report.Before.Host}` {Time(report.Before.TakenAt)} → `{report.After.Host}` {Time(report.After.TakenAt)}");
-        foreach (var group in report.Changes.GroupBy(c => c.Category))
-        {
-            var summary = report.Summary[group.Key];
-            builder.AppendLine();
-            builder.AppendLine($"### {group.Key} ({summary.Added} added, {summary.Removed} removed, {summary.Changed} changed)");
-            builder.AppendLine();
-            builder.AppendLine("| change | severity | summary | path |");
-            builder.AppendLine("| --- | --- | --- | --- |");
-            foreach (var change in group)
-            {
-                var op = change.Op switch { ChangeKind.Add => "added", ChangeKind.Remove => "removed", _ => "changed" };
-                builder.AppendLine($"| {op} | {Name(change.Severity)} | {Cell(change.Summary)} | `{Cell(change.Path)}` |");
-            }
-        }
-
         if (report.Unknown.Count > 0)
         {
             builder.AppendLine();
-            builder.AppendLine("### not compared");
-            builder.AppendLine();
+        }
+
+        foreach (var unknown in report.Unknown)
+        {
+            builder.AppendLine(line(unknown.Category, unknown.Part, unknown.Reason));
+        }
+    }
+
+    /// <summary>
+    /// Markdown for a pull-request comment or a step summary: the summary line, every critical and high change,
+    /// then a table per category. It always fits <paramref name="limit"/> characters: past it, the least severe
+    /// changes are left out, counted, and the report says so (the JSON report has them all).
+    /// </summary>
+    internal static string Markdown(DriftReport report, int limit = MarkdownLimit)
+    {
+        var head = new StringBuilder();
+        head.AppendLine(report.HasDrift ? $"## infradiff: {SummaryLine(report)}" : "## infradiff: no drift");
+        head.AppendLine();
+        head.AppendLine($"`{Cell(report.Before.Host)}` {Time(report.Before.TakenAt)} → `{Cell(report.After.Host)}` {Time(report.After.TakenAt)}");
+
+        var tail = new StringBuilder();
+        if (report.Unknown.Count > 0)
+        {
+            tail.AppendLine();
+            tail.AppendLine("### not compared");
+            tail.AppendLine();
             foreach (var unknown in report.Unknown)
             {
-                builder.AppendLine($"- **{unknown.Category}**: {Cell(unknown.Reason)}");
+                tail.AppendLine($"- **{Cell(unknown.Category)}{(unknown.Part is null ? "" : " " + Cell(unknown.Part))}**: {Cell(unknown.Reason)}");
             }
         }
 
         foreach (var notice in report.Notices)
         {
-            builder.AppendLine();
-            builder.AppendLine($"> {notice}");
+            tail.AppendLine();
+            tail.AppendLine($"> {Cell(notice)}");
         }
 
+        // The most severe changes are kept first; each costs its row (twice when it is also listed as urgent) and its table's header once.
+        const int reserve = 600;
+        var budget = limit - head.Length - tail.Length - reserve;
+        var shown = new HashSet<DriftChange>(ReferenceEqualityComparer.Instance);
+        var tablesStarted = new HashSet<string>(StringComparer.Ordinal);
+        var urgentStarted = false;
+        foreach (var change in BySeverity(report.Changes))
+        {
+            var cost = Row(change, withCategory: false).Length + 2;
+            if (tablesStarted.Add(change.Category))
+            {
+                cost += TableHeader(change.Category, report).Length;
+            }
+
+            if (IsUrgent(change))
+            {
+                cost += Row(change, withCategory: true).Length + 2 + (urgentStarted ? 0 : 120);
+                urgentStarted = true;
+            }
+
+            if (cost > budget)
+            {
+                break;
+            }
+
+            budget -= cost;
+            shown.Add(change);
+        }
+
+        var builder = new StringBuilder(head.ToString());
+        var hidden = report.Changes.Count - shown.Count;
+        if (hidden > 0)
+        {
+            var bySeverity = Severities.Select(s => (s, report.Changes.Count(c => c.Severity == s && !shown.Contains(c)))).Where(x => x.Item2 > 0);
+            builder.AppendLine();
+            builder.AppendLine($"> Cut to fit {limit:N0} characters: {hidden:N0} of {report.Changes.Count:N0} changes not shown ({string.Join(", ", bySeverity.Select(x => $"{x.Item2:N0} {Name(x.s)}"))}); `--format json` has them all.");
+        }
+
+        var urgent = BySeverity(report.Changes.Where(c => IsUrgent(c) && shown.Contains(c)));
+        if (urgent.Count > 0)
+        {
+            builder.AppendLine();
+            builder.AppendLine("### critical and high");
+            builder.AppendLine();
+            builder.AppendLine("| change | severity | category | summary | path |");
+            builder.AppendLine("| --- | --- | --- | --- | --- |");
+            foreach (var change in urgent)
+            {
+                builder.AppendLine(Row(change, withCategory: true));
+            }
+        }
+
+        foreach (var group in Categories(report.Changes))
+        {
+            var rows = BySeverity(group.Where(shown.Contains));
+            builder.Append(TableHeader(group.Key, report));
+            foreach (var change in rows)
+            {
+                builder.AppendLine(Row(change, withCategory: false));
+            }
+
+            if (rows.Count < group.Count())
+            {
+                builder.AppendLine();
+                builder.AppendLine($"_{group.Count() - rows.Count:N0} more not shown._");
+            }
+        }
+
+        builder.Append(tail);
         return builder.ToString();
+    }
+
+    private static string TableHeader(string category, DriftReport report)
+    {
+        var summary = report.Summary[category];
+        return $"\n### {Cell(category)} ({summary.Added} added, {summary.Removed} removed, {summary.Changed} changed)\n\n| change | severity | summary | path |\n| --- | --- | --- | --- |\n";
+    }
+
+    private static string Row(DriftChange change, bool withCategory)
+    {
+        var op = change.Op switch { ChangeKind.Add => "added", ChangeKind.Remove => "removed", _ => "changed" };
+        return withCategory
+            ? $"| {op} | {Name(change.Severity)} | {Cell(change.Category)} | {Cell(change.Summary)} | `{Cell(change.Path)}` |"
+            : $"| {op} | {Name(change.Severity)} | {Cell(change.Summary)} | `{Cell(change.Path)}` |";
     }
 
     private static string Name(Severity severity) => severity.ToString().ToLowerInvariant();

@@ -56,10 +56,8 @@ internal static class DefaultSeverity
         R("/network/firewall", Severity.High),
         R("/os/sysctls/kernel.modules_disabled", Severity.High, [], "new == 0"),
         R("/os/sysctls/kernel.yama.ptrace_scope", Severity.High, [], "new == 0"),
-        R("/config/sysctl/kernel.modules_disabled", Severity.High, [], "new.value == 0"),
-        R("/config/sysctl/kernel.yama.ptrace_scope", Severity.High, [], "new.value == 0"),
-        R("/config/sysctl/kernel.modules_disabled", Severity.High, [Remove]),
-        R("/config/sysctl/kernel.yama.ptrace_scope", Severity.High, [Remove]),
+        .. LoosenedSysctl("kernel.modules_disabled"),
+        .. LoosenedSysctl("kernel.yama.ptrace_scope"),
         .. Sshd("PermitRootLogin", Severity.High, []),
         .. Sshd("AuthorizedKeysFile", Severity.High, []),
         R("/config/pam", Severity.High),
@@ -91,6 +89,14 @@ internal static class DefaultSeverity
     /// <summary>An sshd keyword's rule, in the global settings and in every Match block.</summary>
     private static SeverityRule[] Sshd(string keyword, Severity severity, ChangeKind[] op, params string[] when) =>
         [R($"/config/sshd/{keyword}", severity, op, when), R($"/config/sshd/Match */{keyword}", severity, op, when)];
+
+    /// <summary>A configured sysctl set to 0 (whole setting or its value) or no longer configured.</summary>
+    private static SeverityRule[] LoosenedSysctl(string key) =>
+    [
+        R($"/config/sysctl/{key}/value", Severity.High, [], "new == 0"),
+        R($"/config/sysctl/{key}", Severity.High, [Add], "new.value == 0"),
+        R($"/config/sysctl/{key}", Severity.High, [Remove]),
+    ];
 
     private static string Escape(string hostPath) => hostPath.Replace("~", "~0", StringComparison.Ordinal).Replace("/", "~1", StringComparison.Ordinal);
 }
