@@ -27,7 +27,7 @@ public sealed class DiffCommandTests : IDisposable
             """)));
 
     [Fact]
-    public async Task Drift_exits_1_with_text_grouped_by_category_and_no_colour_when_redirected()
+    public async Task Drift_exits_1_with_a_summary_line_the_severe_changes_first_then_categories_by_severity_and_no_colour_when_redirected()
     {
         var (before, after) = Pair();
 
@@ -36,13 +36,16 @@ public sealed class DiffCommandTests : IDisposable
         Assert.Equal(1, result.ExitCode);
         Assert.Equal(
             """
-            Drift: 2 changes (web1 2026-11-27T14:00:00Z → web1 2026-11-27T14:00:00Z)
+            2 changes: 0 critical, 1 high, 1 medium, 0 low (web1 2026-11-27T14:00:00Z → web1 2026-11-27T14:00:00Z)
 
-            packages (0 added, 0 removed, 1 changed)
-              ~ [medium] package openssl: 3.0.11 → 3.0.13
+            critical and high
+              ~ [high] users: user alice: shell /bin/bash → /bin/zsh
 
             users (0 added, 0 removed, 1 changed)
               ~ [high] user alice: shell /bin/bash → /bin/zsh
+
+            packages (0 added, 0 removed, 1 changed)
+              ~ [medium] package openssl: 3.0.11 → 3.0.13
 
             """,
             result.StandardOutput);

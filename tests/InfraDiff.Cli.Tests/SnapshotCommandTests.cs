@@ -11,13 +11,14 @@ public sealed class SnapshotCommandTests : IDisposable
     [Fact]
     public async Task Snapshot_writes_json_with_every_section_to_stdout_and_exits_0()
     {
-        var result = await CliRunner.RunAsync("snapshot");
+        // /etc alone: the default roots hold gigabytes of toolchains on a build machine.
+        var result = await CliRunner.RunAsync("snapshot", "--files", "/etc");
 
         Assert.True(result.ExitCode == 0, result.StandardError);
         using var document = JsonDocument.Parse(result.StandardOutput);
         var root = document.RootElement;
         Assert.Equal(1, root.GetProperty("schemaVersion").GetInt32());
-        foreach (var section in new[] { "os", "packages", "services", "users", "scheduled", "network", "files" })
+        foreach (var section in new[] { "os", "packages", "services", "users", "scheduled", "config", "network", "files" })
         {
             Assert.True(root.TryGetProperty(section, out _), $"no {section} section");
         }
@@ -79,5 +80,62 @@ public sealed class SnapshotCommandTests : IDisposable
         Assert.StartsWith("0.1.0", version.StandardOutput, StringComparison.Ordinal);
         Assert.Contains("--only", help.StandardOutput, StringComparison.Ordinal);
         Assert.Contains("--root", help.StandardOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_relative_files_path_is_one_line_naming_it_and_exit_2()
+    {
+        var result = await CliRunner.RunAsync("snapshot", "--only", "files", "--files", "etc");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal("infradiff: --files etc: not an absolute path; give the path as the host sees it, e.g. /etc", result.StandardError.TrimEnd());
+        Assert.Equal("", result.StandardOutput);
+    }
+
+    [Fact]
+    public async Task A_files_path_missing_under_the_root_is_named_as_seen_under_the_root()
+    {
+        Directory.CreateDirectory(Path.Join(directory, "image", "etc"));
+
+        var result = await CliRunner.RunAsync("snapshot", "--only", "files", "--root", Path.Join(directory, "image"), "--files", directory);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal(
+            $"infradiff: --files {directory}: no such file or directory under --root {Path.Join(directory, "image")} (looked for {Path.Join(directory, "image") + directory})",
+            result.StandardError.TrimEnd());
+    }
+
+    [Fact]
+    public async Task A_files_path_that_exists_under_the_root_is_scanned_there()
+    {
+        File.WriteAllText(Path.Join(Directory.CreateDirectory(Path.Join(directory, "image", "etc")).FullName, ".hidden"), "x");
+
+        var result = await CliRunner.RunAsync("snapshot", "--only", "files", "--root", Path.Join(directory, "image"), "--files", "/etc");
+
+        Assert.True(result.ExitCode == 0, result.StandardError);
+        using var document = JsonDocument.Parse(result.StandardOutput);
+        Assert.True(document.RootElement.GetProperty("files").TryGetProperty("/etc/.hidden", out _), "a dot-named file is recorded");
+    }
+
+    [Fact]
+    public async Task A_timed_out_collector_is_one_warning_naming_it_the_reason_and_the_flag_and_exit_3()
+    {
+        var result = await CliRunner.RunAsync("snapshot", "--only", "files", "--files", "/usr", "--files-timeout", "1ms", "--no-cache");
+
+        Assert.Equal(3, result.ExitCode);
+        Assert.Equal(
+            "infradiff: warning: collector files timed out: did not finish within 0.001 s (raise or remove the limit with --files-timeout)",
+            result.StandardError.TrimEnd());
+    }
+
+    [Fact]
+    public async Task A_failed_collector_is_one_warning_with_its_reason_and_exit_3()
+    {
+        var result = await CliRunner.RunAsync("snapshot", "--only", "docker", "--docker-host", "::not a uri");
+
+        Assert.Equal(3, result.ExitCode);
+        var line = Assert.Single(result.StandardError.TrimEnd().Split('\n'));
+        Assert.StartsWith("infradiff: warning: collector docker failed: ", line, StringComparison.Ordinal);
+        Assert.EndsWith("(--verbose shows why; --exclude docker leaves it out)", line, StringComparison.Ordinal);
     }
 }
