@@ -25,9 +25,9 @@ internal static class ChangeDescriber
     public static string Describe(ChangeKind kind, IReadOnlyList<string> keys, JsonElement oldValue, JsonElement newValue)
     {
         var (thing, rest) = Name(keys);
-        if (kind == ChangeKind.Replace && keys.Count == 2 && keys[0] == "files" && oldValue.ValueKind == JsonValueKind.Object)
+        if (keys.Count == 2 && keys[0] == "files" && newValue.ValueKind == JsonValueKind.Object)
         {
-            return $"{thing}: {FileChange(oldValue, newValue)}";
+            return kind == ChangeKind.Replace && oldValue.ValueKind == JsonValueKind.Object ? $"{thing}: {FileChange(oldValue, newValue)}" : $"{thing} added ({FileBrief(newValue)})";
         }
 
         if (rest.Count == 0)
@@ -57,7 +57,7 @@ internal static class ChangeDescriber
 
         return kind switch
         {
-            ChangeKind.Add => $"{thing}: {field} added{Brief(newValue)}",
+            ChangeKind.Add => $"{thing}: {field} added{Brief(newValue, field)}",
             ChangeKind.Remove => $"{thing}: {field} removed",
             _ when rest[^1] == "sha256" => $"{thing}: content changed",
             _ when field == "version" => $"{thing}: {Text(oldValue)} → {Text(newValue)}",
@@ -95,6 +95,14 @@ internal static class ChangeDescriber
 
     private static bool IsScalarGroup(string collection) => collection is "release" or "kernel" or "hostname" or "dns" or "firewall" or "sshd" or "loginDefs" or "modprobe";
 
+    /// <summary>"file 4755 root:root, 1,265,648 bytes": what an added path is.</summary>
+    private static string FileBrief(JsonElement entry)
+    {
+        string Field(string name) => entry.TryGetProperty(name, out var value) ? Text(value) : "?";
+        var brief = $"{Field("type")} {(entry.TryGetProperty("mode", out _) ? Field("mode") + " " : "")}{Field("owner")}:{Field("group")}";
+        return entry.TryGetProperty("size", out var size) ? $"{brief}, {size.GetInt64():N0} bytes" : entry.TryGetProperty("target", out _) ? $"{brief} → {Field("target")}" : brief;
+    }
+
     /// <summary>"content changed, 3,223 → 5,191 bytes; mode 0755 → 4755" for a file entry whose content changed.</summary>
     private static string FileChange(JsonElement oldValue, JsonElement newValue)
     {
@@ -117,18 +125,45 @@ internal static class ChangeDescriber
         return string.Join("; ", parts);
     }
 
-    /// <summary>For an added object, its one identifying scalar (a package's version) keeps the line useful.</summary>
-    private static string Brief(JsonElement value) =>
-        value.ValueKind == JsonValueKind.Object && value.TryGetProperty("version", out var version) ? $" ({Text(version)})"
-        : value.ValueKind is JsonValueKind.String or JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False ? $" ({Text(value)})"
-        : "";
+    /// <summary>
+    /// For an added object, what identifies it: a package's version, an account's uid, a setting's value, the
+    /// fingerprints of added keys; for a scalar, the value itself.
+    /// </summary>
+    private static string Brief(JsonElement value, string field = "")
+    {
+        if (value.ValueKind is JsonValueKind.String or JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False)
+        {
+            return $" ({Text(value)})";
+        }
+
+        if (value.ValueKind != JsonValueKind.Object)
+        {
+            return "";
+        }
+
+        foreach (var name in new[] { "version", "value" })
+        {
+            if (value.TryGetProperty(name, out var identifying))
+            {
+                return $" ({Text(identifying)})";
+            }
+        }
+
+        if (value.TryGetProperty("uid", out var uid))
+        {
+            return $" (uid {Text(uid)})";
+        }
+
+        return field == "authorizedKeys" ? $" ({Cut(string.Join(", ", value.EnumerateObject().Select(p => p.Name)))})" : "";
+    }
 
     /// <summary>A value for a summary line, cut at 80 characters.</summary>
     internal static string Text(JsonElement value)
     {
-        var text = FullText(value);
-        return text.Length > MaxValueLength ? string.Concat(text.AsSpan(0, MaxValueLength - 1), "…") : text;
+        return Cut(FullText(value));
     }
+
+    private static string Cut(string text) => text.Length > MaxValueLength ? string.Concat(text.AsSpan(0, MaxValueLength - 1), "…") : text;
 
     /// <summary>A value as rules see it: a string as is, anything else as compact canonical JSON; never cut.</summary>
     internal static string FullText(JsonElement value) => value.ValueKind switch

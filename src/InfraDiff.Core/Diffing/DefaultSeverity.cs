@@ -50,7 +50,7 @@ internal static class DefaultSeverity
         R("/scheduled", Severity.High, [Add]),
         R("/scheduled/cron", Severity.High),
         R("/scheduled/scripts", Severity.High),
-        R("/services/*", Severity.High, [Add]),
+        R("/services/*", Severity.High, [Add], "path !~ ^/services/[^/]+/"),
         R("/services/*/unitFile", Severity.High, [Add, Replace], "new =~ ^enabled"),
         R("/network/listening/*", Severity.High, [Add], @"path !~ ~1(127\.|\[::1\]|\[::ffff:127\.)"),
         R("/network/firewall", Severity.High),

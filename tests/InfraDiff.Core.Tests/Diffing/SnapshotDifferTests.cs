@@ -20,7 +20,7 @@ public sealed class SnapshotDifferTests
     private static readonly Snapshot After = Snap("""
         "users":{"accounts":{"alice":{"uid":1000,"shell":"/bin/zsh"},"mallory":{"uid":0,"shell":"/bin/sh"}},"sudoers":{"/etc/sudoers":["root ALL=(ALL:ALL) ALL"]}},
         "packages":{"openssl":{"version":"3.0.13","architecture":"amd64"},"jq":{"version":"1.6","architecture":"amd64"}},
-        "files":{"/etc/ssh/sshd_config":{"sha256":"bb","mode":"0644"},"/usr/bin/sudo2":{"sha256":"cc","mode":"4755"}},
+        "files":{"/etc/ssh/sshd_config":{"sha256":"bb","mode":"0644"},"/usr/bin/sudo2":{"type":"file","sha256":"cc","mode":"4755","owner":"root","group":"root","size":10}},
         "custom":{"answer":42}
         """);
 
@@ -34,12 +34,12 @@ public sealed class SnapshotDifferTests
         [
             "Low custom answer: 41 → 42",
             "Medium file /etc/ssh/sshd_config: content changed",
-            "High file /usr/bin/sudo2 added",
+            "Critical file /usr/bin/sudo2 added (file 4755 root:root, 10 bytes)",
             "Medium package curl removed",
             "Medium package jq added (1.6)",
             "Medium package openssl: 3.0.11 → 3.0.13",
             "High user alice: shell /bin/bash → /bin/zsh",
-            "Critical user mallory added",
+            "Critical user mallory added (uid 0)",
         ], lines);
         Assert.Equal(new CategorySummary(1, 1, 1), report.Summary["packages"]);
         Assert.True(report.HasDrift);
