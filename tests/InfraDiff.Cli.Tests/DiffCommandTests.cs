@@ -89,6 +89,37 @@ public sealed class DiffCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Config_severity_rules_take_op_and_when_conditions()
+    {
+        var (before, after) = Pair();
+        var config = Write("rules.json", """
+            {"severity":[
+              {"path":"/packages/*/version","severity":"critical","op":["replace"],"when":["new =~ ^3\\.0\\.1[3-9]$","old != 3.0.13"]},
+              {"path":"/users/accounts/*/shell","severity":"low","when":["new == /bin/tcsh"]}
+            ]}
+            """);
+
+        var result = await CliRunner.RunAsync("diff", before, after, "--config", config);
+
+        Assert.Contains("~ [critical] package openssl: 3.0.11 → 3.0.13", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("~ [high] user alice: shell /bin/bash → /bin/zsh", result.StandardOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_bad_condition_in_the_config_is_one_line_naming_the_file()
+    {
+        var (before, after) = Pair();
+        var config = Write("rules.json", """{"severity":[{"path":"/users","severity":"high","when":["shell is zsh"]}]}""");
+
+        var result = await CliRunner.RunAsync("diff", before, after, "--config", config);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal(
+            $"infradiff: {config}: invalid severity rule /users: condition 'shell is zsh': expected 'OPERAND OPERATOR VALUE' with one of !& !~ =~ == != & between spaces",
+            result.StandardError.TrimEnd());
+    }
+
+    [Fact]
     public async Task Config_ignore_rules_and_min_severity_apply()
     {
         var (before, after) = Pair();
