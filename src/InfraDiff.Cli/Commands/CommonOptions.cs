@@ -40,7 +40,7 @@ internal static class CommonOptions
         }
     }
 
-    /// <summary>A snapshot's exit code: partial when any collector failed or timed out ("unavailable" alone is not partial).</summary>
+    /// <summary>A snapshot's exit code: partial when any collector or part of one failed or timed out ("unavailable" alone is not partial).</summary>
     public static int ExitCodeOf(Snapshot snapshot) =>
-        snapshot.Metadata.Collectors.Values.Any(r => r.Status is CollectorStatus.Failed or CollectorStatus.Timeout) ? ExitCodes.Partial : ExitCodes.Ok;
+        snapshot.Metadata.Collectors.Values.Any(r => r.Status is CollectorStatus.Failed or CollectorStatus.Timeout || r.Failed is { Count: > 0 }) ? ExitCodes.Partial : ExitCodes.Ok;
 }

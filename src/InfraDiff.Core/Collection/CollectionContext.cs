@@ -8,6 +8,7 @@ namespace InfraDiff.Collection;
 public sealed class CollectionContext(IHostFileSystem files, ICommandRunner commands, ILogger logger)
 {
     private readonly ConcurrentDictionary<string, string> unavailable = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, string> failed = new(StringComparer.Ordinal);
 
     /// <summary>The host's files.</summary>
     public IHostFileSystem Files { get; } = files;
@@ -24,7 +25,19 @@ public sealed class CollectionContext(IHostFileSystem files, ICommandRunner comm
     /// <summary>The parts reported unavailable so far (part → reason).</summary>
     public IReadOnlyDictionary<string, string> UnavailableParts => unavailable;
 
-    /// <summary>A file's text, or null when it is missing; a file this process may not read is reported as an unavailable <paramref name="part"/>.</summary>
+    /// <summary>The parts reported failed so far (part → reason).</summary>
+    public IReadOnlyDictionary<string, string> FailedParts => failed;
+
+    /// <summary>
+    /// A file's text, or null when it is missing. A file this process may not read is an unavailable
+    /// <paramref name="part"/>; one that is not a regular file (a FIFO planted to hang the scan) or is too large is
+    /// a failed part, with the reason.
+    /// </summary>
+    /// <param name="hostPath">The file.</param>
+    /// <param name="part">
+    /// The part of the section the file feeds: a key under the section ("sysctls"), or a JSON Pointer below it
+    /// ("accounts/alice/authorizedKeys"), so a diff knows which values not to compare.
+    /// </param>
     public string? ReadTextOrReport(string hostPath, string part)
     {
         try
@@ -34,10 +47,18 @@ public sealed class CollectionContext(IHostFileSystem files, ICommandRunner comm
         catch (UnauthorizedAccessException)
         {
             ReportUnavailable(part, $"{hostPath} is not readable (run as root)");
-            return null;
         }
+        catch (HostFileException ex)
+        {
+            ReportFailed(part, ex.Message);
+        }
+
+        return null;
     }
 
-    /// <summary>Records that one part of the section could not be collected, while the rest was.</summary>
+    /// <summary>Records that one part of the section does not exist here, while the rest was collected.</summary>
     public void ReportUnavailable(string part, string reason) => unavailable[part] = reason;
+
+    /// <summary>Records that one part of the section exists but could not be read, while the rest was collected: the snapshot is partial.</summary>
+    public void ReportFailed(string part, string reason) => failed[part] = reason;
 }

@@ -104,17 +104,22 @@ public sealed class Snapshotter
         timeoutSource.CancelAfter(timeout);
         try
         {
-            // Yield first so a collector that blocks synchronously cannot hold up the others.
-            await Task.Yield();
-            var model = await collector.CollectAsync(context, timeoutSource.Token).ConfigureAwait(false);
+            // On the thread pool, and waited for no longer than the limit: a collector that blocks synchronously or
+            // ignores its token neither holds up the others nor outlives its timeout.
+            var model = await Task.Run(() => collector.CollectAsync(context, timeoutSource.Token), timeoutSource.Token)
+                .WaitAsync(timeoutSource.Token).ConfigureAwait(false);
             var section = SnapshotJson.ToElement(model);
             if (section.ValueKind != JsonValueKind.Object)
             {
                 return Failed(CollectorStatus.Failed, $"the collector returned a JSON {section.ValueKind.ToString().ToLowerInvariant()}, not an object");
             }
 
-            var parts = context.UnavailableParts.Count == 0 ? null : new SortedDictionary<string, string>(context.UnavailableParts.ToDictionary(), StringComparer.Ordinal);
-            return (collector.Name, new CollectorReport(CollectorStatus.Ok, stopwatch.ElapsedMilliseconds, Unavailable: parts), section);
+            foreach (var (part, reason) in context.FailedParts)
+            {
+                SnapshotterLog.PartFailed(logger, collector.Name, part, reason);
+            }
+
+            return (collector.Name, new CollectorReport(CollectorStatus.Ok, stopwatch.ElapsedMilliseconds, Unavailable: Sorted(context.UnavailableParts), Failed: Sorted(context.FailedParts)), section);
         }
         catch (OperationCanceledException) when (timeoutSource.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
@@ -147,6 +152,9 @@ public sealed class Snapshotter
             return (collector.Name, new CollectorReport(status, stopwatch.ElapsedMilliseconds, reason), null);
         }
     }
+
+    private static SortedDictionary<string, string>? Sorted(IReadOnlyDictionary<string, string> parts) =>
+        parts.Count == 0 ? null : new SortedDictionary<string, string>(parts.ToDictionary(), StringComparer.Ordinal);
 
     private static DateTimeOffset TruncateToSeconds(DateTimeOffset time) =>
         new(time.Ticks - (time.Ticks % TimeSpan.TicksPerSecond), TimeSpan.Zero);

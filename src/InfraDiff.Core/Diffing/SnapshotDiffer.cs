@@ -72,11 +72,11 @@ public static class SnapshotDiffer
         };
     }
 
-    /// <summary>The parts of a section a collector reported unavailable on either side, with why.</summary>
+    /// <summary>The parts of a section a collector reported unavailable or failed on either side, with why.</summary>
     private static IEnumerable<(string Part, string Reason)> UnavailableParts(Snapshot before, Snapshot after, string section)
     {
-        var earlier = before.Metadata.Collectors.GetValueOrDefault(section)?.Unavailable ?? new Dictionary<string, string>();
-        var later = after.Metadata.Collectors.GetValueOrDefault(section)?.Unavailable ?? new Dictionary<string, string>();
+        var earlier = Parts(before.Metadata.Collectors.GetValueOrDefault(section));
+        var later = Parts(after.Metadata.Collectors.GetValueOrDefault(section));
         foreach (var part in earlier.Keys.Union(later.Keys).Order(StringComparer.Ordinal))
         {
             var inEarlier = earlier.TryGetValue(part, out var a);
@@ -87,9 +87,24 @@ public static class SnapshotDiffer
         }
     }
 
-    /// <summary>Where a part's values are: its own key ("firewall.iptables" is /network/firewall/iptables) unless listed otherwise.</summary>
+    private static Dictionary<string, string> Parts(CollectorReport? report)
+    {
+        var parts = new Dictionary<string, string>(report?.Unavailable ?? new Dictionary<string, string>(), StringComparer.Ordinal);
+        foreach (var (part, reason) in report?.Failed ?? new Dictionary<string, string>())
+        {
+            parts[part] = "failed: " + reason;
+        }
+
+        return parts;
+    }
+
+    /// <summary>
+    /// Where a part's values are: a pointer below the section ("accounts/alice/authorizedKeys"), else its own key
+    /// with dots for nesting ("firewall.iptables" is /network/firewall/iptables), unless listed otherwise.
+    /// </summary>
     private static IEnumerable<string> PathsOf(string section, string part) =>
         PartPaths.TryGetValue((section, part), out var paths) ? paths
+        : part.Contains('/', StringComparison.Ordinal) ? [JsonPointer.Append("", section) + "/" + part]
         : [part.Split('.').Aggregate(JsonPointer.Append("", section), (path, key) => JsonPointer.Append(path, key))];
 
     private static string WhyMissing(Snapshot snapshot, string section) =>

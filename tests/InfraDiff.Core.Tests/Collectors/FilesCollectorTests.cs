@@ -188,7 +188,7 @@ public sealed class FilesCollectorTests : IDisposable
         File.CreateSymbolicLink(Path.Join(tree, "link"), Path.Join(tree, "etc"));
 
         // Opening a FIFO for reading blocks until a writer comes, unless opened non-blocking.
-        var open = Task.Run(() => FileStatus.OpenForReading(Path.Join(tree, "pipe")).Dispose());
+        var open = Task.Run(() => Assert.Throws<FileNotFoundException>(() => FileStatus.OpenForReading(Path.Join(tree, "pipe"))));
 
         await open.WaitAsync(TimeSpan.FromSeconds(5)); // throws TimeoutException when the open blocks
         Assert.Throws<FileNotFoundException>(() => FileStatus.OpenForReading(Path.Join(tree, "link")));

@@ -124,9 +124,20 @@ public sealed class SystemctlParserTests
     [Fact]
     public void Parses_list_unit_files_from_systemd_without_a_preset_column()
     {
-        var units = SystemctlParser.ParseUnitFiles("sshd.service   enabled\nbroken\n");
+        var units = SystemctlParser.ParseUnitFiles("sshd.service   enabled\ngetty@.service static\n");
 
-        Assert.Equal(new UnitFileState("enabled", null), Assert.Single(units).Value);
+        Assert.Equal(new UnitFileState("enabled", null), units["sshd.service"]);
+        Assert.Equal(2, units.Count);
+    }
+
+    [Theory]
+    [InlineData("sshd.service enabled\nbroken\n")]
+    [InlineData("Failed to connect to bus: No such file or directory\n")]
+    [InlineData("evil.service enabled enabled extra\n")]
+    [InlineData("notaunit enabled\n")]
+    public void Systemctl_garbage_is_rejected_not_read_as_units(string text)
+    {
+        Assert.Throws<FormatException>(() => SystemctlParser.ParseUnitFiles(text));
     }
 
     [Fact]

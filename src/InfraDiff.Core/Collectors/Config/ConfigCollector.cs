@@ -1,5 +1,6 @@
 using System.IO.Enumeration;
 using InfraDiff.Collection;
+using InfraDiff.Diffing;
 
 namespace InfraDiff.Collectors.Config;
 
@@ -25,9 +26,9 @@ internal sealed class ConfigCollector : ICollector
         var section = new SortedDictionary<string, object>(StringComparer.Ordinal);
         Add(section, "sshd", Sshd(context, problems));
         Add(section, "sysctl", Sysctl(context, problems));
-        Add(section, "loginDefs", Read(context, "/etc/login.defs") is { } loginDefs ? LoginDefsParser.Parse("/etc/login.defs", loginDefs, problems) : null);
+        Add(section, "loginDefs", Read(context, "/etc/login.defs", "loginDefs") is { } loginDefs ? LoginDefsParser.Parse("/etc/login.defs", loginDefs, problems) : null);
         Add(section, "pam", Pam(context, problems));
-        Add(section, "fstab", Read(context, "/etc/fstab") is { } fstab ? FstabParser.Parse("/etc/fstab", fstab, problems) : null);
+        Add(section, "fstab", Read(context, "/etc/fstab", "fstab") is { } fstab ? FstabParser.Parse("/etc/fstab", fstab, problems) : null);
         Add(section, "limits", Limits(context, problems));
         Add(section, "modprobe", Modprobe(context, problems));
         if (problems.ByFile.Count > 0)
@@ -46,12 +47,12 @@ internal sealed class ConfigCollector : ICollector
         }
     }
 
-    private static string? Read(CollectionContext context, string hostPath) => context.ReadTextOrReport(hostPath, "config");
+    private static string? Read(CollectionContext context, string hostPath, string part) => context.ReadTextOrReport(hostPath, part);
 
     private static SortedDictionary<string, object>? Sshd(CollectionContext context, ConfigProblems problems)
     {
         const string main = "/etc/ssh/sshd_config";
-        return Read(context, main) is { } text ? SshdConfigParser.Parse(main, text, Include, problems) : null;
+        return Read(context, main, "sshd") is { } text ? SshdConfigParser.Parse(main, text, Include, problems) : null;
 
         IEnumerable<(string, string)> Include(string pattern)
         {
@@ -64,7 +65,7 @@ internal sealed class ConfigCollector : ICollector
                 : [path];
             foreach (var file in matches)
             {
-                if (Read(context, file) is { } included)
+                if (Read(context, file, "sshd") is { } included)
                 {
                     yield return (file, included);
                 }
@@ -78,7 +79,7 @@ internal sealed class ConfigCollector : ICollector
         var settings = new SortedDictionary<string, SysctlSetting>(StringComparer.Ordinal);
         foreach (var file in files)
         {
-            foreach (var (key, value) in Read(context, file) is { } text ? SysctlConfigParser.Parse(file, text, problems) : [])
+            foreach (var (key, value) in Read(context, file, "sysctl") is { } text ? SysctlConfigParser.Parse(file, text, problems) : [])
             {
                 settings[key] = new SysctlSetting(value, file, null);
             }
@@ -89,12 +90,25 @@ internal sealed class ConfigCollector : ICollector
             // Configured beside live: a value set in a file but not in the kernel (or changed since boot) is visible.
             foreach (var (key, setting) in settings.Where(s => !s.Key.Contains('*', StringComparison.Ordinal)).ToList())
             {
-                var live = context.Files.ReadTextOrNull("/proc/sys/" + key.Replace('.', '/'));
+                var live = LiveValue(context, key);
                 settings[key] = setting with { Live = live is null ? null : ConfigLines.Collapse(live) };
             }
         }
 
         return settings.Count == 0 && !files.Any(context.Files.FileExists) ? null : settings;
+    }
+
+    /// <summary>A parameter's value in the running kernel; null when the kernel has none or it cannot be read (write-only parameters exist).</summary>
+    private static string? LiveValue(CollectionContext context, string key)
+    {
+        try
+        {
+            return context.Files.ReadTextOrNull("/proc/sys/" + key.Replace('.', '/'));
+        }
+        catch (Exception ex) when (ex is UnauthorizedAccessException or IOException)
+        {
+            return null;
+        }
     }
 
     private static SortedDictionary<string, List<string>>? Pam(CollectionContext context, ConfigProblems problems)
@@ -107,7 +121,7 @@ internal sealed class ConfigCollector : ICollector
         var services = new SortedDictionary<string, List<string>>(StringComparer.Ordinal);
         foreach (var file in context.Files.ListFiles("/etc/pam.d").Where(f => !IsLeftover(f)))
         {
-            if (Read(context, file) is { } text)
+            if (Read(context, file, "pam/" + JsonPointer.Escape(Path.GetFileName(file))) is { } text)
             {
                 services[Path.GetFileName(file)] = PamConfigParser.Parse(file, text, problems);
             }
@@ -122,7 +136,7 @@ internal sealed class ConfigCollector : ICollector
         var limits = new SortedDictionary<string, LimitSetting>(StringComparer.Ordinal);
         foreach (var file in files)
         {
-            foreach (var (key, value) in Read(context, file) is { } text ? LimitsConfigParser.Parse(file, text, problems) : [])
+            foreach (var (key, value) in Read(context, file, "limits") is { } text ? LimitsConfigParser.Parse(file, text, problems) : [])
             {
                 limits[key] = new LimitSetting(value, file);
             }
@@ -142,7 +156,7 @@ internal sealed class ConfigCollector : ICollector
         var settings = new ModprobeSettings(new(StringComparer.Ordinal), new(StringComparer.Ordinal), new(StringComparer.Ordinal));
         foreach (var file in files)
         {
-            if (Read(context, file) is { } text)
+            if (Read(context, file, "modprobe") is { } text)
             {
                 ModprobeConfigParser.Parse(file, text, settings, problems);
             }

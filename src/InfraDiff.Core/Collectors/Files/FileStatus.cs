@@ -1,4 +1,4 @@
-using System.Runtime.InteropServices;
+using InfraDiff.Collection;
 using Microsoft.Win32.SafeHandles;
 
 namespace InfraDiff.Collectors.Files;
@@ -31,22 +31,21 @@ internal readonly partial record struct FileStatus(
     /// <exception cref="UnauthorizedAccessException">The path cannot be examined.</exception>
     public static FileStatus? LStat(string path)
     {
-        if (Native.statx(AtFdCwd, path, AtSymlinkNoFollow, StatxBasicStats, out var buffer) != 0)
+        if (!LinuxFile.TryLStat(path, out var buffer, out var errno))
         {
-            var errno = Marshal.GetLastPInvokeError();
             return errno switch
             {
-                ENOENT or ENOTDIR => null,
-                EACCES => throw new UnauthorizedAccessException($"{path}: permission denied"),
+                LinuxFile.ENOENT or LinuxFile.ENOTDIR => null,
+                LinuxFile.EACCES => throw new UnauthorizedAccessException($"{path}: permission denied"),
                 _ => throw new IOException($"{path}: statx failed with errno {errno}"),
             };
         }
 
-        var kind = (buffer.Mode & 0xF000) switch
+        var kind = (buffer.Mode & LinuxFile.TypeMask) switch
         {
-            0x8000 => FileKind.File,
-            0x4000 => FileKind.Directory,
-            0xA000 => FileKind.Symlink,
+            LinuxFile.TypeRegular => FileKind.File,
+            LinuxFile.TypeDirectory => FileKind.Directory,
+            LinuxFile.TypeSymlink => FileKind.Symlink,
             _ => FileKind.Other,
         };
         return new FileStatus(
@@ -69,78 +68,23 @@ internal readonly partial record struct FileStatus(
     /// <exception cref="UnauthorizedAccessException">The file cannot be read.</exception>
     public static SafeFileHandle OpenForReading(string path)
     {
-        var descriptor = Native.open(path, ORdOnly | ONonBlock | ONoFollow | OCloExec);
-        if (descriptor >= 0)
+        var handle = LinuxFile.Open(path, LinuxFile.ReadOnly | LinuxFile.NonBlock | LinuxFile.NoFollow | LinuxFile.CloseOnExec, out var errno);
+        if (handle is not null)
         {
-            return new SafeFileHandle(descriptor, ownsHandle: true);
+            if ((LinuxFile.ModeOf(handle) & LinuxFile.TypeMask) == LinuxFile.TypeRegular)
+            {
+                return handle;
+            }
+
+            handle.Dispose();
+            throw new FileNotFoundException($"{path}: no longer a regular file");
         }
 
-        var errno = Marshal.GetLastPInvokeError();
         throw errno switch
         {
-            ENOENT or ENOTDIR or ELOOP => new FileNotFoundException($"{path}: gone or no longer a regular file"),
-            EACCES or EPERM => new UnauthorizedAccessException($"{path}: permission denied"),
+            LinuxFile.ENOENT or LinuxFile.ENOTDIR or LinuxFile.ELOOP => new FileNotFoundException($"{path}: gone or no longer a regular file"),
+            LinuxFile.EACCES or LinuxFile.EPERM => new UnauthorizedAccessException($"{path}: permission denied"),
             _ => new IOException($"{path}: open failed with errno {errno}"),
         };
-    }
-
-    private const int ORdOnly = 0;
-    private const int ONonBlock = 0x800;
-    private const int ONoFollow = 0x20000;
-    private const int OCloExec = 0x80000;
-    private const int EPERM = 1;
-    private const int ELOOP = 40;
-    private const int AtFdCwd = -100;
-    private const int AtSymlinkNoFollow = 0x100;
-    private const uint StatxBasicStats = 0x7FF;
-    private const int ENOENT = 2;
-    private const int EACCES = 13;
-    private const int ENOTDIR = 20;
-
-    /// <summary>struct statx (linux/stat.h), 256 bytes; only the fields infradiff reads are named.</summary>
-    [StructLayout(LayoutKind.Explicit, Size = 256)]
-    private struct StatxBuffer
-    {
-        [FieldOffset(20)]
-        public uint Uid;
-
-        [FieldOffset(24)]
-        public uint Gid;
-
-        [FieldOffset(28)]
-        public ushort Mode;
-
-        [FieldOffset(32)]
-        public ulong Inode;
-
-        [FieldOffset(40)]
-        public ulong Size;
-
-        [FieldOffset(96)]
-        public long CTimeSeconds;
-
-        [FieldOffset(104)]
-        public uint CTimeNanoseconds;
-
-        [FieldOffset(112)]
-        public long MTimeSeconds;
-
-        [FieldOffset(120)]
-        public uint MTimeNanoseconds;
-
-        [FieldOffset(136)]
-        public uint DevMajor;
-
-        [FieldOffset(140)]
-        public uint DevMinor;
-    }
-
-    private static partial class Native
-    {
-        [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-        internal static partial int statx(int dirfd, string path, int flags, uint mask, out StatxBuffer buffer);
-
-        [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-        internal static partial int open(string path, int flags);
     }
 }

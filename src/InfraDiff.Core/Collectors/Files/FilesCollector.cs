@@ -49,9 +49,9 @@ internal sealed class FilesCollector(FilesCollectorOptions options) : ICollector
         var hashing = Parallel.ForEachAsync(
             toHash.Reader.ReadAllAsync(cancellationToken),
             new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken },
-            (item, _) =>
+            (item, token) =>
             {
-                var (sha256, error, status) = HashStable(item, scan);
+                var (sha256, error, status) = HashStable(item, scan, token);
                 if (sha256 is not null || error is not null)
                 {
                     // The status the hash was taken under, which a retry may have refreshed.
@@ -126,14 +126,14 @@ internal sealed class FilesCollector(FilesCollectorOptions options) : ICollector
     /// Hashes a file and re-stats it, as AIDE does: a hash taken while the file changed is discarded and taken
     /// once more; a file still changing is recorded with an error rather than a hash it never had.
     /// </summary>
-    private static (byte[]? Sha256, string? Error, FileStatus Status) HashStable(Pending item, Scan scan)
+    private static (byte[]? Sha256, string? Error, FileStatus Status) HashStable(Pending item, Scan scan, CancellationToken cancellationToken)
     {
         for (var attempt = 0; attempt < 2; attempt++)
         {
             byte[] sha256;
             try
             {
-                sha256 = Hash(item.RealPath, scan);
+                sha256 = Hash(item.RealPath, scan, cancellationToken);
             }
             catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
             {
@@ -165,7 +165,8 @@ internal sealed class FilesCollector(FilesCollectorOptions options) : ICollector
         return (null, "changed while being hashed", item.Status);
     }
 
-    private static byte[] Hash(string path, Scan scan)
+    /// <summary>SHA-256 of a file in streamed reads, stopping between reads when cancelled (a 30 GB sparse file must not outlive a timeout).</summary>
+    private static byte[] Hash(string path, Scan scan, CancellationToken cancellationToken)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(HashBufferSize);
         try
@@ -176,6 +177,7 @@ internal sealed class FilesCollector(FilesCollectorOptions options) : ICollector
             int read;
             while ((read = RandomAccess.Read(handle, buffer.AsSpan(0, HashBufferSize), offset)) > 0)
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 sha256.AppendData(buffer, 0, read);
                 offset += read;
             }
@@ -226,7 +228,7 @@ internal sealed class FilesCollector(FilesCollectorOptions options) : ICollector
             foreach (var root in roots)
             {
                 var hostRoot = root.Length > 1 ? root.TrimEnd('/') : root;
-                if (IsExcluded(hostRoot) || Stat(hostRoot) is not { } rootStatus)
+                if (IsExcluded(hostRoot) || !ReachedWithoutLinks(hostRoot) || Stat(hostRoot) is not { } rootStatus)
                 {
                     continue;
                 }
@@ -261,6 +263,28 @@ internal sealed class FilesCollector(FilesCollectorOptions options) : ICollector
                     }
                 }
             }
+        }
+
+        /// <summary>
+        /// Whether a root's parent directories are real directories under the root: a symlink among them (an image's
+        /// /usr pointing at "/") would take the walk outside it. Such a root is a failed part, not scanned.
+        /// </summary>
+        private bool ReachedWithoutLinks(string hostRoot)
+        {
+            var parent = Path.GetDirectoryName(hostRoot);
+            if (context.IsLiveHost || parent is null or "/")
+            {
+                return true;
+            }
+
+            var real = context.Files.ResolveDirectory(parent);
+            if (real is null || real == context.Files.MapPath(parent))
+            {
+                return true;
+            }
+
+            context.ReportFailed(JsonPointer.Escape(hostRoot), $"{parent} leads through a symlink (to {real[context.Files.Root.Length..]} inside the root): {hostRoot} not scanned");
+            return false;
         }
 
         private void Visit(string hostPath, FileStatus status, ulong rootDevice, Stack<string> pending, ChannelWriter<Pending> toHash, CancellationToken cancellationToken)

@@ -17,9 +17,16 @@ internal static class FirewallParsers
         var tables = new SortedDictionary<string, SortedDictionary<string, IptablesChain>>(StringComparer.Ordinal);
         SortedDictionary<string, (string? Policy, List<string> Rules)>? chains = null;
         string? table = null;
+        var number = 0;
         foreach (var rawLine in text.Split('\n'))
         {
+            number++;
             var line = rawLine.Trim();
+            if (line.Length == 0 || line.StartsWith('#'))
+            {
+                continue;
+            }
+
             if (line.StartsWith('*'))
             {
                 table = line[1..];
@@ -49,9 +56,13 @@ internal static class FirewallParsers
                 table = null;
                 chains = null;
             }
+            else
+            {
+                throw new FormatException($"line {number} is not iptables-save output: {Clip(line)}");
+            }
         }
 
-        return tables;
+        return table is null ? tables : throw new FormatException($"table {table} has no COMMIT: the output was cut short");
     }
 
     /// <summary>"-c packets bytes" appears in a rule saved with counters.</summary>
@@ -72,6 +83,8 @@ internal static class FirewallParsers
     /// priority, policy, and rules in order as their expressions) and sets. Handles and counter values are
     /// stripped: they are allocation order and traffic, not configuration.
     /// </summary>
+    private static string Clip(string line) => line.Length <= 60 ? line : line[..59] + "…";
+
     public static SortedDictionary<string, JsonObject> ParseNftJson(string json)
     {
         var tables = new SortedDictionary<string, JsonObject>(StringComparer.Ordinal);

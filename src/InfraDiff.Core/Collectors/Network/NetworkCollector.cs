@@ -55,7 +55,10 @@ internal sealed class NetworkCollector : ICollector
         }
     }
 
-    /// <summary>Runs one part's command; a missing tool or a failure marks that part unavailable and yields null.</summary>
+    /// <summary>
+    /// Runs one part's command: a missing tool marks the part unavailable; a tool that fails or prints what its
+    /// parser rejects marks it failed (never an empty part, which a diff would read as everything removed).
+    /// </summary>
     private static async Task<T?> RunPartAsync<T>(CollectionContext context, string part, string program, IReadOnlyList<string> arguments, Func<string, T> parse, CancellationToken cancellationToken)
         where T : class
     {
@@ -63,11 +66,20 @@ internal sealed class NetworkCollector : ICollector
         {
             return parse(await context.Commands.RunCheckedAsync(program, arguments, cancellationToken).ConfigureAwait(false));
         }
-        catch (Exception ex) when (ex is CommandNotFoundException or CommandFailedException or System.Text.Json.JsonException)
+        catch (CommandNotFoundException ex)
         {
             context.ReportUnavailable(part, ex.Message);
-            return null;
         }
+        catch (CommandFailedException ex)
+        {
+            context.ReportFailed(part, ex.Message);
+        }
+        catch (Exception ex) when (ex is System.Text.Json.JsonException or FormatException or InvalidOperationException or KeyNotFoundException)
+        {
+            context.ReportFailed(part, $"{program} printed what infradiff cannot read: {ex.Message}");
+        }
+
+        return null;
     }
 
     private static async Task<SortedDictionary<string, ListeningSocket>?> ListeningAsync(CollectionContext context, CancellationToken cancellationToken)
@@ -82,9 +94,14 @@ internal sealed class NetworkCollector : ICollector
         }
         catch (CommandFailedException ex)
         {
-            context.ReportUnavailable("listening", ex.Message);
-            return null;
+            context.ReportFailed("listening", ex.Message);
         }
+        catch (FormatException ex)
+        {
+            context.ReportFailed("listening", $"ss printed what infradiff cannot read: {ex.Message}");
+        }
+
+        return null;
     }
 
     /// <summary>Without ss: the kernel's socket tables, with owners found through each process's open descriptors.</summary>

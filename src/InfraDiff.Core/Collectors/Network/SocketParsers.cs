@@ -20,7 +20,13 @@ internal static partial class SocketParsers
         foreach (var line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries))
         {
             var fields = line.Split((char[])[' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
-            if (fields.Length < 6 || fields[0] is not ("tcp" or "udp") || fields[1] is not ("LISTEN" or "UNCONN"))
+            if (fields.Length < 6 || fields[0] is not ("tcp" or "udp") || !fields[4].Contains(':', StringComparison.Ordinal))
+            {
+                // Not what ss -tulpnH prints: a broken tool must not read as "every socket closed".
+                throw new FormatException($"not ss -tulpnH output: {(line.Length <= 60 ? line : line[..59] + "…")}");
+            }
+
+            if (fields[1] is not ("LISTEN" or "UNCONN"))
             {
                 continue;
             }

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using InfraDiff.Collection;
+using InfraDiff.Diffing;
 
 namespace InfraDiff.Collectors.Scheduled;
 
@@ -40,13 +41,30 @@ internal sealed class ScheduledCollector : ICollector
         var scripts = new SortedDictionary<string, CronScript>(StringComparer.Ordinal);
         foreach (var path in ScriptDirectories.SelectMany(files.ListFiles).Where(p => !IsLeftover(p)))
         {
-            var real = files.MapPath(path);
-            var stream = File.OpenRead(real);
-            await using (stream.ConfigureAwait(false))
+            var part = "scripts/" + JsonPointer.Escape(path);
+            try
             {
-                var hash = await SHA256.HashDataAsync(stream, cancellationToken).ConfigureAwait(false);
-                var executable = (File.GetUnixFileMode(real) & UnixFileMode.UserExecute) != 0;
-                scripts[path] = new CronScript(Convert.ToHexStringLower(hash), executable);
+                using var handle = files.OpenFile(path);
+                if (handle is null)
+                {
+                    continue;
+                }
+
+                var executable = (LinuxFile.ModeOf(handle) & 0x40) != 0;
+                var stream = new FileStream(handle, FileAccess.Read, bufferSize: 0);
+                await using (stream.ConfigureAwait(false))
+                {
+                    var hash = await SHA256.HashDataAsync(stream, cancellationToken).ConfigureAwait(false);
+                    scripts[path] = new CronScript(Convert.ToHexStringLower(hash), executable);
+                }
+            }
+            catch (HostFileException ex)
+            {
+                context.ReportFailed(part, ex.Message);
+            }
+            catch (UnauthorizedAccessException)
+            {
+                context.ReportUnavailable(part, $"{path} is not readable (run as root)");
             }
         }
 
@@ -54,7 +72,7 @@ internal sealed class ScheduledCollector : ICollector
         foreach (var path in UnitDirectories.SelectMany(files.ListFiles).Where(p => p.EndsWith(".timer", StringComparison.Ordinal)))
         {
             var name = Path.GetFileName(path);
-            if (!timers.ContainsKey(name) && files.ReadTextOrNull(path) is { } text)
+            if (!timers.ContainsKey(name) && context.ReadTextOrReport(path, "timers/" + JsonPointer.Escape(name)) is { } text)
             {
                 timers[name] = new SystemdTimer(path, UnitFileParser.ParseSection(text, "Timer"));
             }
@@ -81,7 +99,7 @@ internal sealed class ScheduledCollector : ICollector
             return;
         }
 
-        if (context.ReadTextOrReport(path, "cron:" + path) is { } text)
+        if (context.ReadTextOrReport(path, "cron/" + JsonPointer.Escape(path)) is { } text)
         {
             cron[path] = CrontabParser.Parse(text, hasUserField);
         }

@@ -73,7 +73,15 @@ internal sealed class ServicesCollector : ICollector
             return null;
         }
 
-        return SystemctlParser.ParseUnits(result.StandardOutput);
+        try
+        {
+            return SystemctlParser.ParseUnits(result.StandardOutput);
+        }
+        catch (FormatException ex)
+        {
+            context.ReportFailed("runtime", $"systemctl printed what infradiff cannot read: {ex.Message}");
+            return null;
+        }
     }
 
     private static bool IsConfiguration(string unit) =>

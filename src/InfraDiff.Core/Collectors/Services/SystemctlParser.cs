@@ -1,3 +1,5 @@
+using System.Text.RegularExpressions;
+
 namespace InfraDiff.Collectors.Services;
 
 /// <summary>A unit file's enablement: "enabled", "disabled", "static", "masked", …, and its vendor preset where systemd prints one.</summary>
@@ -7,7 +9,7 @@ internal sealed record UnitFileState(string State, string? Preset);
 internal sealed record UnitRuntimeState(string Load, string Active, string Sub);
 
 /// <summary>Parses systemctl's plain, legend-less listings (columns separated by runs of spaces).</summary>
-internal static class SystemctlParser
+internal static partial class SystemctlParser
 {
     /// <summary>
     /// Parses <c>systemctl list-unit-files --no-legend --full</c>: "UNIT STATE [PRESET]". systemd before 245 prints
@@ -18,10 +20,13 @@ internal static class SystemctlParser
         var units = new SortedDictionary<string, UnitFileState>(StringComparer.Ordinal);
         foreach (var fields in Rows(text))
         {
-            if (fields.Length is 2 or 3 && fields[0].Contains('.', StringComparison.Ordinal))
+            if (fields.Length is not (2 or 3) || !UnitName().IsMatch(fields[0]) || !StateWord().IsMatch(fields[1]) || (fields.Length == 3 && !StateWord().IsMatch(fields[2]) && fields[2] != "-"))
             {
-                units[fields[0]] = new UnitFileState(fields[1], fields.Length == 3 && fields[2] != "-" ? fields[2] : null);
+                // Garbage from a broken systemctl must fail the section, not become units.
+                throw new FormatException($"not systemctl list-unit-files output: {Clip(string.Join(' ', fields))}");
             }
+
+            units[fields[0]] = new UnitFileState(fields[1], fields.Length == 3 && fields[2] != "-" ? fields[2] : null);
         }
 
         return units;
@@ -35,14 +40,26 @@ internal static class SystemctlParser
         {
             // Older systemd marks failed units with a leading "●" column even with --plain on some versions.
             var row = fields.Length > 0 && fields[0] is "●" or "*" ? fields[1..] : fields;
-            if (row.Length >= 4 && row[0].Contains('.', StringComparison.Ordinal))
+            if (row.Length < 4 || !UnitName().IsMatch(row[0]) || !StateWord().IsMatch(row[1]) || !StateWord().IsMatch(row[2]) || !StateWord().IsMatch(row[3]))
             {
-                units[row[0]] = new UnitRuntimeState(row[1], row[2], row[3]);
+                throw new FormatException($"not systemctl list-units output: {Clip(string.Join(' ', row))}");
             }
+
+            units[row[0]] = new UnitRuntimeState(row[1], row[2], row[3]);
         }
 
         return units;
     }
+
+    private static string Clip(string line) => line.Length <= 60 ? line : line[..59] + "…";
+
+    // systemd.unit(5): a name, an optional instance after '@', and one of the unit types.
+    [GeneratedRegex(@"^[A-Za-z0-9:_.\\@-]+\.(service|socket|target|device|mount|automount|swap|timer|path|slice|scope)$")]
+    private static partial Regex UnitName();
+
+    // Enablement, load, active and sub states are lower-case words with dashes ("enabled-runtime", "not-found").
+    [GeneratedRegex("^[a-z][a-z-]*$")]
+    private static partial Regex StateWord();
 
     private static IEnumerable<string[]> Rows(string text) =>
         text.Split('\n', StringSplitOptions.RemoveEmptyEntries)

@@ -1,4 +1,5 @@
 using InfraDiff.Collection;
+using InfraDiff.Diffing;
 
 namespace InfraDiff.Collectors.Users;
 
@@ -34,7 +35,7 @@ internal sealed class UsersCollector : ICollector
                 entry.Shell,
                 password?.Status,
                 password?.LastChanged,
-                ReadAuthorizedKeys(context, entry.Home));
+                ReadAuthorizedKeys(context, entry.Name, entry.Home));
         }
 
         var groups = new SortedDictionary<string, Group>(StringComparer.Ordinal);
@@ -46,7 +47,7 @@ internal sealed class UsersCollector : ICollector
         return Task.FromResult<object>(new UsersSection(accounts, groups, ReadSudoers(context)));
     }
 
-    private static SortedDictionary<string, AuthorizedKey>? ReadAuthorizedKeys(CollectionContext context, string home)
+    private static SortedDictionary<string, AuthorizedKey>? ReadAuthorizedKeys(CollectionContext context, string account, string home)
     {
         if (!home.StartsWith('/'))
         {
@@ -57,7 +58,7 @@ internal sealed class UsersCollector : ICollector
         foreach (var file in AuthorizedKeyFiles)
         {
             var path = home.TrimEnd('/') + "/" + file;
-            if (context.ReadTextOrReport(path, "authorizedKeys:" + path) is { } text)
+            if (context.ReadTextOrReport(path, $"accounts/{JsonPointer.Escape(account)}/authorizedKeys") is { } text)
             {
                 keys ??= new SortedDictionary<string, AuthorizedKey>(StringComparer.Ordinal);
                 foreach (var (fingerprint, key) in AuthorizedKeysParser.Parse(text))
@@ -85,7 +86,7 @@ internal sealed class UsersCollector : ICollector
         }));
         foreach (var path in paths)
         {
-            if (context.ReadTextOrReport(path, "sudoers:" + path) is { } text)
+            if (context.ReadTextOrReport(path, "sudoers/" + JsonPointer.Escape(path)) is { } text)
             {
                 sudoers[path] = SudoersParser.Parse(text);
             }
