@@ -146,13 +146,28 @@ internal sealed class SnapshotSelection
             throw new InfraDiffException($"--files {path}: not an absolute path; give the path as the host sees it{(under.Length > 0 ? $" (read{under})" : "")}, e.g. /etc");
         }
 
-        var real = hostRoot == "/" ? path : Path.Join(Path.GetFullPath(hostRoot), path);
-        if (!File.Exists(real) && !Directory.Exists(real) && new FileInfo(real).LinkTarget is null)
+        var files = new RootedFileSystem(hostRoot);
+        var real = files.MapPath(path);
+        if (files.ResolveDirectory(path) is null && !ExistsInRoot(files, path))
         {
             throw new InfraDiffException($"--files {path}: no such file or directory{under}{(under.Length > 0 ? $" (looked for {real})" : "")}");
         }
 
         return path.Length > 1 ? path.TrimEnd('/') : path;
+    }
+
+    private static bool ExistsInRoot(RootedFileSystem files, string path)
+    {
+        try
+        {
+            using var handle = files.OpenFile(path);
+            return handle is not null;
+        }
+        catch (Exception ex) when (ex is HostFileException or UnauthorizedAccessException)
+        {
+            // There, but not a regular file: the walk records what it is.
+            return true;
+        }
     }
 
     private static string[] SplitList(string[]? values) =>

@@ -11,8 +11,6 @@ public sealed class RootedFileSystem : IHostFileSystem
 {
     private const int MaxSymlinks = 40;
 
-    private static bool kernelResolvesInRoot = true;
-
     /// <summary>Views the live host ("/").</summary>
     public static RootedFileSystem Live { get; } = new("/");
 
@@ -30,12 +28,8 @@ public sealed class RootedFileSystem : IHostFileSystem
     /// <inheritdoc />
     public string Root { get; }
 
-    /// <summary>For tests: resolve with the walk even where the kernel has openat2.</summary>
-    internal static bool UseKernelResolution
-    {
-        get => kernelResolvesInRoot;
-        set => kernelResolvesInRoot = value;
-    }
+    /// <summary>Whether to ask the kernel (openat2) to resolve paths; false resolves with the walk, as on a kernel without it (tests use both).</summary>
+    internal bool UseKernelResolution { get; init; } = true;
 
     /// <inheritdoc />
     public string MapPath(string hostPath)
@@ -85,7 +79,7 @@ public sealed class RootedFileSystem : IHostFileSystem
         {
             handle = LinuxFile.Open(hostPath, flags, out errno);
         }
-        else if (kernelResolvesInRoot && OpenInRoot(hostPath, flags, out errno) is var inRoot && errno is not (LinuxFile.ENOSYS or LinuxFile.EINVAL or LinuxFile.E2BIG or LinuxFile.EPERM))
+        else if (UseKernelResolution && OpenInRoot(hostPath, flags, out errno) is var inRoot && errno is not (LinuxFile.ENOSYS or LinuxFile.EINVAL or LinuxFile.E2BIG or LinuxFile.EPERM))
         {
             handle = inRoot;
         }

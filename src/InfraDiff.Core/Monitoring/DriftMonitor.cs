@@ -132,7 +132,7 @@ public sealed class DriftMonitor
     {
         var reference = options.Against == Comparison.Baseline
             ? await Store.BaselineAsync(cancellationToken).ConfigureAwait(false)
-            : await Store.LatestAsync(cancellationToken).ConfigureAwait(false);
+            : await Store.ReferenceAsync(cancellationToken).ConfigureAwait(false);
         var snapshot = await snapshotter.TakeAsync(options.Snapshot, cancellationToken).ConfigureAwait(false);
         DriftReport? report = null;
         var alerted = false;

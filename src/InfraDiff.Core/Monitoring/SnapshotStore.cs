@@ -80,6 +80,47 @@ public sealed class SnapshotStore
     public async Task<Snapshot?> LatestAsync(CancellationToken cancellationToken = default) =>
         Snapshots() is { Count: > 0 } all ? await SnapshotFile.ReadAsync(all[^1], cancellationToken).ConfigureAwait(false) : null;
 
+    /// <summary>
+    /// What the next snapshot is compared with: the newest stored snapshot, with each section that was incomplete
+    /// in it (its collector failed or timed out, or a part of it failed) taken from the newest snapshot in which it
+    /// was complete. A change made while a collector failed is then still seen at the next good cycle.
+    /// </summary>
+    public async Task<Snapshot?> ReferenceAsync(CancellationToken cancellationToken = default)
+    {
+        var all = Snapshots();
+        if (all.Count == 0)
+        {
+            return null;
+        }
+
+        var newest = await SnapshotFile.ReadAsync(all[^1], cancellationToken).ConfigureAwait(false);
+        var incomplete = newest.Metadata.Collectors.Where(c => !IsComplete(newest, c.Key)).Select(c => c.Key).ToHashSet(StringComparer.Ordinal);
+        if (incomplete.Count == 0)
+        {
+            return newest;
+        }
+
+        var sections = new Dictionary<string, System.Text.Json.JsonElement>(newest.Sections, StringComparer.Ordinal);
+        var reports = new SortedDictionary<string, CollectorReport>(newest.Metadata.Collectors.ToDictionary(), StringComparer.Ordinal);
+        for (var i = all.Count - 2; i >= 0 && incomplete.Count > 0; i--)
+        {
+            var older = await SnapshotFile.ReadAsync(all[i], cancellationToken).ConfigureAwait(false);
+            foreach (var name in incomplete.Where(n => IsComplete(older, n) && older.Sections.ContainsKey(n)).ToList())
+            {
+                sections[name] = older.Sections[name];
+                reports[name] = older.Metadata.Collectors[name];
+                incomplete.Remove(name);
+            }
+        }
+
+        return newest with { Metadata = newest.Metadata with { Collectors = reports }, Sections = sections };
+    }
+
+    private static bool IsComplete(Snapshot snapshot, string section) =>
+        snapshot.Metadata.Collectors.TryGetValue(section, out var report)
+        && report.Status is not (CollectorStatus.Failed or CollectorStatus.Timeout)
+        && report.Failed is not { Count: > 0 };
+
     /// <summary>The baseline, or null when there is none yet.</summary>
     public async Task<Snapshot?> BaselineAsync(CancellationToken cancellationToken = default) =>
         File.Exists(BaselinePath) ? await SnapshotFile.ReadAsync(BaselinePath, cancellationToken).ConfigureAwait(false) : null;

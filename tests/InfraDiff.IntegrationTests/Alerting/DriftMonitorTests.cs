@@ -4,6 +4,7 @@ using InfraDiff.Alerting;
 using InfraDiff.Collection;
 using InfraDiff.Collectors.Files;
 using InfraDiff.Monitoring;
+using InfraDiff.Snapshots;
 
 namespace InfraDiff.IntegrationTests.Alerting;
 
@@ -24,10 +25,15 @@ public sealed class DriftMonitorTests : IAsyncLifetime
 
     private string Tree => Path.Join(work, "tree");
 
-    private DriftMonitor Monitor(WebhookOptions? webhook = null) =>
+    private DriftMonitor Monitor(WebhookOptions? webhook = null, TimeSpan? filesTimeout = null) =>
         new(
             new Snapshotter(BuiltInCollectors.Create(files: new FilesCollectorOptions { Roots = [Tree], UseCache = false })),
-            new DriftMonitorOptions { Directory = Path.Join(work, "store"), Snapshot = new SnapshotOptions { Only = ["files"] }, Interval = TimeSpan.FromSeconds(1) },
+            new DriftMonitorOptions
+            {
+                Directory = Path.Join(work, "store"),
+                Snapshot = new SnapshotOptions { Only = ["files"], CollectorTimeouts = new Dictionary<string, TimeSpan> { ["files"] = filesTimeout ?? Timeout.InfiniteTimeSpan } },
+                Interval = TimeSpan.FromSeconds(1),
+            },
             [new WebhookAlertSink(webhook ?? Webhook())]);
 
     private WebhookOptions Webhook(int attempts = 4, TimeSpan? timeout = null) =>
@@ -62,6 +68,25 @@ public sealed class DriftMonitorTests : IAsyncLifetime
         Assert.EndsWith("~1b.conf", change.GetProperty("path").GetString(), StringComparison.Ordinal);
         Assert.Equal("add", body.RootElement.GetProperty("patch")[0].GetProperty("op").GetString());
         Assert.Equal(0, monitor.Store.Outbox.Count);
+    }
+
+    [Fact]
+    public async Task A_change_made_while_a_collector_timed_out_is_alerted_at_the_next_good_cycle()
+    {
+        await receiver.StartAsync();
+        Write("a.conf", "one");
+        await Monitor().RunCycleAsync();
+
+        Write("b.conf", "made while the files collector could not finish");
+        var failed = await Monitor(filesTimeout: TimeSpan.FromTicks(1)).RunCycleAsync();
+        var good = await Monitor().RunCycleAsync();
+
+        Assert.False(failed.Alerted);
+        Assert.Equal(CollectorStatus.Timeout, failed.Snapshot.Metadata.Collectors["files"].Status);
+        Assert.True(good.Alerted);
+        var request = Assert.Single(receiver.Requests);
+        using var body = JsonDocument.Parse(request.Body);
+        Assert.EndsWith("~1b.conf", Assert.Single(body.RootElement.GetProperty("changes").EnumerateArray()).GetProperty("path").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]

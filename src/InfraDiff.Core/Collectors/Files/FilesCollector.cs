@@ -278,12 +278,14 @@ internal sealed class FilesCollector(FilesCollectorOptions options) : ICollector
             }
 
             var real = context.Files.ResolveDirectory(parent);
-            if (real is null || real == context.Files.MapPath(parent))
+            var lexical = context.Files.MapPath(parent);
+            if (real == lexical || (real is null && FileStatus.LStat(lexical) is null))
             {
                 return true;
             }
 
-            context.ReportFailed(JsonPointer.Escape(hostRoot), $"{parent} leads through a symlink (to {real[context.Files.Root.Length..]} inside the root): {hostRoot} not scanned");
+            var where = real is null ? "to nothing inside the root" : $"to {real[context.Files.Root.Length..]} inside the root";
+            context.ReportFailed(JsonPointer.Escape(hostRoot), $"{parent} leads through a symlink ({where}): {hostRoot} not scanned");
             return false;
         }
 
