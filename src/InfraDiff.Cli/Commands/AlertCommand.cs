@@ -2,8 +2,12 @@ using System.CommandLine;
 using System.Security.Cryptography;
 using System.Text.Json;
 using InfraDiff.Alerting;
+using InfraDiff.Cli.Rendering;
+using InfraDiff.Collection;
 using InfraDiff.Diffing;
+using InfraDiff.Monitoring;
 using InfraDiff.Snapshots;
+using Microsoft.Extensions.Logging;
 
 namespace InfraDiff.Cli.Commands;
 
@@ -12,18 +16,31 @@ internal static class AlertCommand
 {
     public static Command Create()
     {
-        var reportPath = new Argument<string>("REPORT") { Description = "A drift report written by 'infradiff diff --format json'." };
+        var reportPath = new Argument<string?>("REPORT") { Description = "A drift report written by 'infradiff diff --format json'.", Arity = ArgumentArity.ZeroOrOne };
+        var retryDead = new Option<bool>("--retry-dead")
+        {
+            Description = "Send again the alerts a receiver refused for good, kept in the store's outbox/dead (a watcher on the store must be stopped first).",
+        };
         var settings = new WatchSettings();
-        var command = new Command("alert", "Send a drift report to a webhook (with retries; WEBHOOK_SECRET signs it). Exit codes: 0 sent, 2 error.")
+        var command = new Command(
+            "alert",
+            "Send a drift report to a webhook (with retries; WEBHOOK_SECRET signs it), or with --retry-dead the store's dead alerts. Exit codes: 0 sent, 2 error or not all sent.")
         {
             reportPath,
+            retryDead,
             settings.Webhook,
             settings.WebhookFormat,
+            settings.Dir,
         };
 
         command.SetAction((parseResult, cancellationToken) => CommonOptions.RunAsync(parseResult, async logger =>
         {
-            var path = parseResult.GetRequiredValue(reportPath);
+            if (parseResult.GetValue(retryDead))
+            {
+                return await RetryDeadAsync(parseResult, settings, logger, cancellationToken);
+            }
+
+            var path = parseResult.GetValue(reportPath) ?? throw new InfraDiffException("give a REPORT file, or --retry-dead to resend the store's dead alerts");
             byte[] bytes;
             DriftReport report;
             try
@@ -49,5 +66,24 @@ internal static class AlertCommand
             return ExitCodes.Ok;
         }));
         return command;
+    }
+
+    private static async Task<int> RetryDeadAsync(ParseResult parseResult, WatchSettings settings, ILogger logger, CancellationToken cancellationToken)
+    {
+        var resolved = settings.Resolve(parseResult, InfraDiffConfiguration.LoadOrDefault(null));
+        if (!Directory.Exists(resolved.Dir))
+        {
+            throw new InfraDiffException($"{resolved.Dir}: no such store (give --dir or set SNAPSHOT_DIR)");
+        }
+
+        var url = resolved.Webhook ?? throw new InfraDiffException("no webhook: give --webhook URL or set WEBHOOK_URL");
+        using var sink = resolved.WebhookSink(url, logger);
+        var monitor = new DriftMonitor(new Snapshotter([]), new DriftMonitorOptions { Directory = resolved.Dir }, [sink], new TypedLogger<DriftMonitor>(logger));
+        using var storeLock = monitor.Store.Lock();
+        var requeued = await monitor.Store.Outbox.RequeueDeadAsync(cancellationToken);
+        var waiting = await monitor.DeliverAsync(cancellationToken);
+        var dead = monitor.Store.Outbox.DeadCount;
+        Console.Error.WriteLine($"infradiff: {requeued} dead alerts retried; {waiting} still waiting, {dead} refused again");
+        return waiting == 0 && dead == 0 ? ExitCodes.Ok : ExitCodes.Error;
     }
 }

@@ -109,9 +109,10 @@ public sealed class WebhookAlertSink : IAlertSink, IDisposable
                 }
 
                 lastProblem = $"answered {(int)response.StatusCode} {response.ReasonPhrase}";
-                if (response.StatusCode != HttpStatusCode.TooManyRequests && (int)response.StatusCode < 500)
+                if (response.StatusCode is not (HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout) && (int)response.StatusCode < 500)
                 {
-                    throw new AlertDeliveryException($"{Name} {lastProblem}; not retried");
+                    var said = await ResponseExcerptAsync(response, timeout.Token).ConfigureAwait(false);
+                    throw new AlertDeliveryException($"{Name} {lastProblem}{said}; refused for good, not retried", permanent: true);
                 }
 
                 retryAfter = RetryAfter(response);
@@ -135,6 +136,22 @@ public sealed class WebhookAlertSink : IAlertSink, IDisposable
         }
 
         throw new AlertDeliveryException($"{Name}: gave up after {options.MaxAttempts} attempts ({lastProblem})");
+    }
+
+    /// <summary>The start of what a refusing receiver said, on one line, so the operator sees why.</summary>
+    private static async Task<string> ResponseExcerptAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+            var line = string.Join(' ', text.Split((char[])['\n', '\r', '\t'], StringSplitOptions.RemoveEmptyEntries)).Trim();
+            line = new string(line.Where(c => !char.IsControl(c)).Take(200).ToArray());
+            return line.Length == 0 ? "" : $" ({line})";
+        }
+        catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or IOException)
+        {
+            return "";
+        }
     }
 
     /// <summary>Exponential backoff with jitter: between half and all of base × 2^(attempt−1).</summary>

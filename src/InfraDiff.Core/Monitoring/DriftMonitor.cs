@@ -172,13 +172,20 @@ public sealed class DriftMonitor
         foreach (var (path, entry) in await Store.Outbox.PendingAsync(cancellationToken).ConfigureAwait(false))
         {
             var delivered = entry.DeliveredTo.ToList();
+            var refused = new Dictionary<string, string>(entry.RefusedBy, StringComparer.Ordinal);
             var failed = false;
-            foreach (var sink in sinks.Where(s => !delivered.Contains(s.Name)))
+            foreach (var sink in sinks.Where(s => !delivered.Contains(s.Name) && !refused.ContainsKey(s.Name)))
             {
                 try
                 {
                     await sink.SendAsync(entry.Alert, cancellationToken).ConfigureAwait(false);
                     delivered.Add(sink.Name);
+                }
+                catch (AlertDeliveryException ex) when (ex.Permanent)
+                {
+                    // Refused for good: re-sending would block every later alert behind this one. Set aside, and said loudly.
+                    refused[sink.Name] = ex.Message;
+                    logger.LogError("{Sink}: {Reason}; the alert is set aside in {Dead} ('infradiff alert --retry-dead' sends it again)", sink.Name, ex.Message, Store.Outbox.DeadDirectory);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
@@ -188,7 +195,7 @@ public sealed class DriftMonitor
                 }
             }
 
-            await Store.Outbox.UpdateAsync(path, entry with { DeliveredTo = delivered }, complete: !failed, CancellationToken.None).ConfigureAwait(false);
+            await Store.Outbox.UpdateAsync(path, entry with { DeliveredTo = delivered, RefusedBy = refused }, complete: !failed, CancellationToken.None).ConfigureAwait(false);
             if (failed)
             {
                 break;

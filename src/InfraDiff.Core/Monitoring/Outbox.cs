@@ -11,8 +11,12 @@ namespace InfraDiff.Monitoring;
 /// </summary>
 public sealed class Outbox
 {
-    /// <summary>One pending alert and the sinks that already have it.</summary>
-    public sealed record Entry(DriftAlert Alert, IReadOnlyList<string> DeliveredTo);
+    /// <summary>One pending alert, the sinks that already have it, and the sinks that refused it for good (with why).</summary>
+    public sealed record Entry(DriftAlert Alert, IReadOnlyList<string> DeliveredTo)
+    {
+        /// <summary>Sink name → the receiver's refusal: these sinks are not sent this alert again unless it is retried by hand.</summary>
+        public IReadOnlyDictionary<string, string> RefusedBy { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
+    }
 
     internal Outbox(string directory)
     {
@@ -23,8 +27,34 @@ public sealed class Outbox
     /// <summary>The outbox folder.</summary>
     public string Directory { get; }
 
+    /// <summary>Where alerts a receiver refused for good are kept (<c>outbox/dead</c>), for an operator to read and retry.</summary>
+    public string DeadDirectory => Path.Join(Directory, "dead");
+
     /// <summary>How many alerts wait.</summary>
     public int Count => Files().Count;
+
+    /// <summary>How many alerts were refused for good and set aside.</summary>
+    public int DeadCount => System.IO.Directory.Exists(DeadDirectory) ? System.IO.Directory.EnumerateFiles(DeadDirectory, "*.json").Count() : 0;
+
+    /// <summary>Puts every dead alert back in the queue, forgetting the refusals, and returns how many.</summary>
+    public async Task<int> RequeueDeadAsync(CancellationToken cancellationToken = default)
+    {
+        if (!System.IO.Directory.Exists(DeadDirectory))
+        {
+            return 0;
+        }
+
+        var count = 0;
+        foreach (var file in System.IO.Directory.EnumerateFiles(DeadDirectory, "*.json").Order(StringComparer.Ordinal).ToList())
+        {
+            var entry = JsonSerializer.Deserialize<Entry>(await File.ReadAllBytesAsync(file, cancellationToken).ConfigureAwait(false), SnapshotJson.Options)!;
+            await WriteAsync(Path.Join(Directory, Path.GetFileName(file)), entry with { RefusedBy = new Dictionary<string, string>(StringComparer.Ordinal) }, cancellationToken).ConfigureAwait(false);
+            File.Delete(file);
+            count++;
+        }
+
+        return count;
+    }
 
     /// <summary>Adds an alert unless one with the same idempotency key already waits.</summary>
     public async Task EnqueueAsync(DriftAlert alert, CancellationToken cancellationToken = default)
@@ -52,10 +82,20 @@ public sealed class Outbox
         return entries;
     }
 
-    /// <summary>Records the sinks that now have an entry's alert, or removes the entry once all of them do.</summary>
+    /// <summary>
+    /// Records the sinks that now have an entry's alert, or, once every sink has it or refused it for good, removes
+    /// the entry (to <see cref="DeadDirectory"/> when any sink refused it).
+    /// </summary>
     public async Task UpdateAsync(string path, Entry entry, bool complete, CancellationToken cancellationToken = default)
     {
-        if (complete)
+        ArgumentNullException.ThrowIfNull(entry);
+        if (complete && entry.RefusedBy.Count > 0)
+        {
+            AtomicFile.CreateDirectory(DeadDirectory);
+            await WriteAsync(Path.Join(DeadDirectory, Path.GetFileName(path)), entry, cancellationToken).ConfigureAwait(false);
+            File.Delete(path);
+        }
+        else if (complete)
         {
             File.Delete(path);
         }

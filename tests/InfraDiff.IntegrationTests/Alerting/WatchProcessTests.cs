@@ -148,4 +148,48 @@ public sealed class WatchProcessTests : IAsyncLifetime
         Assert.All(receiver.Requests, r => Assert.True(r.SignatureValid));
         Assert.False(last.HasExited);
     }
+
+    [Fact]
+    public async Task An_alert_refused_for_good_is_set_aside_the_queue_goes_on_and_retry_dead_sends_it()
+    {
+        await receiver.StartAsync();
+        receiver.Script.Enqueue("413");
+        Directory.CreateDirectory(Tree);
+        File.WriteAllText(Path.Join(Tree, "a"), "1");
+        var watcher = StartWatcher();
+        var stderr = new System.Text.StringBuilder();
+        watcher.ErrorDataReceived += (_, e) => { lock (stderr) { stderr.AppendLine(e.Data); } };
+        watcher.BeginErrorReadLine();
+        await WaitForAsync(() => SnapshotCount() >= 1, "the first snapshot");
+
+        File.WriteAllText(Path.Join(Tree, "refused"), "2");
+        await WaitForAsync(() => Directory.Exists(Path.Join(Store, "outbox", "dead")) && Directory.GetFiles(Path.Join(Store, "outbox", "dead")).Length == 1, "the refused alert set aside");
+        File.WriteAllText(Path.Join(Tree, "later"), "3");
+        await WaitForAsync(() => receiver.Requests.Any(r => r.Body.Contains("~1later", StringComparison.Ordinal)), "the next alert delivered past the refused one");
+        Process.Start("kill", ["-TERM", watcher.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
+        await watcher.WaitForExitAsync();
+
+        var retry = new ProcessStartInfo("dotnet") { RedirectStandardError = true, WorkingDirectory = work };
+        foreach (var argument in new[] { Executable, "alert", "--retry-dead" })
+        {
+            retry.ArgumentList.Add(argument);
+        }
+
+        retry.Environment["WEBHOOK_URL"] = receiver.Url.ToString();
+        retry.Environment["SNAPSHOT_DIR"] = Store;
+        using var retried = Process.Start(retry)!;
+        var retryStderr = await retried.StandardError.ReadToEndAsync();
+        await retried.WaitForExitAsync();
+
+        Assert.Equal(0, retried.ExitCode);
+        Assert.Contains("1 dead alerts retried; 0 still waiting, 0 refused again", retryStderr, StringComparison.Ordinal);
+        Assert.Contains(receiver.Requests, r => r.Body.Contains("~1refused", StringComparison.Ordinal));
+        Assert.Empty(Directory.GetFiles(Path.Join(Store, "outbox", "dead")));
+        lock (stderr)
+        {
+            Assert.Contains("answered 413 ", stderr.ToString(), StringComparison.Ordinal);
+            Assert.Contains("(payload too large for this channel); refused for good", stderr.ToString(), StringComparison.Ordinal);
+            Assert.DoesNotContain("never-logged", stderr.ToString(), StringComparison.Ordinal);
+        }
+    }
 }

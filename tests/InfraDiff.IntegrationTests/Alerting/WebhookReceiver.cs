@@ -66,6 +66,10 @@ internal sealed class WebhookReceiver : IAsyncDisposable
             case "404":
                 context.Response.StatusCode = 404;
                 return;
+            case "413":
+                context.Response.StatusCode = 413;
+                await context.Response.WriteAsync("payload too large for this channel");
+                return;
             case "429":
                 context.Response.StatusCode = 429;
                 context.Response.Headers.RetryAfter = "1";
