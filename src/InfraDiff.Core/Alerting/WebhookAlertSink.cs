@@ -62,7 +62,9 @@ public sealed class WebhookAlertSink : IAlertSink, IDisposable
         this.logger = (ILogger?)logger ?? NullLogger.Instance;
         this.clock = clock ?? TimeProvider.System;
         client = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
-        Name = $"{options.Format.ToString().ToLowerInvariant()} webhook {SecretRedactor.RedactUrl(options.Url)}";
+        // The short hash tells two webhooks on one host apart (the outbox records deliveries by name) without revealing the path's token.
+        var identity = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(options.Url.OriginalString)))[..8];
+        Name = $"{options.Format.ToString().ToLowerInvariant()} webhook {SecretRedactor.RedactUrl(options.Url)} #{identity}";
     }
 
     /// <inheritdoc />

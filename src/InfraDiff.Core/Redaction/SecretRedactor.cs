@@ -41,7 +41,14 @@ public static partial class SecretRedactor
     public static string RedactUrl(Uri url)
     {
         ArgumentNullException.ThrowIfNull(url);
-        return RedactUrls(url.OriginalString);
+        if (!url.IsAbsoluteUri)
+        {
+            return Mask;
+        }
+
+        // Chat webhooks carry their token in the path (/services/T000/B000/XXXX): only the scheme and host are shown.
+        var origin = url.IsDefaultPort ? $"{url.Scheme}://{url.Host}" : $"{url.Scheme}://{url.Host}:{url.Port}";
+        return url.PathAndQuery is "/" or "" ? origin : origin + "/…";
     }
 
     private const string SecretWords = "pass(?:word|wd|phrase)?|pwd|token|secret|api[-_]?key|access[-_]?key|auth|credentials?";

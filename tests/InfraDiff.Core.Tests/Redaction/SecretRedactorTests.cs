@@ -16,7 +16,10 @@ public sealed class SecretRedactorTests
     public void Redacts_credentials_on_a_command_line_and_leaves_the_rest(string command, string expected) =>
         Assert.Equal(expected, SecretRedactor.RedactCommand(command));
 
-    [Fact]
-    public void Redacts_a_webhook_urls_token_for_log_lines() =>
-        Assert.Equal("https://hooks.example.invalid/services/T0/B0?<redacted>", SecretRedactor.RedactUrl(new Uri("https://hooks.example.invalid/services/T0/B0?token=secret")));
+    [Theory]
+    [InlineData("https://hooks.example.invalid/services/T0/B0?token=secret", "https://hooks.example.invalid/…")]
+    [InlineData("https://discord.example.invalid/api/webhooks/123/SECRETTOKEN", "https://discord.example.invalid/…")]
+    [InlineData("http://127.0.0.1:8080/", "http://127.0.0.1:8080")]
+    public void A_webhook_url_is_shown_in_log_lines_only_up_to_its_host(string url, string expected) =>
+        Assert.Equal(expected, SecretRedactor.RedactUrl(new Uri(url)));
 }

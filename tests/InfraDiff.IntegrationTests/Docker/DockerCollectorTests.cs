@@ -49,6 +49,8 @@ public sealed class DockerCollectorTests(DockerEngine engine) : IAsyncLifetime
             Image = DockerEngine.Image,
             Cmd = ["sleep", "300"],
             Env = [$"API_TOKEN={secret}", "MODE=blue"],
+            Entrypoint = ["/bin/sh", "-c", $"API_TOKEN={secret} exec \"$0\" \"$@\""],
+            Healthcheck = new() { Test = ["CMD", "wget", "-q", $"http://admin:{secret}@127.0.0.1/?token={secret}"] },
             Labels = labels ?? new Dictionary<string, string> { ["app"] = name },
             ExposedPorts = new Dictionary<string, EmptyStruct> { ["80/tcp"] = default },
             HostConfig = new HostConfig
@@ -83,6 +85,7 @@ public sealed class DockerCollectorTests(DockerEngine engine) : IAsyncLifetime
         var text = Encoding.UTF8.GetString(SnapshotJson.ToCanonicalBytes(snapshot));
         Assert.DoesNotContain(secret, text, StringComparison.Ordinal);
         Assert.DoesNotContain("blue", text, StringComparison.Ordinal);
+        Assert.Equal("http://<redacted>@127.0.0.1/?<redacted>", web.GetProperty("healthcheck").GetProperty("test")[3].GetString());
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Assert.Single(Directory.GetFiles(keys))));
     }
 

@@ -100,7 +100,7 @@ internal sealed class DockerCollector(DockerCollectorOptions options) : ICollect
         }
 
         var health = config?.Healthcheck is { Test.Count: > 0 } check
-            ? new DockerHealthcheck(check.Test.ToList(), Duration(check.Interval), Duration(check.Timeout), check.Retries ?? 0, Duration(check.StartPeriod))
+            ? new DockerHealthcheck(check.Test.Select(SecretRedactor.RedactCommand).ToList(), Duration(check.Interval), Duration(check.Timeout), check.Retries ?? 0, Duration(check.StartPeriod))
             : null;
         return new DockerContainer(
             config?.Image ?? "",
