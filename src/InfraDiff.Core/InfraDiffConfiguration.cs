@@ -73,7 +73,7 @@ public sealed record InfraDiffConfiguration
         string text;
         try
         {
-            text = File.ReadAllText(path);
+            text = InputFile.ReadAllText(path);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

@@ -14,6 +14,8 @@ namespace InfraDiff.Cli.Commands;
 /// <summary><c>infradiff alert REPORT.json</c>: send an existing drift report (from <c>diff --format json</c>) to a webhook.</summary>
 internal static class AlertCommand
 {
+    private static readonly JsonSerializerOptions ReportReadOptions = new(SnapshotJson.Options) { AllowDuplicateProperties = false };
+
     public static Command Create()
     {
         var reportPath = new Argument<string?>("REPORT") { Description = "A drift report written by 'infradiff diff --format json'.", Arity = ArgumentArity.ZeroOrOne };
@@ -45,8 +47,12 @@ internal static class AlertCommand
             DriftReport report;
             try
             {
-                bytes = await File.ReadAllBytesAsync(path, cancellationToken);
-                report = JsonSerializer.Deserialize<DriftReport>(bytes, SnapshotJson.Options) ?? throw new JsonException("the report is null");
+                bytes = await InputFile.ReadAllBytesAsync(path, cancellationToken);
+                report = JsonSerializer.Deserialize<DriftReport>(bytes, ReportReadOptions) ?? throw new JsonException("the report is null");
+                if (report.Before is null || report.After is null || report.Changes is null || report.Summary is null)
+                {
+                    throw new JsonException("before, after, summary and changes are required");
+                }
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
@@ -54,7 +60,12 @@ internal static class AlertCommand
             }
             catch (JsonException ex)
             {
-                throw new InfraDiffException($"{path}: not a drift report ({ex.Message.Split(" Path:")[0]})");
+                var where = ex.LineNumber is { } line ? $" at line {line + 1}, position {ex.BytePositionInLine + 1}" : "";
+                throw new InfraDiffException($"{path}: not a drift report{where} ({ex.Message.Split(" Path:")[0]})");
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or FormatException)
+            {
+                throw new InfraDiffException($"{path}: not a drift report ({ex.Message})");
             }
 
             var resolved = settings.Resolve(parseResult, InfraDiffConfiguration.LoadOrDefault(null));

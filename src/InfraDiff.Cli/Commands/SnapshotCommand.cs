@@ -10,7 +10,7 @@ internal static class SnapshotCommand
     {
         var output = new Option<string?>("--output", "-o")
         {
-            Description = "Write the snapshot to FILE (atomically, mode 0600) instead of stdout.",
+            Description = "Write the snapshot to FILE (atomically, mode 0600) instead of stdout ('-' is stdout).",
             HelpName = "FILE",
         };
         var selection = new SnapshotSelection();
@@ -27,7 +27,7 @@ internal static class SnapshotCommand
         {
             var (snapshotter, options) = selection.Create(parseResult, logger);
             var snapshot = await snapshotter.TakeAsync(options, cancellationToken);
-            if (parseResult.GetValue(output) is { } path)
+            if (parseResult.GetValue(output) is { } path && path != "-")
             {
                 await SnapshotFile.WriteAsync(path, snapshot, cancellationToken);
             }

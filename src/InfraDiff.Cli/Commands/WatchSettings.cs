@@ -43,8 +43,8 @@ internal sealed partial class WatchSettings
     public Resolved Resolve(ParseResult parseResult, InfraDiffConfiguration configuration)
     {
         // .env is read without touching the process environment, so a real environment variable still wins.
-        var dotenv = File.Exists(".env")
-            ? DotNetEnv.Env.NoEnvVars().Load(".env").GroupBy(p => p.Key).ToDictionary(g => g.Key, g => g.Last().Value)
+        var dotenv = File.Exists(".env") || new FileInfo(".env").LinkTarget is not null
+            ? DotNetEnv.Env.LoadContents(Snapshots.InputFile.ReadAllText(".env"), DotNetEnv.Env.NoEnvVars()).GroupBy(p => p.Key).ToDictionary(g => g.Key, g => g.Last().Value)
             : new Dictionary<string, string>();
         var file = configuration.Watch;
         string? Pick(Option option, string? fromFile, params string[] names)
@@ -86,13 +86,16 @@ internal sealed partial class WatchSettings
             Environment.GetEnvironmentVariable("INFRADIFF_WEBHOOK_SECRET") ?? Environment.GetEnvironmentVariable("WEBHOOK_SECRET")
                 ?? dotenv.GetValueOrDefault("INFRADIFF_WEBHOOK_SECRET") ?? dotenv.GetValueOrDefault("WEBHOOK_SECRET"),
             Choice<Comparison>("against", Pick(Against, file.Against, "INFRADIFF_AGAINST") ?? "previous"),
-            Duration("repeat-after", Pick(RepeatAfter, file.RepeatAfter, "INFRADIFF_REPEAT_AFTER") ?? "24h"),
+            Duration("repeat-after", Pick(RepeatAfter, file.RepeatAfter, "INFRADIFF_REPEAT_AFTER") ?? "24h", waited: false),
             keep,
             Choice<Severity>("min-severity", Pick(MinSeverity, file.MinSeverity, "INFRADIFF_MIN_SEVERITY") ?? "low"));
     }
 
-    /// <summary>"300" (seconds, as the seed's INTERVAL), "30s", "5m", "2h", "1d", or "hh:mm:ss".</summary>
-    internal static TimeSpan Duration(string what, string text)
+    /// <summary>The longest the runtime can wait for in one go (Task.Delay and timers take int milliseconds): about 24.8 days.</summary>
+    internal static readonly TimeSpan LongestWait = TimeSpan.FromMilliseconds(int.MaxValue - 1);
+
+    /// <summary>"300" (seconds, as the seed's INTERVAL), "30s", "5m", "2h", "1d", or "hh:mm:ss"; one that is waited for is at most <see cref="LongestWait"/>.</summary>
+    internal static TimeSpan Duration(string what, string text, bool waited = true)
     {
         var match = DurationPattern().Match(text.Trim());
         TimeSpan value;
@@ -113,7 +116,12 @@ internal sealed partial class WatchSettings
             throw new InfraDiffException($"{what} must be a duration such as 300, 30s, 5m or 1h, not '{text}'");
         }
 
-        return value > TimeSpan.Zero ? value : throw new InfraDiffException($"{what} must be longer than zero, not '{text}'");
+        if (value <= TimeSpan.Zero)
+        {
+            throw new InfraDiffException($"{what} must be longer than zero, not '{text}'");
+        }
+
+        return !waited || value <= LongestWait ? value : throw new InfraDiffException($"{what} can be at most 24 days (the longest a timer waits), not '{text}'");
     }
 
     private static T Choice<T>(string what, string text)

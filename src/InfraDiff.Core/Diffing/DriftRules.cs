@@ -79,14 +79,16 @@ internal sealed class CompiledRules
     {
         Minimum = rules.MinimumSeverity;
         var expired = rules.Ignore.Where(r => r.Expires is { } e && e < today).ToList();
-        Notices = expired.Select(r => $"ignore rule {r.Path} expired on {r.Expires:yyyy-MM-dd} and no longer applies").ToList();
+        notices = expired.Select(r => $"ignore rule {r.Path} expired on {r.Expires:yyyy-MM-dd} and no longer applies").ToList();
         ignore = rules.Ignore.Except(expired).Select(r => (CompileIgnore(r.Path), r)).ToArray();
         severity = rules.Severity.Concat(DriftRules.DefaultSeverityRules).Select(Compile).ToArray();
     }
 
     public Severity Minimum { get; }
 
-    public IReadOnlyList<string> Notices { get; }
+    public IReadOnlyList<string> Notices => notices;
+
+    private readonly List<string> notices;
 
     public bool IsIgnored(string path) => ignore.Any(r => r.Glob.Matches(path));
 
@@ -96,12 +98,24 @@ internal sealed class CompiledRules
         string? text = null;
         foreach (var rule in severity)
         {
-            if (rule.Glob.Matches(change.Path)
-                && (rule.Ops.Count == 0 || rule.Ops.Contains(change.Kind))
-                && rule.When.All(c => c.Holds(change.Path, change.OldValue, change.NewValue))
-                && (rule.Value is null || rule.Value.IsMatch(text ??= ChangeDescriber.FullText(change.Kind == ChangeKind.Remove ? change.OldValue : change.NewValue))))
+            try
             {
-                return rule.Severity;
+                if (rule.Glob.Matches(change.Path)
+                    && (rule.Ops.Count == 0 || rule.Ops.Contains(change.Kind))
+                    && rule.When.All(c => c.Holds(change.Path, change.OldValue, change.NewValue))
+                    && (rule.Value is null || rule.Value.IsMatch(text ??= ChangeDescriber.FullText(change.Kind == ChangeKind.Remove ? change.OldValue : change.NewValue))))
+                {
+                    return rule.Severity;
+                }
+            }
+            catch (RegexMatchTimeoutException)
+            {
+                // A pattern that backtracks without end is the rule's fault, not the cycle's: the rule is skipped for this change, and the report says so.
+                var notice = $"severity rule {rule.Glob.Pattern}: a pattern took longer than 1 s on {change.Path}; the rule was skipped there";
+                if (!notices.Contains(notice))
+                {
+                    notices.Add(notice);
+                }
             }
         }
 
@@ -131,6 +145,11 @@ internal sealed class CompiledRules
 
     private static PointerGlob CompileIgnore(string pattern)
     {
+        if (pattern is null || pattern.Trim('/', '*').Length == 0)
+        {
+            throw new InfraDiffException($"ignore rule path '{pattern}' would ignore all drift: name the section or value to ignore, e.g. /packages/*/version");
+        }
+
         try
         {
             return new PointerGlob(pattern);

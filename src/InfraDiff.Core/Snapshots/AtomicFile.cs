@@ -10,10 +10,20 @@ public static class AtomicFile
     public static void CreateDirectory(string path) =>
         Directory.CreateDirectory(path, OwnerOnly | UnixFileMode.UserExecute);
 
-    /// <summary>Writes <paramref name="contents"/> to a temporary file beside <paramref name="path"/>, flushes it to disk, then renames it over the target.</summary>
+    /// <summary>
+    /// Writes <paramref name="contents"/> to a temporary file beside <paramref name="path"/>, flushes it to disk, then
+    /// renames it over the target. A target that exists and is not a regular file (a device such as /dev/null, a
+    /// FIFO, a directory) is refused rather than replaced.
+    /// </summary>
+    /// <exception cref="InfraDiffException">The target is not a regular file.</exception>
     public static async Task WriteAsync(string path, ReadOnlyMemory<byte> contents, CancellationToken cancellationToken = default)
     {
         var fullPath = Path.GetFullPath(path);
+        if (Collection.LinuxFile.TryLStat(fullPath, out var status, out _) && (status.Mode & Collection.LinuxFile.TypeMask) is not (Collection.LinuxFile.TypeRegular or Collection.LinuxFile.TypeSymlink))
+        {
+            throw new InfraDiffException($"{path}: a {Collection.LinuxFile.KindOf(status.Mode)}, not a regular file: not replaced (write to a file, or leave out -o for stdout)");
+        }
+
         var directory = Path.GetDirectoryName(fullPath)!;
         Directory.CreateDirectory(directory);
         var temporary = Path.Join(directory, $".{Path.GetFileName(fullPath)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");

@@ -30,7 +30,11 @@ public static class SnapshotFile
     {
         try
         {
-            return await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
+            return await InputFile.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
+        }
+        catch (InfraDiffException ex)
+        {
+            throw new InvalidSnapshotException(path, ex.Message[(path.Length + 2)..], ex);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -42,16 +46,24 @@ public static class SnapshotFile
     /// <exception cref="InvalidSnapshotException">The bytes are not JSON or not a snapshot this version reads.</exception>
     public static Snapshot Parse(string name, ReadOnlyMemory<byte> utf8Json)
     {
+        if (LoneSurrogate(utf8Json.Span) is { } at)
+        {
+            throw new InvalidSnapshotException(name, $"invalid JSON: an unpaired UTF-16 surrogate escape at byte {at + 1}");
+        }
+
         JsonDocument document;
         try
         {
             // Not disposed: the sections are elements of this document and live as long as the snapshot.
-            document = JsonDocument.Parse(utf8Json, new JsonDocumentOptions { MaxDepth = 256 });
+            // Duplicate names at any depth are refused: with "last one wins", a second "metadata" or section would
+            // hide what the first one says.
+            document = JsonDocument.Parse(utf8Json, new JsonDocumentOptions { MaxDepth = 256, AllowDuplicateProperties = false });
         }
         catch (JsonException ex)
         {
             var where = ex.LineNumber is { } line ? $" at line {line + 1}, position {ex.BytePositionInLine + 1}" : "";
-            throw new InvalidSnapshotException(name, $"invalid JSON{where}", ex);
+            var duplicate = ex.Message.StartsWith("Duplicate property", StringComparison.Ordinal) ? $": duplicate key {ex.Message.Split('\'')[1..^1].FirstOrDefault()}" : "";
+            throw new InvalidSnapshotException(name, $"invalid JSON{where}{duplicate}", ex);
         }
 
         var root = document.RootElement;
@@ -83,7 +95,14 @@ public static class SnapshotFile
         }
         catch (JsonException ex)
         {
-            throw new InvalidSnapshotException(name, $"invalid metadata: {ex.Message}", ex);
+            throw new InvalidSnapshotException(name, $"invalid metadata: {ex.Message.Split(" Path:")[0]}", ex);
+        }
+
+        var missing = new[] { ("host", string.IsNullOrWhiteSpace(metadata.Host)), ("tool", string.IsNullOrWhiteSpace(metadata.Tool)), ("takenAt", metadata.TakenAt == default), ("collectors", metadata.Collectors is null) }
+            .Where(m => m.Item2).Select(m => m.Item1).ToList();
+        if (missing.Count > 0)
+        {
+            throw new InvalidSnapshotException(name, $"invalid metadata: no {string.Join(", ", missing)}");
         }
 
         var sections = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
@@ -100,6 +119,58 @@ public static class SnapshotFile
             }
         }
 
-        return new Snapshot(schemaVersion, metadata with { Collectors = metadata.Collectors ?? new Dictionary<string, CollectorReport>() }, sections);
+        return new Snapshot(schemaVersion, metadata, sections);
     }
+
+    /// <summary>
+    /// The byte offset of a "\\uD800"-style escape that is not half of a surrogate pair: System.Text.Json accepts it
+    /// in a document but cannot turn it into a string later. The scan looks only at escapes, so it costs little.
+    /// </summary>
+    private static int? LoneSurrogate(ReadOnlySpan<byte> json)
+    {
+        var offset = 0;
+        int at;
+        while ((at = json[offset..].IndexOf("\\u"u8)) >= 0)
+        {
+            var start = offset + at;
+            offset = start + 2;
+            if (start > 0 && IsEscaped(json, start) || Hex(json, start + 2) is not { } unit)
+            {
+                continue;
+            }
+
+            if (unit is >= 0xDC00 and <= 0xDFFF)
+            {
+                return start;
+            }
+
+            if (unit is >= 0xD800 and <= 0xDBFF)
+            {
+                if (start + 11 < json.Length && json[start + 6] == '\\' && json[start + 7] == 'u' && Hex(json, start + 8) is >= 0xDC00 and <= 0xDFFF)
+                {
+                    offset = start + 12;
+                    continue;
+                }
+
+                return start;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Whether the backslash at <paramref name="at"/> is itself escaped (preceded by an odd number of backslashes).</summary>
+    private static bool IsEscaped(ReadOnlySpan<byte> json, int at)
+    {
+        var count = 0;
+        for (var i = at - 1; i >= 0 && json[i] == '\\'; i--)
+        {
+            count++;
+        }
+
+        return count % 2 == 1;
+    }
+
+    private static int? Hex(ReadOnlySpan<byte> json, int at) =>
+        at + 4 <= json.Length && int.TryParse(json.Slice(at, 4), System.Globalization.NumberStyles.AllowHexSpecifier, System.Globalization.CultureInfo.InvariantCulture, out var value) ? value : null;
 }

@@ -92,7 +92,15 @@ internal sealed class FilesCollector(FilesCollectorOptions options) : ICollector
         // With nothing hashed and nothing gone, the new cache equals the old one: no rewrite, no fsync.
         if (options.UseCache && (scan.FilesHashed > 0 || scan.NextCache.Count != cache.Count))
         {
-            await scan.NextCache.SaveAsync(cachePath, context.Files.Root, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await scan.NextCache.SaveAsync(cachePath, context.Files.Root, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // A full disk or a read-only cache folder costs the next scan its speed, never this scan its section.
+                context.Logger.LogWarning("files: the hash cache {Path} could not be written ({Reason}); the next scan hashes everything again", cachePath, ex.Message);
+            }
         }
 
         context.Logger.LogDebug("files: {Entries} entries, {Hashed} files hashed, {Reused} hashes reused from the cache", scan.Entries.Count, scan.FilesHashed, scan.Reused);
