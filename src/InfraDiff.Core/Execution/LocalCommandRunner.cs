@@ -45,29 +45,65 @@ public sealed class LocalCommandRunner : ICommandRunner
         }
     }
 
-    /// <summary>One output stream, kept up to the limit; past it, the command is stopped.</summary>
+    /// <summary>
+    /// One output stream, kept up to the limit in chunks (no buffer that doubles and copies as it grows); past the
+    /// limit, the command is stopped.
+    /// </summary>
     private sealed class CappedOutput(CancellationTokenSource stop)
     {
-        private readonly MemoryStream buffer = new();
+        private const int ChunkSize = 1 << 16;
+        private readonly List<byte[]> chunks = [];
+        private long length;
 
         public bool Exceeded { get; private set; }
 
-        public string Text => Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+        public string Text
+        {
+            get
+            {
+                var bytes = new byte[length];
+                var offset = 0;
+                foreach (var chunk in chunks)
+                {
+                    var count = (int)Math.Min(ChunkSize, length - offset);
+                    chunk.AsSpan(0, count).CopyTo(bytes.AsSpan(offset));
+                    offset += count;
+                }
+
+                return Encoding.UTF8.GetString(bytes);
+            }
+        }
 
         public async Task ReadAsync(Stream source, CancellationToken cancellationToken)
         {
-            var chunk = new byte[81920];
-            int read;
-            while ((read = await source.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+            while (true)
             {
-                if (buffer.Length + read > MaxOutputBytes)
+                var position = (int)(length % ChunkSize);
+                if (position == 0)
                 {
-                    Exceeded = true;
-                    await stop.CancelAsync().ConfigureAwait(false);
+                    if (length >= MaxOutputBytes)
+                    {
+                        // One byte more than the limit allows is enough to know.
+                        var probe = new byte[1];
+                        if (await source.ReadAsync(probe, cancellationToken).ConfigureAwait(false) > 0)
+                        {
+                            Exceeded = true;
+                            await stop.CancelAsync().ConfigureAwait(false);
+                        }
+
+                        return;
+                    }
+
+                    chunks.Add(new byte[ChunkSize]);
+                }
+
+                var read = await source.ReadAsync(chunks[^1].AsMemory(position), cancellationToken).ConfigureAwait(false);
+                if (read == 0)
+                {
                     return;
                 }
 
-                buffer.Write(chunk, 0, read);
+                length += read;
             }
         }
     }
