@@ -86,7 +86,7 @@ internal static class ReportRenderer
     internal static string Text(DriftReport report, bool colour)
     {
         string Paint(string code, string text) => colour ? $"\u001b[{code}m{text}\u001b[0m" : text;
-        string Line(DriftChange change, bool withCategory)
+        string Line(DriftChange change, string summary, bool withCategory)
         {
             var (mark, markColour) = change.Op switch
             {
@@ -101,7 +101,7 @@ internal static class ReportRenderer
                 Severity.Medium => "33",
                 _ => "2",
             };
-            return $"  {Paint(markColour, mark)} {Paint(severityColour, $"[{Name(change.Severity)}]")} {(withCategory ? change.Category + ": " : "")}{change.Summary}";
+            return $"  {Paint(markColour, mark)} {Paint(severityColour, $"[{Name(change.Severity)}]")} {(withCategory ? change.Category + ": " : "")}{summary}";
         }
 
         var builder = new StringBuilder();
@@ -113,7 +113,7 @@ internal static class ReportRenderer
             builder.AppendLine(Paint("1", "critical and high"));
             foreach (var change in urgent)
             {
-                builder.AppendLine(Line(change, withCategory: true));
+                builder.AppendLine(Line(change, change.Summary, withCategory: true));
             }
         }
 
@@ -122,9 +122,9 @@ internal static class ReportRenderer
             var summary = report.Summary[group.Key];
             builder.AppendLine();
             builder.AppendLine(Paint("1", $"{group.Key}") + $" ({summary.Added} added, {summary.Removed} removed, {summary.Changed} changed)");
-            foreach (var change in BySeverity(group))
+            foreach (var line in ReportLine.Collapse(BySeverity(group)))
             {
-                builder.AppendLine(Line(change, withCategory: false));
+                builder.AppendLine(Line(line.Change, line.Summary, withCategory: false));
             }
         }
 
@@ -187,9 +187,13 @@ internal static class ReportRenderer
         var shown = new HashSet<DriftChange>(ReferenceEqualityComparer.Instance);
         var tablesStarted = new HashSet<string>(StringComparer.Ordinal);
         var urgentStarted = false;
-        foreach (var change in BySeverity(report.Changes))
+        var linesByCategory = Categories(report.Changes).ToDictionary(g => g.Key, g => ReportLine.Collapse(BySeverity(g)), StringComparer.Ordinal);
+        var lineOf = linesByCategory.Values.SelectMany(l => l).ToDictionary(l => (object)l.Change, ReferenceEqualityComparer.Instance);
+        var allLines = BySeverity(report.Changes).Select(c => lineOf.GetValueOrDefault(c)).OfType<ReportLine>().ToList();
+        foreach (var line in allLines)
         {
-            var cost = Row(change, withCategory: false).Length + 2;
+            var change = line.Change;
+            var cost = Row(change, line.Summary, withCategory: false).Length + 2;
             if (tablesStarted.Add(change.Category))
             {
                 cost += TableHeader(change.Category, report).Length;
@@ -197,7 +201,7 @@ internal static class ReportRenderer
 
             if (IsUrgent(change))
             {
-                cost += Row(change, withCategory: true).Length + 2 + (urgentStarted ? 0 : 120);
+                cost += Row(change, change.Summary, withCategory: true).Length + 2 + (urgentStarted ? 0 : 120);
                 urgentStarted = true;
             }
 
@@ -211,10 +215,11 @@ internal static class ReportRenderer
         }
 
         var builder = new StringBuilder(head.ToString());
-        var hidden = report.Changes.Count - shown.Count;
+        var hiddenLines = allLines.Where(l => !shown.Contains(l.Change)).ToList();
+        var hidden = hiddenLines.Sum(l => l.Count);
         if (hidden > 0)
         {
-            var bySeverity = Severities.Select(s => (s, report.Changes.Count(c => c.Severity == s && !shown.Contains(c)))).Where(x => x.Item2 > 0);
+            var bySeverity = Severities.Select(s => (s, hiddenLines.Where(l => l.Change.Severity == s).Sum(l => l.Count))).Where(x => x.Item2 > 0);
             builder.AppendLine();
             builder.AppendLine($"> Cut to fit {limit:N0} characters: {hidden:N0} of {report.Changes.Count:N0} changes not shown ({string.Join(", ", bySeverity.Select(x => $"{x.Item2:N0} {Name(x.s)}"))}); `--format json` has them all.");
         }
@@ -229,23 +234,24 @@ internal static class ReportRenderer
             builder.AppendLine("| --- | --- | --- | --- | --- |");
             foreach (var change in urgent)
             {
-                builder.AppendLine(Row(change, withCategory: true));
+                builder.AppendLine(Row(change, change.Summary, withCategory: true));
             }
         }
 
         foreach (var group in Categories(report.Changes))
         {
-            var rows = BySeverity(group.Where(shown.Contains));
+            var lines = linesByCategory[group.Key];
+            var rows = lines.Where(l => shown.Contains(l.Change)).ToList();
             builder.Append(TableHeader(group.Key, report));
-            foreach (var change in rows)
+            foreach (var line in rows)
             {
-                builder.AppendLine(Row(change, withCategory: false));
+                builder.AppendLine(Row(line.Change, line.Summary, withCategory: false));
             }
 
-            if (rows.Count < group.Count())
+            if (rows.Count < lines.Count)
             {
                 builder.AppendLine();
-                builder.AppendLine($"_{group.Count() - rows.Count:N0} more not shown._");
+                builder.AppendLine($"_{lines.Except(rows).Sum(l => l.Count):N0} more not shown._");
             }
         }
 
@@ -259,12 +265,13 @@ internal static class ReportRenderer
         return $"\n### {Cell(category)} ({summary.Added} added, {summary.Removed} removed, {summary.Changed} changed)\n\n| change | severity | summary | path |\n| --- | --- | --- | --- |\n";
     }
 
-    private static string Row(DriftChange change, bool withCategory)
+    private static string Row(DriftChange change, string summary, bool withCategory)
     {
         var op = change.Op switch { ChangeKind.Add => "added", ChangeKind.Remove => "removed", _ => "changed" };
+        var path = change.ExplainedBy is null ? $"`{Cell(change.Path)}`" : "(files of the package)";
         return withCategory
-            ? $"| {op} | {Name(change.Severity)} | {Cell(change.Category)} | {Cell(change.Summary)} | `{Cell(change.Path)}` |"
-            : $"| {op} | {Name(change.Severity)} | {Cell(change.Summary)} | `{Cell(change.Path)}` |";
+            ? $"| {op} | {Name(change.Severity)} | {Cell(change.Category)} | {Cell(summary)} | {path} |"
+            : $"| {op} | {Name(change.Severity)} | {Cell(summary)} | {path} |";
     }
 
     private static string Name(Severity severity) => severity.ToString().ToLowerInvariant();

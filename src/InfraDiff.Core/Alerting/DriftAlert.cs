@@ -91,10 +91,12 @@ public static class AlertPayloads
             lines.Add($"{code}{category}{code}: {summary.Added} added, {summary.Removed} removed, {summary.Changed} changed");
         }
 
-        lines.AddRange(alert.Report.Changes.OrderByDescending(c => c.Severity).Take(MaxChatLines).Select(c => $"• [{c.Severity.ToString().ToLowerInvariant()}] {c.Summary}"));
-        if (alert.Report.Changes.Count > MaxChatLines)
+        // Most severe first; what a package upgrade accounts for is one line per package, after everything else.
+        var reportLines = ReportLine.Collapse(alert.Report.Changes.OrderByDescending(c => c.Severity).ToList());
+        lines.AddRange(reportLines.Take(MaxChatLines).Select(l => $"• [{l.Change.Severity.ToString().ToLowerInvariant()}] {l.Summary}"));
+        if (reportLines.Count > MaxChatLines)
         {
-            lines.Add($"… and {alert.Report.Changes.Count - MaxChatLines} more");
+            lines.Add($"… and {reportLines.Skip(MaxChatLines).Sum(l => l.Count)} more");
         }
 
         return string.Join('\n', lines);

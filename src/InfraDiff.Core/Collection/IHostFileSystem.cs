@@ -22,6 +22,6 @@ public interface IHostFileSystem
     /// <exception cref="UnauthorizedAccessException">The file may not be read.</exception>
     SafeFileHandle? OpenFile(string hostPath);
 
-    /// <summary>The real path of a directory, resolved inside the root as <see cref="OpenFile"/> does; null when there is none.</summary>
+    /// <summary>The real path on this machine of a directory, every link resolved inside the root as <see cref="OpenFile"/> does; null when there is none.</summary>
     string? ResolveDirectory(string hostPath);
 }

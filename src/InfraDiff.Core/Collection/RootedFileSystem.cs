@@ -66,8 +66,8 @@ public sealed class RootedFileSystem : IHostFileSystem
             return null;
         }
 
-        // The kernel's own name for what it opened: inside the root by construction.
-        return Root == "/" ? hostPath : new FileInfo($"/proc/self/fd/{handle.DangerousGetHandle()}").LinkTarget;
+        // The kernel's own name for what it opened: every link on the way resolved, inside the root by construction.
+        return new FileInfo($"/proc/self/fd/{handle.DangerousGetHandle()}").LinkTarget;
     }
 
     private SafeFileHandle? Open(string hostPath, int flags)

@@ -22,7 +22,10 @@ internal static class DefaultSeverity
 
     public static IReadOnlyList<SeverityRule> Rules { get; } =
     [
-        // Critical: a new way to be root, or in.
+        // Critical: a new way to be root, or in, or a package's file that no longer matches its package (a package
+        // change that accounts for it makes the change low before these rules are asked).
+        R("/files/*", Severity.Critical, [Replace], "new.verified == false", "old.verified == true", "new.conffile != true"),
+        R("/files/*", Severity.Medium, [Replace], "new.verified == false", "old.verified == true"),
         R("/users/accounts/*", Severity.Critical, [Add], "new.uid == 0"),
         R("/users/accounts/*/uid", Severity.Critical, [], "new == 0"),
         R("/files/*", Severity.Critical, [], "new.type == file", "new.mode & 4000", "old.mode !& 4000"),

@@ -54,7 +54,12 @@ public sealed record DriftChange(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] JsonElement OldValue,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] JsonElement NewValue,
     Severity Severity,
-    string Summary);
+    string Summary)
+{
+    /// <summary>The package change that accounts for this file change ("package coreutils 9.1-1 → 9.1-1+deb12u1"), when one does.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? ExplainedBy { get; init; }
+}
 
 /// <summary>Counts of one category's changes.</summary>
 public sealed record CategorySummary(int Added, int Removed, int Changed);

@@ -49,16 +49,22 @@ public static class SnapshotDiffer
 
         var kept = raw.Where(c => !compiled.IsIgnored(c.Path) && !uncompared.Any(g => g.Matches(c.Path))).ToList();
         var changes = new List<DriftChange>(kept.Count);
+        var explainer = new PackageExplainer(before, after);
         foreach (var change in FileContentChanges.Merge(kept, raw.Count != kept.Count, before, after))
         {
-            var severity = compiled.SeverityOf(change);
+            // What the package database accounts for is low, whatever the path; what it contradicts goes by the rules.
+            var explainedBy = explainer.Explain(change);
+            var severity = explainedBy is null ? compiled.SeverityOf(change) : Severity.Low;
             if (severity < compiled.Minimum)
             {
                 continue;
             }
 
             var keys = JsonPointer.Parse(change.Path);
-            changes.Add(new DriftChange(keys[0], change.Kind, change.Path, change.OldValue, change.NewValue, severity, ChangeDescriber.Describe(change.Kind, keys, change.OldValue, change.NewValue)));
+            var summary = explainer.Mismatch(change) is { } mismatch
+                ? $"{mismatch}; {ChangeDescriber.Describe(change.Kind, keys, change.OldValue, change.NewValue).Split(": ", 2)[^1]}"
+                : ChangeDescriber.Describe(change.Kind, keys, change.OldValue, change.NewValue);
+            changes.Add(new DriftChange(keys[0], change.Kind, change.Path, change.OldValue, change.NewValue, severity, summary) { ExplainedBy = explainedBy });
         }
 
         return new DriftReport

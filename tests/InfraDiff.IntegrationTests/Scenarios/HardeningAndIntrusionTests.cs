@@ -68,7 +68,7 @@ public sealed class HardeningAndIntrusionTests(DebianRoot debian, ITestOutputHel
         (string Summary, string Severity)[] moves =
         [
             ("file /usr/local/bin/.cache-update added (file 4755 root:root, ", "critical"),
-            ("file /usr/bin/ls: content changed, same size", "high"),
+            ("file /usr/bin/ls no longer matches package coreutils ", "critical"),
             ("user root: authorizedKeys added (SHA256:", "critical"),
             ("crontab /etc/crontab: entries added: @reboot root /usr/local/bin/.cache-update", "high"),
             ("user toor added (uid 0)", "critical"),

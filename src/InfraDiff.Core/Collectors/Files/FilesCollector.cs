@@ -8,6 +8,7 @@ using System.Threading.Channels;
 using InfraDiff.Collection;
 using InfraDiff.Collectors.Users;
 using InfraDiff.Diffing;
+using InfraDiff.Packaging;
 using InfraDiff.Snapshots;
 using Microsoft.Extensions.Logging;
 
@@ -38,9 +39,10 @@ internal sealed class FilesCollector(FilesCollectorOptions options) : ICollector
         var cachePath = StatCache.PathFor(options.CacheDirectory, context.Files.Root);
         var cache = options.UseCache ? StatCache.Load(cachePath, context.Files.Root, context.Logger) : StatCache.Empty();
 
-        var scan = new Scan(context, excludes, cache, owners, groups, options.CrossFilesystems);
+        var packages = options.VerifyPackages ? await LoadPackagesAsync(context, cancellationToken).ConfigureAwait(false) : PackageFileIndex.None;
+        var scan = new Scan(context, excludes, cache, owners, groups, options.CrossFilesystems, packages);
         var toHash = Channel.CreateBounded<Pending>(new BoundedChannelOptions(4096) { SingleWriter = true });
-        var hashed = new ConcurrentQueue<(Pending Item, byte[]? Sha256, string? Error)>();
+        var hashed = new ConcurrentQueue<(Pending Item, Digests? Digests, string? Error)>();
         var stopwatch = Stopwatch.StartNew();
         using var progress = options.Progress is { } sink
             ? new Timer(_ => sink.Report(new FileHashProgress(Interlocked.Read(ref scan.FilesHashed), Interlocked.Read(ref scan.BytesHashed), stopwatch.Elapsed)), null, 250, 250)
@@ -51,11 +53,11 @@ internal sealed class FilesCollector(FilesCollectorOptions options) : ICollector
             new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken },
             (item, token) =>
             {
-                var (sha256, error, status) = HashStable(item, scan, token);
-                if (sha256 is not null || error is not null)
+                var (digests, error, status) = HashStable(item, scan, token);
+                if (digests is not null || error is not null)
                 {
                     // The status the hash was taken under, which a retry may have refreshed.
-                    hashed.Enqueue((item with { Status = status }, sha256, error));
+                    hashed.Enqueue((item with { Status = status }, digests, error));
                 }
 
                 return ValueTask.CompletedTask;
@@ -80,12 +82,12 @@ internal sealed class FilesCollector(FilesCollectorOptions options) : ICollector
             options.Progress?.Report(new FileHashProgress(scan.FilesHashed, scan.BytesHashed, stopwatch.Elapsed, Done: true));
         }
 
-        foreach (var (item, sha256, error) in hashed)
+        foreach (var (item, digests, error) in hashed)
         {
-            scan.Entries[item.HostPath] = scan.Describe(item.Status, sha256 is null ? null : Convert.ToHexStringLower(sha256), null, error);
-            if (sha256 is not null)
+            scan.Entries[item.HostPath] = scan.Describe(item.HostPath, item.Status, digests, null, error);
+            if (digests is { } d)
             {
-                scan.NextCache.Add(item.HostPath, item.Status, sha256);
+                scan.NextCache.Add(item.HostPath, item.Status, d);
             }
         }
 
@@ -134,14 +136,14 @@ internal sealed class FilesCollector(FilesCollectorOptions options) : ICollector
     /// Hashes a file and re-stats it, as AIDE does: a hash taken while the file changed is discarded and taken
     /// once more; a file still changing is recorded with an error rather than a hash it never had.
     /// </summary>
-    private static (byte[]? Sha256, string? Error, FileStatus Status) HashStable(Pending item, Scan scan, CancellationToken cancellationToken)
+    private static (Digests? Digests, string? Error, FileStatus Status) HashStable(Pending item, Scan scan, CancellationToken cancellationToken)
     {
         for (var attempt = 0; attempt < 2; attempt++)
         {
-            byte[] sha256;
+            Digests digests;
             try
             {
-                sha256 = Hash(item.RealPath, scan, cancellationToken);
+                digests = Hash(item.RealPath, scan, item.PackageDigest, cancellationToken);
             }
             catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
             {
@@ -164,7 +166,7 @@ internal sealed class FilesCollector(FilesCollectorOptions options) : ICollector
 
             if (after.Value == item.Status)
             {
-                return (sha256, null, item.Status);
+                return (digests, null, item.Status);
             }
 
             item = item with { Status = after.Value };
@@ -173,26 +175,32 @@ internal sealed class FilesCollector(FilesCollectorOptions options) : ICollector
         return (null, "changed while being hashed", item.Status);
     }
 
-    /// <summary>SHA-256 of a file in streamed reads, stopping between reads when cancelled (a 30 GB sparse file must not outlive a timeout).</summary>
-    private static byte[] Hash(string path, Scan scan, CancellationToken cancellationToken)
+    /// <summary>
+    /// SHA-256 of a file in streamed reads, and in the same reads the digest its package database records when that
+    /// is another algorithm (dpkg's MD5, apk's SHA-1); stops between reads when cancelled (a 30 GB sparse file must
+    /// not outlive a timeout).
+    /// </summary>
+    private static Digests Hash(string path, Scan scan, HashAlgorithmName? packageDigest, CancellationToken cancellationToken)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(HashBufferSize);
         try
         {
             using var handle = FileStatus.OpenForReading(path);
             using var sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            using var package = packageDigest is { } algorithm ? IncrementalHash.CreateHash(algorithm) : null;
             long offset = 0;
             int read;
             while ((read = RandomAccess.Read(handle, buffer.AsSpan(0, HashBufferSize), offset)) > 0)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 sha256.AppendData(buffer, 0, read);
+                package?.AppendData(buffer, 0, read);
                 offset += read;
             }
 
             Interlocked.Increment(ref scan.FilesHashed);
             Interlocked.Add(ref scan.BytesHashed, offset);
-            return sha256.GetHashAndReset();
+            return new Digests(sha256.GetHashAndReset(), package?.GetHashAndReset());
         }
         finally
         {
@@ -211,7 +219,27 @@ internal sealed class FilesCollector(FilesCollectorOptions options) : ICollector
         return names;
     }
 
-    private readonly record struct Pending(string HostPath, string RealPath, FileStatus Status);
+    private static async Task<PackageFileIndex> LoadPackagesAsync(CollectionContext context, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var index = await PackageDatabases.LoadAsync(context, cancellationToken).ConfigureAwait(false);
+            context.Logger.LogDebug("files: {Count} files owned by {Source} packages", index.Count, index.Source);
+            return index;
+        }
+        catch (Exception ex) when (ex is InfraDiffException or IOException or FormatException or UnauthorizedAccessException)
+        {
+            // Without the database the files are still recorded; only their package and verdict are missing, and said so.
+            context.ReportFailed("packageOwnership", $"the package database could not be read: {ex.Message}");
+            return PackageFileIndex.None;
+        }
+    }
+
+    /// <param name="HostPath">The path as the host sees it.</param>
+    /// <param name="RealPath">Where it is on this machine.</param>
+    /// <param name="Status">What lstat said.</param>
+    /// <param name="PackageDigest">The algorithm of the owning package's recorded digest, when it is not SHA-256 and must be computed too.</param>
+    private readonly record struct Pending(string HostPath, string RealPath, FileStatus Status, HashAlgorithmName? PackageDigest);
 
     /// <summary>The state of one scan: the walk runs on one thread, hashing on all cores.</summary>
     private sealed class Scan(
@@ -220,7 +248,8 @@ internal sealed class FilesCollector(FilesCollectorOptions options) : ICollector
         StatCache cache,
         Dictionary<long, string> owners,
         Dictionary<long, string> groups,
-        bool crossFilesystems)
+        bool crossFilesystems,
+        PackageFileIndex packages)
     {
         public long FilesHashed;
         public long BytesHashed;
@@ -302,16 +331,17 @@ internal sealed class FilesCollector(FilesCollectorOptions options) : ICollector
             switch (status.Kind)
             {
                 case FileKind.File:
-                    if (cache.Lookup(hostPath, status) is { } cached)
+                    var packageDigest = PackageDigestFor(hostPath);
+                    if (cache.Lookup(hostPath, status) is { } cached && (packageDigest is null || cached.Package is not null))
                     {
                         Reused++;
                         NextCache.Add(hostPath, status, cached);
-                        Entries[hostPath] = Describe(status, Convert.ToHexStringLower(cached), null, null);
+                        Entries[hostPath] = Describe(hostPath, status, cached, null, null);
                     }
                     else
                     {
                         // The entry is written when its hash arrives; waiting here is what keeps memory flat.
-                        var item = new Pending(hostPath, context.Files.MapPath(hostPath), status);
+                        var item = new Pending(hostPath, context.Files.MapPath(hostPath), status, packageDigest);
                         while (!toHash.TryWrite(item))
                         {
                             toHash.WaitToWriteAsync(cancellationToken).AsTask().GetAwaiter().GetResult();
@@ -320,7 +350,7 @@ internal sealed class FilesCollector(FilesCollectorOptions options) : ICollector
 
                     break;
                 case FileKind.Directory:
-                    Entries[hostPath] = Describe(status, null, null, null);
+                    Entries[hostPath] = Describe(hostPath, status, null, null, null);
                     if (crossFilesystems || status.Device == rootDevice)
                     {
                         pending.Push(hostPath);
@@ -338,26 +368,44 @@ internal sealed class FilesCollector(FilesCollectorOptions options) : ICollector
                         // Gone or changed between lstat and readlink: recorded without a target.
                     }
 
-                    Entries[hostPath] = Describe(status, null, target, null);
+                    Entries[hostPath] = Describe(hostPath, status, null, target, null);
                     break;
                 default:
                     // Sockets, FIFOs and devices are recorded but never opened: reading a FIFO would block.
-                    Entries[hostPath] = Describe(status, null, null, null);
+                    Entries[hostPath] = Describe(hostPath, status, null, null, null);
                     break;
             }
         }
 
-        public FileEntry Describe(FileStatus status, string? sha256, string? target, string? error) => new(
-            status.Kind switch { FileKind.File => "file", FileKind.Directory => "dir", FileKind.Symlink => "symlink", _ => "other" },
-            status.Kind == FileKind.Symlink ? null : status.OctalMode,
-            status.Uid,
-            owners.GetValueOrDefault(status.Uid),
-            status.Gid,
-            groups.GetValueOrDefault(status.Gid),
-            status.Kind == FileKind.File ? status.Size : null,
-            sha256,
-            target,
-            error);
+        /// <summary>
+        /// An entry, with its package where one owns it (files and symlinks; directories are shared) and, for a file
+        /// whose package recorded a digest, whether the content still matches it.
+        /// </summary>
+        public FileEntry Describe(string hostPath, FileStatus status, Digests? digests, string? target, string? error)
+        {
+            var owner = status.Kind is FileKind.File or FileKind.Symlink ? packages.Owner(hostPath) : null;
+            bool? verified = owner?.Digest is { } expected && digests is { } d
+                ? expected == Convert.ToHexStringLower(packages.Algorithm == DigestAlgorithm.Sha256 ? d.Sha256 : d.Package ?? [])
+                : null;
+            return new FileEntry(
+                status.Kind switch { FileKind.File => "file", FileKind.Directory => "dir", FileKind.Symlink => "symlink", _ => "other" },
+                status.Kind == FileKind.Symlink ? null : status.OctalMode,
+                status.Uid,
+                owners.GetValueOrDefault(status.Uid),
+                status.Gid,
+                groups.GetValueOrDefault(status.Gid),
+                status.Kind == FileKind.File ? status.Size : null,
+                digests is { } hashes ? Convert.ToHexStringLower(hashes.Sha256) : null,
+                target,
+                error,
+                owner?.Package,
+                verified,
+                owner is { Conffile: true } ? true : null);
+        }
+
+        private HashAlgorithmName? PackageDigestFor(string hostPath) =>
+            packages.Owner(hostPath)?.Digest is null ? null
+            : packages.Algorithm switch { DigestAlgorithm.Md5 => HashAlgorithmName.MD5, DigestAlgorithm.Sha1 => HashAlgorithmName.SHA1, _ => null };
 
         private bool IsExcluded(string hostPath) => excludes.Any(e => e.Matches(hostPath));
 
@@ -377,17 +425,36 @@ internal sealed class FilesCollector(FilesCollectorOptions options) : ICollector
 }
 
 /// <summary>One path in the <c>files</c> section. No atime, mtime, ctime or inode: they are noise in a diff; content changes show in the hash.</summary>
-internal sealed record FileEntry(string Type, string? Mode, long Uid, string? Owner, long Gid, string? Group, long? Size, string? Sha256, string? Target, string? Error)
+internal sealed record FileEntry(
+    string Type,
+    string? Mode,
+    long Uid,
+    string? Owner,
+    long Gid,
+    string? Group,
+    long? Size,
+    string? Sha256,
+    string? Target,
+    string? Error,
+    string? Package = null,
+    bool? Verified = null,
+    bool? Conffile = null)
 {
     /// <summary>Writes the entry as a JSON object: names in ordinal order, null values left out.</summary>
     public void WriteTo(Utf8JsonWriter writer)
     {
         writer.WriteStartObject();
+        if (Conffile is { } conffile)
+        {
+            writer.WriteBoolean("conffile"u8, conffile);
+        }
+
         WriteIfSet(writer, "error"u8, Error);
         writer.WriteNumber("gid"u8, Gid);
         WriteIfSet(writer, "group"u8, Group);
         WriteIfSet(writer, "mode"u8, Mode);
         WriteIfSet(writer, "owner"u8, Owner);
+        WriteIfSet(writer, "package"u8, Package);
         WriteIfSet(writer, "sha256"u8, Sha256);
         if (Size is { } size)
         {
@@ -397,6 +464,11 @@ internal sealed record FileEntry(string Type, string? Mode, long Uid, string? Ow
         WriteIfSet(writer, "target"u8, Target);
         writer.WriteString("type"u8, Type);
         writer.WriteNumber("uid"u8, Uid);
+        if (Verified is { } verified)
+        {
+            writer.WriteBoolean("verified"u8, verified);
+        }
+
         writer.WriteEndObject();
     }
 

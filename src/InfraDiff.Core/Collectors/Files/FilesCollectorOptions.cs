@@ -57,6 +57,12 @@ public sealed record FilesCollectorOptions
     /// <summary>Reuse a file's hash when its device, inode, size, mtime and ctime are unchanged; false hashes everything and keeps no cache.</summary>
     public bool UseCache { get; init; } = true;
 
+    /// <summary>
+    /// Record the package that owns each file (dpkg, rpm or apk) and whether its content still matches the digest
+    /// the package shipped (<c>verified</c>); the package's digest is computed in the same read as the SHA-256.
+    /// </summary>
+    public bool VerifyPackages { get; init; } = true;
+
     /// <summary>Descend into filesystems mounted below a root (by default each root stays on its own filesystem).</summary>
     public bool CrossFilesystems { get; init; }
 

@@ -12,9 +12,10 @@ namespace InfraDiff.Collectors.Files;
 /// </summary>
 internal sealed class StatCache
 {
-    private const string Magic = "INFRADIFF-FILES-CACHE 1";
+    // Version 2 keeps the package database's digest (MD5, SHA-1) beside the SHA-256, so a cached file is verified without a re-read.
+    private const string Magic = "INFRADIFF-FILES-CACHE 2";
 
-    internal readonly record struct Entry(ulong Device, ulong Inode, long Size, long ModifiedNs, long ChangedNs, byte[] Sha256);
+    internal readonly record struct Entry(ulong Device, ulong Inode, long Size, long ModifiedNs, long ChangedNs, Digests Digests);
 
     private readonly Dictionary<string, Entry> entries;
 
@@ -24,16 +25,16 @@ internal sealed class StatCache
 
     public int Count => entries.Count;
 
-    /// <summary>The cached hash, when every stat field still matches.</summary>
-    public byte[]? Lookup(string path, in FileStatus status) =>
+    /// <summary>The cached digests, when every stat field still matches.</summary>
+    public Digests? Lookup(string path, in FileStatus status) =>
         entries.TryGetValue(path, out var entry)
         && entry.Device == status.Device && entry.Inode == status.Inode && entry.Size == status.Size
         && entry.ModifiedNs == status.ModifiedNs && entry.ChangedNs == status.ChangedNs
-            ? entry.Sha256
+            ? entry.Digests
             : null;
 
-    public void Add(string path, in FileStatus status, byte[] sha256) =>
-        entries[path] = new Entry(status.Device, status.Inode, status.Size, status.ModifiedNs, status.ChangedNs, sha256);
+    public void Add(string path, in FileStatus status, Digests digests) =>
+        entries[path] = new Entry(status.Device, status.Inode, status.Size, status.ModifiedNs, status.ChangedNs, digests);
 
     /// <summary>The cache file for one scanned root: one per root, so two roots never share entries.</summary>
     public static string PathFor(string cacheDirectory, string root) =>
@@ -70,7 +71,10 @@ internal sealed class StatCache
             var entries = new Dictionary<string, Entry>(count, StringComparer.Ordinal);
             for (var i = 0; i < count; i++)
             {
-                entries[reader.ReadString()] = new Entry(reader.ReadUInt64(), reader.ReadUInt64(), reader.ReadInt64(), reader.ReadInt64(), reader.ReadInt64(), reader.ReadBytes(32));
+                var name = reader.ReadString();
+                var (device, inode, size, modified, changed, sha256) = (reader.ReadUInt64(), reader.ReadUInt64(), reader.ReadInt64(), reader.ReadInt64(), reader.ReadInt64(), reader.ReadBytes(32));
+                var packageLength = reader.ReadByte();
+                entries[name] = new Entry(device, inode, size, modified, changed, new Digests(sha256, packageLength == 0 ? null : reader.ReadBytes(packageLength)));
             }
 
             return new StatCache(entries);
@@ -98,7 +102,9 @@ internal sealed class StatCache
                 writer.Write(entry.Size);
                 writer.Write(entry.ModifiedNs);
                 writer.Write(entry.ChangedNs);
-                writer.Write(entry.Sha256);
+                writer.Write(entry.Digests.Sha256);
+                writer.Write((byte)(entry.Digests.Package?.Length ?? 0));
+                writer.Write(entry.Digests.Package ?? []);
             }
         }
 

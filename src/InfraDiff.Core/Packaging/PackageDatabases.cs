@@ -1,0 +1,31 @@
+using InfraDiff.Collection;
+using InfraDiff.Execution;
+
+namespace InfraDiff.Packaging;
+
+/// <summary>Finds the host's package database (dpkg, apk, rpm: the same order as the packages section) and indexes its files.</summary>
+internal static class PackageDatabases
+{
+    /// <exception cref="InfraDiffException">The database exists but could not be read; the message says why.</exception>
+    public static async Task<PackageFileIndex> LoadAsync(CollectionContext context, CancellationToken cancellationToken)
+    {
+        if (DpkgDatabase.Read(context.Files) is { } dpkg)
+        {
+            return dpkg;
+        }
+
+        if (context.Files.ReadTextOrNull(ApkDatabase.Path) is { } apk)
+        {
+            return new PackageFileIndex("apk", DigestAlgorithm.Sha1, PackageFileIndex.OnDisk(context.Files, ApkDatabase.Parse(apk)));
+        }
+
+        if (context.Files.DirectoryExists("/var/lib/rpm") || context.Files.DirectoryExists("/usr/lib/sysimage/rpm"))
+        {
+            var output = await context.Commands.RunCheckedAsync("rpm", ["-qa", "--root", context.Files.Root, "--queryformat", RpmDatabase.QueryFormat], cancellationToken).ConfigureAwait(false);
+            var (algorithm, files) = RpmDatabase.Parse(output);
+            return new PackageFileIndex("rpm", algorithm, PackageFileIndex.OnDisk(context.Files, files));
+        }
+
+        return PackageFileIndex.None;
+    }
+}
