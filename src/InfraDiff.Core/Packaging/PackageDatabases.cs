@@ -19,9 +19,9 @@ internal static class PackageDatabases
             return new PackageFileIndex("apk", DigestAlgorithm.Sha1, PackageFileIndex.OnDisk(context.Files, ApkDatabase.Parse(apk)));
         }
 
-        if (context.Files.DirectoryExists("/var/lib/rpm") || context.Files.DirectoryExists("/usr/lib/sysimage/rpm"))
+        if (RpmDatabase.Find(context.Files) is { } dbpath)
         {
-            var output = await context.Commands.RunCheckedAsync("rpm", ["-qa", "--root", context.Files.Root, "--queryformat", RpmDatabase.QueryFormat], cancellationToken).ConfigureAwait(false);
+            var output = await context.Commands.RunCheckedAsync("rpm", ["-qa", "--root", context.Files.Root, "--dbpath", dbpath, "--queryformat", RpmDatabase.QueryFormat], cancellationToken).ConfigureAwait(false);
             var (algorithm, files) = RpmDatabase.Parse(output);
             return new PackageFileIndex("rpm", algorithm, PackageFileIndex.OnDisk(context.Files, files));
         }

@@ -1,3 +1,5 @@
+using InfraDiff.Collection;
+
 namespace InfraDiff.Packaging;
 
 /// <summary>
@@ -7,7 +9,14 @@ namespace InfraDiff.Packaging;
 internal static class RpmDatabase
 {
     /// <summary>One line per file: name, path, digest, algorithm (1 MD5, 2 SHA-1, 8 SHA-256), flags.</summary>
-    public const string QueryFormat = "[%{NAME}\\t%{FILENAMES}\\t%{FILEDIGESTS}\\t%{FILEDIGESTALGO}\\t%{FILEFLAGS}\\n]";
+    public const string QueryFormat = "[%{=NAME}\\t%{FILENAMES}\\t%{FILEDIGESTS}\\t%{=FILEDIGESTALGO}\\t%{FILEFLAGS}\\n]";
+
+    /// <summary>
+    /// Where the host's rpm database is (rpm 4.16 and later: /usr/lib/sysimage/rpm; before: /var/lib/rpm), named to rpm
+    /// explicitly: an rpm built for another system (Debian's) looks elsewhere by default.
+    /// </summary>
+    public static string? Find(IHostFileSystem files) =>
+        new[] { "/usr/lib/sysimage/rpm", "/var/lib/rpm" }.FirstOrDefault(d => files.DirectoryExists(d) && files.ListFiles(d).Count > 0);
 
     public static (DigestAlgorithm Algorithm, List<(string Path, PackageFile File)> Files) Parse(string text)
     {

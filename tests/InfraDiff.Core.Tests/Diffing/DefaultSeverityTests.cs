@@ -12,6 +12,9 @@ public sealed class DefaultSeverityTests
     public static TheoryData<string, string, string, string, string, string> Cases => new()
     {
         // rule, path, op, old, new, expected
+        { "package file stops verifying", "/files/~1usr~1bin~1ls", "replace", """{"type":"file","package":"coreutils","verified":true,"sha256":"a"}""", """{"type":"file","package":"coreutils","verified":false,"sha256":"b"}""", "critical" },
+        { "package file already not verifying", "/files/~1usr~1bin~1ls", "replace", """{"type":"file","package":"coreutils","verified":false,"sha256":"a"}""", """{"type":"file","package":"coreutils","verified":false,"sha256":"b"}""", "high" },
+        { "conffile stops verifying", "/files/~1etc~1ssh~1sshd_config", "replace", """{"type":"file","conffile":true,"verified":true,"sha256":"a"}""", """{"type":"file","conffile":true,"verified":false,"sha256":"b"}""", "medium" },
         { "uid 0 account added", "/users/accounts/toor", "add", "", """{"uid":0,"password":"set"}""", "critical" },
         { "uid 0 account added (other uid)", "/users/accounts/bob", "add", "", """{"uid":1001}""", "high" },
         { "uid changed to 0", "/users/accounts/alice/uid", "replace", "1000", "0", "critical" },

@@ -118,6 +118,30 @@ public sealed class SnapshotDifferTests
         Assert.Equal("critical", document.RootElement.GetProperty("changes").EnumerateArray().Last().GetProperty("severity").GetString());
     }
 
+    [Fact]
+    public void File_changes_a_package_change_accounts_for_are_low_and_say_which_package()
+    {
+        var before = Snap("""
+            "packages":{"coreutils":{"version":"9.1-1"},"nginx":{"version":"1.22-1"}},
+            "files":{"/usr/bin/ls":{"type":"file","package":"coreutils","verified":true,"sha256":"a","size":1},
+                     "/usr/sbin/nginx":{"type":"file","package":"nginx","verified":true,"sha256":"c","size":1}}
+            """);
+        var after = Snap("""
+            "packages":{"coreutils":{"version":"9.1-1"},"nginx":{"version":"1.24-1"}},
+            "files":{"/usr/bin/ls":{"type":"file","package":"coreutils","verified":false,"sha256":"b","size":1},
+                     "/usr/sbin/nginx":{"type":"file","package":"nginx","verified":true,"sha256":"d","size":2}}
+            """);
+
+        var report = SnapshotDiffer.Compare(before, after);
+
+        var nginx = report.Changes.Single(c => c.Path == "/files/~1usr~1sbin~1nginx");
+        Assert.Equal(("package nginx 1.22-1 → 1.24-1", Severity.Low), (nginx.ExplainedBy, nginx.Severity));
+        var ls = report.Changes.Single(c => c.Path == "/files/~1usr~1bin~1ls");
+        Assert.Equal((null, Severity.Critical), (ls.ExplainedBy, ls.Severity));
+        Assert.Equal("file /usr/bin/ls no longer matches package coreutils 9.1-1; content changed, same size (1 bytes)", ls.Summary);
+        Assert.Equal("package nginx 1.22-1 → 1.24-1: 1 file change, all verified", ReportLine.Collapse(report.Changes).Single(l => l.Change == nginx).Summary);
+    }
+
     private sealed class FixedClock(DateTimeOffset now) : TimeProvider
     {
         public override DateTimeOffset GetUtcNow() => now;

@@ -21,11 +21,11 @@ internal sealed class PackagesCollector : ICollector
             return PackageParsers.KeyByName(PackageParsers.ParseApkInstalled(apk));
         }
 
-        if (context.Files.DirectoryExists("/var/lib/rpm") || context.Files.DirectoryExists("/usr/lib/sysimage/rpm"))
+        if (Packaging.RpmDatabase.Find(context.Files) is { } dbpath)
         {
             var output = await context.Commands.RunCheckedAsync(
                 "rpm",
-                ["-qa", "--root", context.Files.Root, "--qf", PackageParsers.RpmQueryFormat],
+                ["-qa", "--root", context.Files.Root, "--dbpath", dbpath, "--qf", PackageParsers.RpmQueryFormat],
                 cancellationToken).ConfigureAwait(false);
             return PackageParsers.KeyByName(PackageParsers.ParseRpmQuery(output));
         }
