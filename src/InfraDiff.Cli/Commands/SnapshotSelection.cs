@@ -77,9 +77,14 @@ internal sealed class SnapshotSelection
         Description = "Hash every file, neither reading nor writing the hash cache.",
     };
 
+    private readonly Option<bool> noVerify = new("--no-verify")
+    {
+        Description = "Do not record which package owns each file nor check it against the digest the package shipped (dpkg, rpm, apk).",
+    };
+
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { only, exclude, root, timeout, filesTimeout, files, filesExclude, filesCrossMounts, cacheDirectory, noCache, dockerHost })
+        foreach (var option in new Option[] { only, exclude, root, timeout, filesTimeout, files, filesExclude, filesCrossMounts, cacheDirectory, noCache, noVerify, dockerHost })
         {
             command.Options.Add(option);
         }
@@ -114,6 +119,7 @@ internal sealed class SnapshotSelection
             Excludes = excludes,
             CacheDirectory = parseResult.GetRequiredValue(cacheDirectory),
             UseCache = !parseResult.GetValue(noCache),
+            VerifyPackages = !parseResult.GetValue(noVerify),
             CrossFilesystems = parseResult.GetValue(filesCrossMounts),
             Progress = Console.IsErrorRedirected ? null : new HashProgressLine(),
         };

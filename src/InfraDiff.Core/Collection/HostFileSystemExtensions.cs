@@ -20,22 +20,26 @@ public static class HostFileSystemExtensions
             return null;
         }
 
-        // Read to the end rather than trust the size: /proc files say 0 and still hold text.
-        using var stream = new FileStream(handle, FileAccess.Read, bufferSize: 0);
-        var buffer = new MemoryStream();
-        var chunk = new byte[65536];
+        // Sized from fstat, but read to the end rather than trusting it: /proc files say 0 and still hold text.
+        var length = RandomAccess.GetLength(handle);
+        var buffer = new byte[Math.Clamp(length + 1, 4096, MaxTextBytes + 1)];
+        var total = 0;
         int read;
-        while ((read = stream.Read(chunk)) > 0)
+        while ((read = RandomAccess.Read(handle, buffer.AsSpan(total), total)) > 0)
         {
-            if (buffer.Length + read > MaxTextBytes)
+            total += read;
+            if (total > MaxTextBytes)
             {
                 throw new HostFileException($"{hostPath} is larger than {MaxTextBytes >> 20} MiB: not read");
             }
 
-            buffer.Write(chunk, 0, read);
+            if (total == buffer.Length)
+            {
+                Array.Resize(ref buffer, Math.Min(buffer.Length * 2, MaxTextBytes + 1));
+            }
         }
 
-        return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+        return Encoding.UTF8.GetString(buffer, 0, total);
     }
 
     /// <summary>The host's name: the running kernel's on the live host, else /etc/hostname under the root; null when neither says.</summary>

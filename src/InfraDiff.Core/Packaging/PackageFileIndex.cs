@@ -30,14 +30,14 @@ internal sealed class PackageFileIndex
     public PackageFile? Owner(string hostPath) => files.GetValueOrDefault(hostPath);
 
     /// <summary>
-    /// Re-keys database paths by where they are on disk: each directory is resolved inside the root once, so
-    /// "/bin/ls" becomes "/usr/bin/ls" when /bin links to usr/bin. A later entry for the same real path wins.
+    /// Re-keys database paths by where they are on disk, so "/bin/ls" becomes "/usr/bin/ls" when /bin links to
+    /// usr/bin. A directory is real unless lstat says it is a link (one call each, parents first); only links are
+    /// resolved, inside the root. A later entry for the same real path wins.
     /// </summary>
     public static Dictionary<string, PackageFile> OnDisk(IHostFileSystem files, IEnumerable<(string Path, PackageFile File)> entries)
     {
-        var directories = new Dictionary<string, string?>(StringComparer.Ordinal);
+        var directories = new Dictionary<string, string?>(StringComparer.Ordinal) { ["/"] = "/" };
         var result = new Dictionary<string, PackageFile>(StringComparer.Ordinal);
-        var root = files.Root == "/" ? "" : files.Root;
         foreach (var (path, file) in entries)
         {
             var slash = path.LastIndexOf('/');
@@ -46,21 +46,38 @@ internal sealed class PackageFileIndex
                 continue;
             }
 
-            var directory = slash == 0 ? "/" : path[..slash];
-            if (!directories.TryGetValue(directory, out var real))
-            {
-                var resolved = files.ResolveDirectory(directory);
-                real = resolved?[root.Length..];
-                directories[directory] = real is "" ? "/" : real;
-                real = directories[directory];
-            }
-
-            if (real is not null)
+            if (RealDirectory(files, directories, slash == 0 ? "/" : path[..slash]) is { } real)
             {
                 result[(real == "/" ? "" : real) + path[slash..]] = file;
             }
         }
 
         return result;
+    }
+
+    /// <summary>The host path a directory really has (links resolved inside the root), or null when there is none.</summary>
+    private static string? RealDirectory(IHostFileSystem files, Dictionary<string, string?> known, string directory)
+    {
+        if (known.TryGetValue(directory, out var real))
+        {
+            return real;
+        }
+
+        var slash = directory.LastIndexOf('/');
+        var parent = RealDirectory(files, known, slash == 0 ? "/" : directory[..slash]);
+        if (parent is not null)
+        {
+            var candidate = (parent == "/" ? "" : parent) + directory[slash..];
+            var isLink = LinuxFile.TryLStat(files.MapPath(candidate), out var status, out _) ? (status.Mode & LinuxFile.TypeMask) == LinuxFile.TypeSymlink : (bool?)null;
+            real = isLink switch
+            {
+                false when (status.Mode & LinuxFile.TypeMask) == LinuxFile.TypeDirectory => candidate,
+                true => files.ResolveDirectory(candidate) is { } resolved ? (files.Root == "/" ? resolved : resolved[files.Root.Length..] is { Length: > 0 } inside ? inside : "/") : null,
+                _ => null,
+            };
+        }
+
+        known[directory] = real;
+        return real;
     }
 }
