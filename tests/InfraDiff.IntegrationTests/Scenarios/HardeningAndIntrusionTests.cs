@@ -103,16 +103,7 @@ public sealed class HardeningAndIntrusionTests(DebianRoot debian, ITestOutputHel
         File.Copy(Path.Join(root, "usr/bin/bash"), hidden);
         File.SetUnixFileMode(hidden, (UnixFileMode)Convert.ToInt32("4755", 8));
 
-        var ls = Path.Join(root, "usr/bin/ls");
-        var mtime = File.GetLastWriteTimeUtc(ls);
-        var bytes = File.ReadAllBytes(ls);
-        for (var i = 4096; i < 4160; i++)
-        {
-            bytes[i] ^= 0x5A;
-        }
-
-        File.WriteAllBytes(ls, bytes);
-        File.SetLastWriteTimeUtc(ls, mtime);
+        Intruder.ReplaceKeepingSizeAndMtime(Path.Join(root, "usr/bin/ls"));
 
         Assert.Equal(0, await DebianRoot.TryRunAsync("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "intruder@elsewhere", "-f", Path.Join(work, "key")));
         Directory.CreateDirectory(Path.Join(root, "root/.ssh"));

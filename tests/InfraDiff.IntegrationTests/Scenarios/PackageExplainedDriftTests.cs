@@ -30,7 +30,7 @@ public sealed class PackageExplainedDriftTests(DebianRoot debian, ITestOutputHel
         Assert.Equal(0, (await Infradiff.RunAsync(work, [.. snapshot, "-o", before])).ExitCode);
 
         Assert.Equal(0, await InstallAsync(root, v2));
-        TamperWithLs(root);
+        Intruder.ReplaceKeepingSizeAndMtime(Path.Join(root, "usr/bin/ls"));
         File.AppendAllText(Path.Join(root, "etc", $"{Package}.conf"), "listen = 0.0.0.0\n");
         Assert.Equal(0, (await Infradiff.RunAsync(work, [.. snapshot, "-o", after])).ExitCode);
 
@@ -102,21 +102,6 @@ public sealed class PackageExplainedDriftTests(DebianRoot debian, ITestOutputHel
         var exit = await DebianRoot.TryRunAsync("chroot", root, "dpkg", "-i", "/tmp/" + Path.GetFileName(deb));
         File.Delete(Path.Join(root, "tmp", Path.GetFileName(deb)));
         return exit;
-    }
-
-    /// <summary>The intruder's move: same size, same mtime, different bytes.</summary>
-    private static void TamperWithLs(string root)
-    {
-        var ls = Path.Join(root, "usr/bin/ls");
-        var mtime = File.GetLastWriteTimeUtc(ls);
-        var bytes = File.ReadAllBytes(ls);
-        for (var i = 8192; i < 8256; i++)
-        {
-            bytes[i] ^= 0x33;
-        }
-
-        File.WriteAllBytes(ls, bytes);
-        File.SetLastWriteTimeUtc(ls, mtime);
     }
 
     /// <summary>debsums -ca's changed files, as host paths at the place they really have in the root (debsums prints ROOT/bin/ls for /usr/bin/ls).</summary>
