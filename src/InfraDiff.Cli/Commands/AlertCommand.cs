@@ -68,6 +68,13 @@ internal static class AlertCommand
                 throw new InfraDiffException($"{path}: not a drift report ({ex.Message})");
             }
 
+            if (!report.HasDrift)
+            {
+                // An alert says something changed; a report without changes is not one.
+                Console.Error.WriteLine($"infradiff: {path} has no changes; nothing sent");
+                return ExitCodes.Ok;
+            }
+
             var resolved = settings.Resolve(parseResult, InfraDiffConfiguration.LoadOrDefault(null));
             var url = resolved.Webhook ?? throw new InfraDiffException("no webhook: give --webhook URL or set WEBHOOK_URL");
             using var sink = resolved.WebhookSink(url, logger);

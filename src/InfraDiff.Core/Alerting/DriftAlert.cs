@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
 using InfraDiff.Diffing;
 
@@ -40,78 +39,16 @@ public enum WebhookFormat
     [JsonStringEnumMemberName("generic")]
     Generic,
 
-    /// <summary>A Slack incoming webhook (Mattermost and Rocket.Chat accept the same).</summary>
+    /// <summary>A Slack incoming webhook: Block Kit with a text fallback (Mattermost and Rocket.Chat show the text).</summary>
     [JsonStringEnumMemberName("slack")]
     Slack,
 
-    /// <summary>A Microsoft Teams incoming webhook (MessageCard).</summary>
+    /// <summary>A Microsoft Teams webhook made through Workflows: an Adaptive Card (1.4) in a message envelope.</summary>
     [JsonStringEnumMemberName("teams")]
     Teams,
 
-    /// <summary>A Discord webhook.</summary>
+    /// <summary>A Discord webhook: an embed, with mentions disabled.</summary>
     [JsonStringEnumMemberName("discord")]
     Discord,
 }
 
-/// <summary>Builds the body each format posts; the same text for the chat formats.</summary>
-public static class AlertPayloads
-{
-    private const int MaxChatLines = 20;
-
-    private static readonly JsonSerializerOptions Options = new(Snapshots.SnapshotJson.Options);
-
-    /// <summary>The JSON body for <paramref name="format"/>.</summary>
-    public static byte[] Body(DriftAlert alert, WebhookFormat format)
-    {
-        ArgumentNullException.ThrowIfNull(alert);
-        object body = format switch
-        {
-            WebhookFormat.Slack => new { text = ChatText(alert, "*", "`") },
-            WebhookFormat.Teams => new Dictionary<string, object>
-            {
-                ["@type"] = "MessageCard",
-                ["@context"] = "https://schema.org/extensions",
-                ["summary"] = Title(alert),
-                ["text"] = ChatText(alert, "**", "`").Replace("\n", "<br>", StringComparison.Ordinal),
-            },
-            WebhookFormat.Discord => new { content = Truncate(ChatText(alert, "**", "`"), 2000) },
-            _ => new GenericPayload(alert.IdempotencyKey, alert.Host, alert.Time, alert.Report.Summary, alert.Report.Changes.Select(c => new GenericChange(c.Category, c.Op, c.Path, c.Severity, c.Summary)).ToList(), alert.Report.Unknown, alert.Report.Patch),
-        };
-        return JsonSerializer.SerializeToUtf8Bytes(body, Options);
-    }
-
-    private static string Title(DriftAlert alert) =>
-        $"infradiff: {alert.Report.Changes.Count} change{(alert.Report.Changes.Count == 1 ? "" : "s")} on {alert.Host}";
-
-    private static string ChatText(DriftAlert alert, string bold, string code)
-    {
-        var lines = new List<string> { $"{bold}{Title(alert)}{bold} ({alert.Time.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC)" };
-        foreach (var (category, summary) in alert.Report.Summary)
-        {
-            lines.Add($"{code}{category}{code}: {summary.Added} added, {summary.Removed} removed, {summary.Changed} changed");
-        }
-
-        // Most severe first; what a package upgrade accounts for is one line per package, after everything else.
-        var reportLines = ReportLine.Collapse(alert.Report.Changes.OrderByDescending(c => c.Severity).ToList());
-        lines.AddRange(reportLines.Take(MaxChatLines).Select(l => $"• [{l.Change.Severity.ToString().ToLowerInvariant()}] {l.Summary}"));
-        if (reportLines.Count > MaxChatLines)
-        {
-            lines.Add($"… and {reportLines.Skip(MaxChatLines).Sum(l => l.Count)} more");
-        }
-
-        return string.Join('\n', lines);
-    }
-
-    private static string Truncate(string text, int length) => text.Length <= length ? text : string.Concat(text.AsSpan(0, length - 1), "…");
-
-    private sealed record GenericPayload(
-        string IdempotencyKey,
-        string Host,
-        DateTimeOffset Time,
-        IReadOnlyDictionary<string, CategorySummary> Summary,
-        IReadOnlyList<GenericChange> Changes,
-        IReadOnlyList<UnknownSection> Unknown,
-        IReadOnlyList<PatchOperation> Patch);
-
-    private sealed record GenericChange(string Category, ChangeKind Op, string Path, Severity Severity, string Summary);
-}

@@ -24,6 +24,9 @@ public sealed record WebhookOptions
     /// <summary>How long one request may take. Default: 10 s.</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>The most a generic body may weigh; past it the change list is cut (most severe kept), the patch left out, and "truncated" set. Default: 256 KB.</summary>
+    public int MaxGenericBytes { get; init; } = AlertPayloads.DefaultMaxGenericBytes;
+
     /// <summary>Attempts per delivery before the alert goes back to the outbox. Default: 4.</summary>
     public int MaxAttempts { get; init; } = 4;
 
@@ -84,7 +87,7 @@ public sealed class WebhookAlertSink : IAlertSink, IDisposable
     public async Task SendAsync(DriftAlert alert, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(alert);
-        var body = AlertPayloads.Body(alert, options.Format);
+        var body = AlertPayloads.Body(alert, options.Format, options.MaxGenericBytes);
         string? lastProblem = null;
         for (var attempt = 1; attempt <= options.MaxAttempts; attempt++)
         {
