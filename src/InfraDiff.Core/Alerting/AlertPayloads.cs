@@ -226,14 +226,22 @@ public static class AlertPayloads
     private static JsonObject Generic(DriftAlert alert, int maxBytes)
     {
         var report = alert.Report;
-        var changes = report.Changes.Select(c => new JsonObject
+        var changes = report.Changes.Select(c =>
         {
-            ["category"] = c.Category,
-            ["op"] = JsonSerializer.SerializeToNode(c.Op, Options),
-            ["path"] = c.Path,
-            ["severity"] = Name(c.Severity),
-            ["summary"] = c.Summary,
-            ["explainedBy"] = c.ExplainedBy,
+            var change = new JsonObject
+            {
+                ["category"] = c.Category,
+                ["op"] = JsonSerializer.SerializeToNode(c.Op, Options),
+                ["path"] = c.Path,
+                ["severity"] = Name(c.Severity),
+                ["summary"] = c.Summary,
+            };
+            if (c.ExplainedBy is not null)
+            {
+                change["explainedBy"] = c.ExplainedBy;
+            }
+
+            return change;
         }).ToList();
         var body = new JsonObject
         {
