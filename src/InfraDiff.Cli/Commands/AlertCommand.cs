@@ -33,6 +33,9 @@ internal static class AlertCommand
             settings.Webhook,
             settings.WebhookFormat,
             settings.Dir,
+            settings.EmailTo,
+            settings.Smtp,
+            settings.EmailFrom,
         };
 
         command.SetAction((parseResult, cancellationToken) => CommonOptions.RunAsync(parseResult, async logger =>
@@ -76,11 +79,19 @@ internal static class AlertCommand
             }
 
             var resolved = settings.Resolve(parseResult, InfraDiffConfiguration.LoadOrDefault(null));
-            var url = resolved.Webhook ?? throw new InfraDiffException("no webhook: give --webhook URL or set WEBHOOK_URL");
-            using var sink = resolved.WebhookSink(url, logger);
+            if (resolved.Webhook is null && resolved.Email is null)
+            {
+                throw new InfraDiffException("nowhere to send: give --webhook URL (or set WEBHOOK_URL), or --email-to with --smtp");
+            }
+
             var key = Convert.ToHexStringLower(SHA256.HashData(bytes))[..32];
-            await sink.SendAsync(new DriftAlert(key, report.After.Host, report.After.TakenAt, report), cancellationToken);
-            Console.Error.WriteLine($"infradiff: sent to {sink.Name}");
+            foreach (var sink in resolved.Sinks(logger))
+            {
+                await sink.SendAsync(new DriftAlert(key, report.After.Host, report.After.TakenAt, report), cancellationToken);
+                Console.Error.WriteLine($"infradiff: sent to {sink.Name}");
+                (sink as IDisposable)?.Dispose();
+            }
+
             return ExitCodes.Ok;
         }));
         return command;

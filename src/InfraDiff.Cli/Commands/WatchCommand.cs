@@ -1,5 +1,4 @@
 using System.CommandLine;
-using InfraDiff.Alerting;
 using InfraDiff.Cli.Rendering;
 using InfraDiff.Monitoring;
 using Microsoft.Extensions.Logging;
@@ -33,7 +32,7 @@ internal static class WatchCommand
             var resolved = settings.Resolve(parseResult, configuration);
             // The store changes every cycle: scanning it would be drift every cycle.
             var (snapshotter, snapshotOptions) = selection.Create(parseResult, logger, alsoExclude: Path.GetFullPath(resolved.Dir));
-            IAlertSink sink = resolved.Webhook is { } url ? resolved.WebhookSink(url, logger) : new FileAlertSink("-");
+            var sinks = resolved.Sinks(logger);
             var monitor = new DriftMonitor(
                 snapshotter,
                 new DriftMonitorOptions
@@ -46,9 +45,9 @@ internal static class WatchCommand
                     Rules = configuration.ToDriftRules(resolved.MinSeverity),
                     Snapshot = snapshotOptions,
                 },
-                [sink],
+                sinks,
                 new TypedLogger<DriftMonitor>(logger));
-            logger.LogInformation("watching: every {Interval}, store {Dir}, alerts to {Sink}", resolved.Interval, monitor.Store.Directory, sink.Name);
+            logger.LogInformation("watching: every {Interval}, store {Dir}, alerts to {Sink}", resolved.Interval, monitor.Store.Directory, string.Join("; ", sinks.Select(s => s.Name)));
             if (parseResult.GetValue(once))
             {
                 var result = await monitor.RunCycleAsync(cancellationToken);

@@ -25,9 +25,13 @@ internal sealed partial class WatchSettings
     public readonly Option<int?> Keep = new("--keep") { Description = "Snapshots kept; the baseline and the latest are never deleted [env INFRADIFF_KEEP; default 100].", HelpName = "N" };
     public readonly Option<string> MinSeverity = new Option<string>("--min-severity") { Description = "Alert only on changes at or above low, medium, high or critical [env INFRADIFF_MIN_SEVERITY; default low]." }.AcceptOnlyFromAmong("low", "medium", "high", "critical");
 
+    public readonly Option<string[]> EmailTo = new("--email-to") { Description = "Also email alerts to ADDRESS (repeatable; comma-separated in env INFRADIFF_EMAIL_TO), through --smtp.", HelpName = "ADDRESS" };
+    public readonly Option<string> Smtp = new("--smtp") { Description = "The SMTP server for --email-to: HOST or HOST:PORT [env INFRADIFF_SMTP; default port 25]; STARTTLS when offered.", HelpName = "HOST[:PORT]" };
+    public readonly Option<string> EmailFrom = new("--email-from") { Description = "The sender of email alerts [env INFRADIFF_EMAIL_FROM; default infradiff@HOSTNAME].", HelpName = "ADDRESS" };
+
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Interval, Dir, Webhook, WebhookFormat, Against, RepeatAfter, Keep, MinSeverity })
+        foreach (var option in new Option[] { Interval, Dir, Webhook, WebhookFormat, Against, RepeatAfter, Keep, MinSeverity, EmailTo, Smtp, EmailFrom })
         {
             command.Options.Add(option);
         }
@@ -35,6 +39,26 @@ internal sealed partial class WatchSettings
 
     public sealed record Resolved(TimeSpan Interval, string Dir, Uri? Webhook, WebhookFormat Format, string? Secret, Comparison Against, TimeSpan RepeatAfter, int Keep, Severity MinSeverity)
     {
+        /// <summary>The email sink, when --email-to (or INFRADIFF_EMAIL_TO) names a recipient.</summary>
+        public EmailOptions? Email { get; init; }
+
+        /// <summary>The sinks these settings name: the webhook, email; stdout (JSON lines) when neither is given.</summary>
+        public IReadOnlyList<IAlertSink> Sinks(ILogger logger)
+        {
+            var sinks = new List<IAlertSink>();
+            if (Webhook is { } url)
+            {
+                sinks.Add(WebhookSink(url, logger));
+            }
+
+            if (Email is { } email)
+            {
+                sinks.Add(new EmailAlertSink(email));
+            }
+
+            return sinks.Count > 0 ? sinks : [new FileAlertSink("-")];
+        }
+
         /// <summary>The webhook sink these settings describe, posting to <paramref name="url"/>.</summary>
         public WebhookAlertSink WebhookSink(Uri url, ILogger logger) =>
             new(new WebhookOptions { Url = url, Format = Format, Secret = Secret }, new TypedLogger<WebhookAlertSink>(logger));
@@ -65,6 +89,34 @@ internal sealed partial class WatchSettings
             return fromFile;
         }
 
+        var emailTo = parseResult.GetValue(EmailTo) is { Length: > 0 } given ? given : (Pick(EmailTo, null, "INFRADIFF_EMAIL_TO") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        EmailOptions? email = null;
+        if (emailTo.Length > 0)
+        {
+            var smtp = Pick(Smtp, null, "INFRADIFF_SMTP") ?? throw new InfraDiffException("--email-to needs --smtp HOST[:PORT] (or INFRADIFF_SMTP)");
+            var colon = smtp.LastIndexOf(':');
+            var port = 25;
+            if (colon > 0 && (!int.TryParse(smtp[(colon + 1)..], CultureInfo.InvariantCulture, out port) || port is < 1 or > 65535))
+            {
+                throw new InfraDiffException($"--smtp must be HOST or HOST:PORT, not '{smtp}'");
+            }
+
+            try
+            {
+                email = new EmailOptions { SmtpHost = colon > 0 ? smtp[..colon] : smtp, SmtpPort = port, To = emailTo.SelectMany(t => t.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList() };
+                if (Pick(EmailFrom, null, "INFRADIFF_EMAIL_FROM") is { } from)
+                {
+                    email = email with { From = from };
+                }
+
+                _ = new EmailAlertSink(email);
+            }
+            catch (ArgumentException ex)
+            {
+                throw new InfraDiffException($"--email-to: {ex.Message.Split(" (Parameter")[0]}");
+            }
+        }
+
         var webhook = Pick(Webhook, file.Webhook, "INFRADIFF_WEBHOOK_URL", "WEBHOOK_URL");
         Uri? url = null;
         if (webhook is not null && (!Uri.TryCreate(webhook, UriKind.Absolute, out url) || url.Scheme is not ("http" or "https")))
@@ -88,7 +140,10 @@ internal sealed partial class WatchSettings
             Choice<Comparison>("against", Pick(Against, file.Against, "INFRADIFF_AGAINST") ?? "previous"),
             Duration("repeat-after", Pick(RepeatAfter, file.RepeatAfter, "INFRADIFF_REPEAT_AFTER") ?? "24h", waited: false),
             keep,
-            Choice<Severity>("min-severity", Pick(MinSeverity, file.MinSeverity, "INFRADIFF_MIN_SEVERITY") ?? "low"));
+            Choice<Severity>("min-severity", Pick(MinSeverity, file.MinSeverity, "INFRADIFF_MIN_SEVERITY") ?? "low"))
+        {
+            Email = email,
+        };
     }
 
     /// <summary>The longest the runtime can wait for in one go (Task.Delay and timers take int milliseconds): about 24.8 days.</summary>

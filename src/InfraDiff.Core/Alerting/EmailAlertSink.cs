@@ -1,0 +1,120 @@
+using System.Net;
+using System.Text;
+using InfraDiff.Diffing;
+using MailKit;
+using MailKit.Net.Smtp;
+using MailKit.Security;
+using MimeKit;
+
+namespace InfraDiff.Alerting;
+
+/// <summary>
+/// Sends alerts by email over SMTP (MailKit): plain text and HTML alternatives of the same message, host text
+/// escaped in the HTML. STARTTLS is used when the server offers it. A server that refuses the sender or a recipient
+/// (a 5xx answer) refuses for good; a connection failure or a 4xx answer is tried again later.
+/// </summary>
+public sealed class EmailAlertSink : IAlertSink
+{
+    private readonly EmailOptions options;
+
+    /// <summary>Creates a sink for <paramref name="options"/>.</summary>
+    /// <exception cref="ArgumentException">No recipient, or an address that is not one.</exception>
+    public EmailAlertSink(EmailOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.To.Count == 0)
+        {
+            throw new ArgumentException("an email alert needs at least one recipient", nameof(options));
+        }
+
+        foreach (var address in options.To.Append(options.From))
+        {
+            if (!MailboxAddress.TryParse(address, out _))
+            {
+                throw new ArgumentException($"'{address}' is not an email address", nameof(options));
+            }
+        }
+
+        this.options = options;
+        Name = $"email smtp://{options.SmtpHost}:{options.SmtpPort} to {string.Join(", ", options.To)}";
+    }
+
+    /// <inheritdoc />
+    public string Name { get; }
+
+    /// <inheritdoc />
+    public async Task SendAsync(DriftAlert alert, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(alert);
+        var message = Message(alert);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(options.Timeout);
+        using var client = new SmtpClient();
+        try
+        {
+            await client.ConnectAsync(options.SmtpHost, options.SmtpPort, SecureSocketOptions.StartTlsWhenAvailable, timeout.Token).ConfigureAwait(false);
+            if (options.UserName is not null && client.Capabilities.HasFlag(SmtpCapabilities.Authentication))
+            {
+                await client.AuthenticateAsync(options.UserName, options.Password ?? "", timeout.Token).ConfigureAwait(false);
+            }
+
+            await client.SendAsync(message, timeout.Token).ConfigureAwait(false);
+            await client.DisconnectAsync(quit: true, timeout.Token).ConfigureAwait(false);
+        }
+        catch (SmtpCommandException ex)
+        {
+            var permanent = (int)ex.StatusCode >= 500;
+            throw new AlertDeliveryException($"{Name}: the server answered {(int)ex.StatusCode} {ex.Message}{(permanent ? "; refused for good, not retried" : "")}", ex, permanent);
+        }
+        catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or SmtpProtocolException or AuthenticationException or SslHandshakeException
+            || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            throw new AlertDeliveryException($"{Name}: {(ex is OperationCanceledException ? $"no answer within {options.Timeout.TotalSeconds:0.#} s" : ex.Message)}", ex);
+        }
+    }
+
+    /// <summary>The message: subject the title, text and HTML alternatives listing the changes most severe first.</summary>
+    internal MimeMessage Message(DriftAlert alert)
+    {
+        var report = alert.Report;
+        var title = $"infradiff: {report.Changes.Count:N0} change{(report.Changes.Count == 1 ? "" : "s")} on {HostText.Clean(alert.Host)}";
+        var lines = ReportLine.Collapse(report.Changes.OrderByDescending(c => c.Severity).ToList());
+        var text = new StringBuilder().AppendLine(title).AppendLine(alert.Time.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", System.Globalization.CultureInfo.InvariantCulture)).AppendLine();
+        var html = new StringBuilder($"<html><body><h2>{Encode(title)}</h2><p>{alert.Time.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC</p><table>");
+        foreach (var (category, summary) in report.Summary)
+        {
+            text.AppendLine($"{HostText.Clean(category)}: {summary.Added} added, {summary.Removed} removed, {summary.Changed} changed");
+            html.Append($"<tr><td>{Encode(category)}</td><td>{summary.Added} added, {summary.Removed} removed, {summary.Changed} changed</td></tr>");
+        }
+
+        text.AppendLine();
+        html.Append("</table><ul>");
+        foreach (var line in lines)
+        {
+            var severity = line.Change.Severity.ToString().ToLowerInvariant();
+            text.AppendLine($"[{severity}] {HostText.Clean(line.Summary)}");
+            html.Append($"<li><b>[{severity}]</b> {Encode(line.Summary)}</li>");
+        }
+
+        html.Append("</ul></body></html>");
+        var message = new MimeMessage
+        {
+            Subject = title,
+            Body = new MultipartAlternative
+            {
+                new TextPart("plain") { Text = text.ToString() },
+                new TextPart("html") { Text = html.ToString() },
+            },
+        };
+        message.From.Add(MailboxAddress.Parse(options.From));
+        foreach (var to in options.To)
+        {
+            message.To.Add(MailboxAddress.Parse(to));
+        }
+
+        message.Headers.Add("X-InfraDiff-Idempotency-Key", alert.IdempotencyKey);
+        return message;
+
+        static string Encode(string host) => WebUtility.HtmlEncode(HostText.Clean(host));
+    }
+}
