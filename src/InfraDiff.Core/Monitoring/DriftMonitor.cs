@@ -162,6 +162,7 @@ public sealed class DriftMonitor
         }
 
         Store.Prune(options.Keep);
+        await AlertQuarantinedAsync(snapshot, CancellationToken.None).ConfigureAwait(false);
         var undelivered = await DeliverAsync(cancellationToken).ConfigureAwait(false);
         return new CycleResult(snapshot, report, alerted, undelivered);
     }
@@ -217,7 +218,7 @@ public sealed class DriftMonitor
         if (options.Against == Comparison.Baseline)
         {
             var now = clock.GetUtcNow();
-            if (File.Exists(StatePath) && JsonSerializer.Deserialize<AlertState>(await File.ReadAllBytesAsync(StatePath, cancellationToken).ConfigureAwait(false), SnapshotJson.Options) is { } state
+            if (await ReadStateAsync(cancellationToken).ConfigureAwait(false) is { } state
                 && state.Fingerprint == fingerprint && now - state.AlertedAt < options.RepeatAfter)
             {
                 return null;
@@ -227,6 +228,57 @@ public sealed class DriftMonitor
         }
 
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(identity)))[..32];
+    }
+
+    /// <summary>The repeat state of --against baseline; a state file that cannot be read is quarantined (and the alert repeats).</summary>
+    private async Task<AlertState?> ReadStateAsync(CancellationToken cancellationToken)
+    {
+        if (!File.Exists(StatePath))
+        {
+            return null;
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize<AlertState>(await File.ReadAllBytesAsync(StatePath, cancellationToken).ConfigureAwait(false), SnapshotJson.Options)
+                ?? throw new JsonException("the state is null");
+        }
+        catch (JsonException ex)
+        {
+            Store.Quarantine(StatePath, $"unreadable alert state: {ex.Message.Split(" Path:")[0]}");
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// A critical alert for files the store quarantined this cycle: a file that was edited, cut short or replaced is
+    /// something an operator must hear of, and the loop has gone on without it.
+    /// </summary>
+    private async Task AlertQuarantinedAsync(Snapshot snapshot, CancellationToken cancellationToken)
+    {
+        var files = Store.TakeQuarantined();
+        if (files.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var file in files)
+        {
+            logger.LogWarning("store: {File} could not be trusted ({Reason}); moved to {MovedTo}, and the watcher goes on", file.Name, file.Reason, file.MovedTo);
+        }
+
+        var changes = files.Select(f => new DriftChange("store", ChangeKind.Remove, JsonPointer.Append("/store", f.Name), default, default, Severity.Critical, $"store file {f.Name} could not be trusted ({f.Reason}); moved to quarantine")).ToList();
+        var report = new DriftReport
+        {
+            Before = new SnapshotIdentity(snapshot.Metadata.Host, snapshot.Metadata.TakenAt),
+            After = new SnapshotIdentity(snapshot.Metadata.Host, snapshot.Metadata.TakenAt),
+            Summary = new SortedDictionary<string, CategorySummary>(StringComparer.Ordinal) { ["store"] = new CategorySummary(0, changes.Count, 0) },
+            Changes = changes,
+            Unknown = [],
+            Notices = [],
+        };
+        var key = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('|', files.Select(f => f.MovedTo)))))[..32];
+        await Store.Outbox.EnqueueAsync(new DriftAlert(key, snapshot.Metadata.Host, snapshot.Metadata.TakenAt, report), cancellationToken).ConfigureAwait(false);
     }
 
     private static string Fingerprint(DriftReport report) =>

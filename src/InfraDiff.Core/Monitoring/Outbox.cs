@@ -18,9 +18,12 @@ public sealed class Outbox
         public IReadOnlyDictionary<string, string> RefusedBy { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
     }
 
-    internal Outbox(string directory)
+    private readonly Action<string, string> quarantine;
+
+    internal Outbox(string directory, Action<string, string> quarantine)
     {
         Directory = directory;
+        this.quarantine = quarantine;
         AtomicFile.CreateDirectory(directory);
     }
 
@@ -75,8 +78,22 @@ public sealed class Outbox
         var entries = new List<(string, Entry)>();
         foreach (var file in Files())
         {
-            var bytes = await File.ReadAllBytesAsync(file, cancellationToken).ConfigureAwait(false);
-            entries.Add((file, JsonSerializer.Deserialize<Entry>(bytes, SnapshotJson.Options)!));
+            // An entry that cannot be read (garbage, "{}", cut short) is quarantined: the rest of the queue goes on.
+            try
+            {
+                var bytes = await File.ReadAllBytesAsync(file, cancellationToken).ConfigureAwait(false);
+                var entry = JsonSerializer.Deserialize<Entry>(bytes, SnapshotJson.Options);
+                if (entry?.Alert?.Report is not { Before: not null, After: not null, Changes: not null } || entry.DeliveredTo is null || string.IsNullOrEmpty(entry.Alert.IdempotencyKey))
+                {
+                    throw new JsonException("not an outbox entry");
+                }
+
+                entries.Add((file, entry));
+            }
+            catch (JsonException ex)
+            {
+                quarantine(file, $"unreadable outbox entry: {ex.Message.Split(" Path:")[0]}");
+            }
         }
 
         return entries;

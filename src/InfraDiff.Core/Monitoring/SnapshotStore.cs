@@ -12,13 +12,38 @@ public sealed class SnapshotStore
     private const string Prefix = "snapshot-";
     private const string BaselineName = "baseline.json";
 
+    private readonly List<QuarantinedFile> quarantined = [];
+
     /// <summary>Opens (creating, 0700) a store directory.</summary>
     public SnapshotStore(string directory)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
         Directory = Path.GetFullPath(directory);
         AtomicFile.CreateDirectory(Directory);
-        Outbox = new Outbox(Path.Join(Directory, "outbox"));
+        Outbox = new Outbox(Path.Join(Directory, "outbox"), Quarantine);
+    }
+
+    /// <summary>Where files the store could not trust are moved (<c>quarantine/</c>), kept for an operator to read.</summary>
+    public string QuarantineDirectory => Path.Join(Directory, "quarantine");
+
+    /// <summary>The files moved to quarantine since the last call, with why; the monitor alerts on them.</summary>
+    public IReadOnlyList<QuarantinedFile> TakeQuarantined()
+    {
+        var taken = quarantined.ToList();
+        quarantined.Clear();
+        return taken;
+    }
+
+    /// <summary>
+    /// Moves a file the store cannot trust (corrupt, truncated, foreign) into quarantine under a time-stamped name,
+    /// so one bad file never stops the loop, and remembers it for an alert.
+    /// </summary>
+    internal void Quarantine(string path, string reason)
+    {
+        AtomicFile.CreateDirectory(QuarantineDirectory);
+        var target = Path.Join(QuarantineDirectory, $"{DateTime.UtcNow:yyyyMMdd'T'HHmmssfff'Z'}-{Path.GetFileName(path)}");
+        File.Move(path, target, overwrite: true);
+        quarantined.Add(new QuarantinedFile(Path.GetRelativePath(Directory, path), target, reason));
     }
 
     /// <summary>The store's folder.</summary>
@@ -87,13 +112,20 @@ public sealed class SnapshotStore
     /// </summary>
     public async Task<Snapshot?> ReferenceAsync(CancellationToken cancellationToken = default)
     {
-        var all = Snapshots();
-        if (all.Count == 0)
+        // A snapshot that cannot be read is quarantined and the next older one serves.
+        var files = Snapshots();
+        Snapshot? newest = null;
+        var position = files.Count;
+        while (newest is null && --position >= 0)
+        {
+            newest = await ReadOrQuarantineAsync(files[position], cancellationToken).ConfigureAwait(false);
+        }
+
+        if (newest is null)
         {
             return null;
         }
 
-        var newest = await SnapshotFile.ReadAsync(all[^1], cancellationToken).ConfigureAwait(false);
         var incomplete = newest.Metadata.Collectors.Where(c => !IsComplete(newest, c.Key)).Select(c => c.Key).ToHashSet(StringComparer.Ordinal);
         if (incomplete.Count == 0)
         {
@@ -102,9 +134,13 @@ public sealed class SnapshotStore
 
         var sections = new Dictionary<string, System.Text.Json.JsonElement>(newest.Sections, StringComparer.Ordinal);
         var reports = new SortedDictionary<string, CollectorReport>(newest.Metadata.Collectors.ToDictionary(), StringComparer.Ordinal);
-        for (var i = all.Count - 2; i >= 0 && incomplete.Count > 0; i--)
+        for (var i = position - 1; i >= 0 && incomplete.Count > 0; i--)
         {
-            var older = await SnapshotFile.ReadAsync(all[i], cancellationToken).ConfigureAwait(false);
+            if (await ReadOrQuarantineAsync(files[i], cancellationToken).ConfigureAwait(false) is not { } older)
+            {
+                continue;
+            }
+
             foreach (var name in incomplete.Where(n => IsComplete(older, n) && older.Sections.ContainsKey(n)).ToList())
             {
                 sections[name] = older.Sections[name];
@@ -121,9 +157,22 @@ public sealed class SnapshotStore
         && report.Status is not (CollectorStatus.Failed or CollectorStatus.Timeout)
         && report.Failed is not { Count: > 0 };
 
-    /// <summary>The baseline, or null when there is none yet.</summary>
+    /// <summary>The baseline, or null when there is none yet (or it could not be read and was quarantined).</summary>
     public async Task<Snapshot?> BaselineAsync(CancellationToken cancellationToken = default) =>
-        File.Exists(BaselinePath) ? await SnapshotFile.ReadAsync(BaselinePath, cancellationToken).ConfigureAwait(false) : null;
+        File.Exists(BaselinePath) ? await ReadOrQuarantineAsync(BaselinePath, cancellationToken).ConfigureAwait(false) : null;
+
+    private async Task<Snapshot?> ReadOrQuarantineAsync(string path, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await SnapshotFile.ReadAsync(path, cancellationToken).ConfigureAwait(false);
+        }
+        catch (InvalidSnapshotException ex) when (File.Exists(path))
+        {
+            Quarantine(path, ex.Problem);
+            return null;
+        }
+    }
 
     /// <summary>Stores a snapshot under the UTC time it is stored ("snapshot-20261127T140000.123Z.json"), so names sort in time order, and returns the path.</summary>
     public async Task<string> SaveAsync(Snapshot snapshot, CancellationToken cancellationToken = default)

@@ -90,6 +90,28 @@ public sealed class DriftMonitorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_garbage_state_file_and_a_garbage_baseline_are_quarantined_and_the_loop_goes_on()
+    {
+        await receiver.StartAsync();
+        Write("a.conf", "one");
+        var store = Path.Join(work, "store");
+        var monitor = new DriftMonitor(
+            new Snapshotter(BuiltInCollectors.Create(files: new FilesCollectorOptions { Roots = [Tree], UseCache = false })),
+            new DriftMonitorOptions { Directory = store, Snapshot = new SnapshotOptions { Only = ["files"] }, Interval = TimeSpan.FromSeconds(1), Against = Comparison.Baseline },
+            [new WebhookAlertSink(Webhook())]);
+        await monitor.RunCycleAsync();
+        Write("b.conf", "two");
+        await monitor.RunCycleAsync();
+        File.WriteAllText(Path.Join(store, "state.json"), "g");
+
+        var cycle = await monitor.RunCycleAsync();
+
+        Assert.True(cycle.Alerted);
+        Assert.Single(Directory.GetFiles(Path.Join(store, "quarantine"), "*state.json"));
+        Assert.Contains(receiver.Requests, r => r.Body.Contains("store file state.json could not be trusted", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Server_errors_and_429_are_retried_and_429_waits_for_retry_after()
     {
         await receiver.StartAsync();

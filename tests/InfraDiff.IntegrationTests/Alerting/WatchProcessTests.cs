@@ -192,4 +192,32 @@ public sealed class WatchProcessTests : IAsyncLifetime
             Assert.DoesNotContain("never-logged", stderr.ToString(), StringComparison.Ordinal);
         }
     }
+
+    [Fact]
+    public async Task Poison_files_in_the_store_are_quarantined_alerted_and_the_next_change_still_arrives()
+    {
+        await receiver.StartAsync();
+        Directory.CreateDirectory(Tree);
+        File.WriteAllText(Path.Join(Tree, "a"), "1");
+        var first = StartWatcher();
+        await WaitForAsync(() => SnapshotCount() >= 2, "two snapshots");
+        Process.Start("kill", ["-TERM", first.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
+        await first.WaitForExitAsync();
+
+        // What a crash, a full disk or a careless hand leaves: a truncated latest snapshot, garbage and "{}" in the outbox.
+        var latest = Directory.GetFiles(Store, "snapshot-*.json").Order(StringComparer.Ordinal).Last();
+        File.WriteAllBytes(latest, File.ReadAllBytes(latest)[..100]);
+        File.WriteAllText(Path.Join(Store, "outbox", "20260101T000000000Z-garbage.json"), "garbage");
+        File.WriteAllText(Path.Join(Store, "outbox", "20260101T000000001Z-empty.json"), "{}");
+        var second = StartWatcher();
+        await WaitForAsync(() => receiver.Requests.Any(r => r.Body.Contains("\"category\":\"store\"", StringComparison.Ordinal)), "the store alert");
+        File.WriteAllText(Path.Join(Tree, "b"), "2");
+        await WaitForAsync(() => receiver.Requests.Any(r => r.Body.Contains("~1b", StringComparison.Ordinal)), "the next real change");
+
+        var store = receiver.Requests.First(r => r.Body.Contains("\"category\":\"store\"", StringComparison.Ordinal)).Body;
+        Assert.Contains("\"severity\":\"critical\"", store, StringComparison.Ordinal);
+        Assert.Contains(Path.GetFileName(latest), store, StringComparison.Ordinal);
+        Assert.Equal(3, Directory.GetFiles(Path.Join(Store, "quarantine")).Length);
+        Assert.False(second.HasExited);
+    }
 }
