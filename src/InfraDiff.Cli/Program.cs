@@ -9,6 +9,7 @@ var root = new RootCommand("infradiff: snapshot a Linux host as canonical JSON, 
     CheckCommand.Create(),
     WatchCommand.Create(),
     AlertCommand.Create(),
+    VerifyCommand.Create(),
 };
 
 var parseResult = root.Parse(args);

@@ -14,6 +14,13 @@ internal static class CommonOptions
         Recursive = true,
     };
 
+    /// <summary>The store key's file (a new option each time: an option belongs to one command).</summary>
+    public static Option<string?> KeyFile() => new("--key-file")
+    {
+        Description = "The key that authenticates the store's journal, kept outside the store; created (0600) on first use [env INFRADIFF_STORE_KEY (64 hex digits) or INFRADIFF_STORE_KEY_FD take precedence; default: store.key in the cache folder].",
+        HelpName = "FILE",
+    };
+
     /// <summary>Runs a command body, turning any error into one line on stderr and exit code 2 (a stack trace only with --verbose).</summary>
     public static async Task<int> RunAsync(ParseResult parseResult, Func<ILogger, Task<int>> body)
     {

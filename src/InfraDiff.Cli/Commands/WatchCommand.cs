@@ -12,6 +12,11 @@ internal static class WatchCommand
     {
         var once = new Option<bool>("--once") { Description = "Run one cycle and exit (for cron or a CI step)." };
         var config = new Option<string?>("--config") { Description = $"Settings and rules (default: ./{InfraDiffConfiguration.DefaultFileName} when it exists).", HelpName = "FILE" };
+        var resetBaseline = new Option<bool>("--reset-baseline")
+        {
+            Description = "With --against baseline: make a new baseline from this host although the store had one that is gone (deleted or quarantined); journalled and alerted.",
+        };
+        var keyFile = CommonOptions.KeyFile();
         var settings = new WatchSettings();
         var selection = new SnapshotSelection();
         var command = new Command(
@@ -22,6 +27,8 @@ internal static class WatchCommand
         {
             once,
             config,
+            resetBaseline,
+            keyFile,
         };
         settings.AddTo(command);
         selection.AddTo(command);
@@ -44,6 +51,8 @@ internal static class WatchCommand
                     Keep = resolved.Keep,
                     Rules = configuration.ToDriftRules(resolved.MinSeverity),
                     Snapshot = snapshotOptions,
+                    ResetBaseline = parseResult.GetValue(resetBaseline),
+                    StoreKey = StoreKey.Load(parseResult.GetValue(keyFile)),
                 },
                 sinks,
                 new TypedLogger<DriftMonitor>(logger));

@@ -47,6 +47,12 @@ public sealed record DriftMonitorOptions
 
     /// <summary>What each snapshot collects.</summary>
     public SnapshotOptions Snapshot { get; init; } = new();
+
+    /// <summary>With <see cref="Comparison.Baseline"/>: make a new baseline even though the store had one that is gone (deleted or quarantined). Journalled and alerted.</summary>
+    public bool ResetBaseline { get; init; }
+
+    /// <summary>The key that authenticates the store's journal. Default: <see cref="StoreKey.Load"/>.</summary>
+    public StoreKey? StoreKey { get; init; }
 }
 
 /// <summary>What one cycle did.</summary>
@@ -80,7 +86,7 @@ public sealed class DriftMonitor
         this.sinks = sinks.ToList();
         this.logger = (ILogger?)logger ?? NullLogger.Instance;
         this.clock = clock ?? TimeProvider.System;
-        Store = new SnapshotStore(options.Directory);
+        Store = new SnapshotStore(options.Directory, options.StoreKey);
     }
 
     /// <summary>The store this monitor writes to.</summary>
@@ -146,7 +152,7 @@ public sealed class DriftMonitor
                 await Store.Outbox.EnqueueAsync(new DriftAlert(key, snapshot.Metadata.Host, snapshot.Metadata.TakenAt, report), CancellationToken.None).ConfigureAwait(false);
                 if (options.Against == Comparison.Baseline)
                 {
-                    await AtomicFile.WriteAsync(StatePath, JsonSerializer.SerializeToUtf8Bytes(new AlertState(fingerprint, clock.GetUtcNow()), SnapshotJson.Options), CancellationToken.None).ConfigureAwait(false);
+                    await Store.WriteFileAsync(StatePath, JsonSerializer.SerializeToUtf8Bytes(new AlertState(fingerprint, clock.GetUtcNow()), SnapshotJson.Options), CancellationToken.None).ConfigureAwait(false);
                 }
 
                 alerted = true;
@@ -156,7 +162,7 @@ public sealed class DriftMonitor
 
         // Writes are not cancelled: SIGTERM lets the current one finish, so the store never holds half a cycle.
         await Store.SaveAsync(snapshot, CancellationToken.None).ConfigureAwait(false);
-        if (options.Against == Comparison.Baseline && reference is null)
+        if (options.Against == Comparison.Baseline && reference is null && Store.MayCreateBaseline(options.ResetBaseline))
         {
             await Store.SaveBaselineAsync(snapshot, CancellationToken.None).ConfigureAwait(false);
         }
@@ -233,15 +239,14 @@ public sealed class DriftMonitor
     /// <summary>The repeat state of --against baseline; a state file that cannot be read is quarantined (and the alert repeats).</summary>
     private async Task<AlertState?> ReadStateAsync(CancellationToken cancellationToken)
     {
-        if (!File.Exists(StatePath))
+        if (await Store.ReadTrustedAsync(StatePath, cancellationToken).ConfigureAwait(false) is not { } bytes)
         {
             return null;
         }
 
         try
         {
-            return JsonSerializer.Deserialize<AlertState>(await File.ReadAllBytesAsync(StatePath, cancellationToken).ConfigureAwait(false), SnapshotJson.Options)
-                ?? throw new JsonException("the state is null");
+            return JsonSerializer.Deserialize<AlertState>(bytes, SnapshotJson.Options) ?? throw new JsonException("the state is null");
         }
         catch (JsonException ex)
         {
@@ -264,10 +269,10 @@ public sealed class DriftMonitor
 
         foreach (var file in files)
         {
-            logger.LogWarning("store: {File} could not be trusted ({Reason}); moved to {MovedTo}, and the watcher goes on", file.Name, file.Reason, file.MovedTo);
+            logger.LogWarning("store: {File}: {Reason}; the watcher goes on", file.Name, file.Reason);
         }
 
-        var changes = files.Select(f => new DriftChange("store", ChangeKind.Remove, JsonPointer.Append("/store", f.Name), default, default, Severity.Critical, $"store file {f.Name} could not be trusted ({f.Reason}); moved to quarantine")).ToList();
+        var changes = files.Select(f => new DriftChange("store", ChangeKind.Remove, JsonPointer.Append("/store", f.Name), default, default, Severity.Critical, $"store file {f.Name}: {f.Reason}")).ToList();
         var report = new DriftReport
         {
             Before = new SnapshotIdentity(snapshot.Metadata.Host, snapshot.Metadata.TakenAt),

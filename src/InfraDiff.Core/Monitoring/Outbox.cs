@@ -18,12 +18,12 @@ public sealed class Outbox
         public IReadOnlyDictionary<string, string> RefusedBy { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
     }
 
-    private readonly Action<string, string> quarantine;
+    private readonly SnapshotStore store;
 
-    internal Outbox(string directory, Action<string, string> quarantine)
+    internal Outbox(string directory, SnapshotStore store)
     {
         Directory = directory;
-        this.quarantine = quarantine;
+        this.store = store;
         AtomicFile.CreateDirectory(directory);
     }
 
@@ -50,9 +50,14 @@ public sealed class Outbox
         var count = 0;
         foreach (var file in System.IO.Directory.EnumerateFiles(DeadDirectory, "*.json").Order(StringComparer.Ordinal).ToList())
         {
-            var entry = JsonSerializer.Deserialize<Entry>(await File.ReadAllBytesAsync(file, cancellationToken).ConfigureAwait(false), SnapshotJson.Options)!;
+            if (await store.ReadTrustedAsync(file, cancellationToken).ConfigureAwait(false) is not { } bytes)
+            {
+                continue;
+            }
+
+            var entry = JsonSerializer.Deserialize<Entry>(bytes, SnapshotJson.Options)!;
             await WriteAsync(Path.Join(Directory, Path.GetFileName(file)), entry with { RefusedBy = new Dictionary<string, string>(StringComparer.Ordinal) }, cancellationToken).ConfigureAwait(false);
-            File.Delete(file);
+            store.DeleteFile(file);
             count++;
         }
 
@@ -75,13 +80,26 @@ public sealed class Outbox
     /// <summary>The waiting alerts, oldest first, with where each was read from.</summary>
     public async Task<IReadOnlyList<(string Path, Entry Entry)>> PendingAsync(CancellationToken cancellationToken = default)
     {
+        // An entry the journal says is waiting and that is gone was deleted behind the store's back: said once, loudly.
+        foreach (var (name, _) in store.Journal.Present().Where(p => p.Name.StartsWith("outbox" + Path.DirectorySeparatorChar, StringComparison.Ordinal) && !p.Name.Contains("dead", StringComparison.Ordinal)).ToList())
+        {
+            if (!File.Exists(Path.Join(store.Directory, name)))
+            {
+                store.Missing(name, "an undelivered alert was deleted behind the store's back; it will not be delivered");
+            }
+        }
+
         var entries = new List<(string, Entry)>();
         foreach (var file in Files())
         {
             // An entry that cannot be read (garbage, "{}", cut short) is quarantined: the rest of the queue goes on.
             try
             {
-                var bytes = await File.ReadAllBytesAsync(file, cancellationToken).ConfigureAwait(false);
+                if (await store.ReadTrustedAsync(file, cancellationToken).ConfigureAwait(false) is not { } bytes)
+                {
+                    continue;
+                }
+
                 var entry = JsonSerializer.Deserialize<Entry>(bytes, SnapshotJson.Options);
                 if (entry?.Alert?.Report is not { Before: not null, After: not null, Changes: not null } || entry.DeliveredTo is null || string.IsNullOrEmpty(entry.Alert.IdempotencyKey))
                 {
@@ -92,7 +110,7 @@ public sealed class Outbox
             }
             catch (JsonException ex)
             {
-                quarantine(file, $"unreadable outbox entry: {ex.Message.Split(" Path:")[0]}");
+                store.Quarantine(file, $"unreadable outbox entry: {ex.Message.Split(" Path:")[0]}");
             }
         }
 
@@ -110,11 +128,11 @@ public sealed class Outbox
         {
             AtomicFile.CreateDirectory(DeadDirectory);
             await WriteAsync(Path.Join(DeadDirectory, Path.GetFileName(path)), entry, cancellationToken).ConfigureAwait(false);
-            File.Delete(path);
+            store.DeleteFile(path);
         }
         else if (complete)
         {
-            File.Delete(path);
+            store.DeleteFile(path);
         }
         else
         {
@@ -124,6 +142,6 @@ public sealed class Outbox
 
     private List<string> Files() => [.. System.IO.Directory.EnumerateFiles(Directory, "*.json").Where(f => !Path.GetFileName(f).StartsWith('.')).Order(StringComparer.Ordinal)];
 
-    private static Task WriteAsync(string path, Entry entry, CancellationToken cancellationToken) =>
-        AtomicFile.WriteAsync(path, JsonSerializer.SerializeToUtf8Bytes(entry, SnapshotJson.Options), cancellationToken);
+    private Task WriteAsync(string path, Entry entry, CancellationToken cancellationToken) =>
+        store.WriteFileAsync(path, JsonSerializer.SerializeToUtf8Bytes(entry, SnapshotJson.Options), cancellationToken);
 }

@@ -13,14 +13,106 @@ public sealed class SnapshotStore
     private const string BaselineName = "baseline.json";
 
     private readonly List<QuarantinedFile> quarantined = [];
+    private readonly StoreKey key;
+    private StoreJournal? journal;
 
-    /// <summary>Opens (creating, 0700) a store directory.</summary>
-    public SnapshotStore(string directory)
+    /// <summary>Opens (creating, 0700) a store directory, its journal authenticated with <paramref name="key"/> (default: <see cref="StoreKey.Load"/>).</summary>
+    public SnapshotStore(string directory, StoreKey? key = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
         Directory = Path.GetFullPath(directory);
         AtomicFile.CreateDirectory(Directory);
-        Outbox = new Outbox(Path.Join(Directory, "outbox"), Quarantine);
+        this.key = key ?? StoreKey.Load();
+        Outbox = new Outbox(Path.Join(Directory, "outbox"), this);
+    }
+
+    /// <summary>
+    /// The store's journal, opened on first use (under the lock): a broken chain or a rollback is reported as a
+    /// quarantined "journal.jsonl" and a new chain begins; the files of a store that had no journal are adopted.
+    /// </summary>
+    public StoreJournal Journal
+    {
+        get
+        {
+            if (journal is not null)
+            {
+                return journal;
+            }
+
+            journal = StoreJournal.Open(Directory, key);
+            if (journal.Problems.Count > 0)
+            {
+                quarantined.Add(new QuarantinedFile("journal.jsonl", "journal.broken-*.jsonl", $"{string.Join("; ", journal.Problems)}; a new journal begins and the files present are trusted from now on"));
+                journal.StartOver(journal.Problems[0]);
+            }
+
+            if (journal.Sequence <= 1)
+            {
+                // Files already here (a store from before journals, or after a broken chain) are trusted from now on.
+                foreach (var file in StoreFiles())
+                {
+                    journal.Written(NameOf(file), File.ReadAllBytes(file), "adopt");
+                }
+            }
+
+            return journal;
+        }
+    }
+
+    internal IEnumerable<string> StoreFiles() => FilesIn(Directory);
+
+    /// <summary>The files a store's journal speaks for: snapshots, the baseline, the alert state, outbox entries (dead ones too).</summary>
+    internal static IEnumerable<string> FilesIn(string directory)
+    {
+        var outbox = Path.Join(directory, "outbox");
+        var dead = Path.Join(outbox, "dead");
+        return System.IO.Directory.EnumerateFiles(directory, "*.json")
+            .Concat(System.IO.Directory.Exists(outbox) ? System.IO.Directory.EnumerateFiles(outbox, "*.json") : [])
+            .Concat(System.IO.Directory.Exists(dead) ? System.IO.Directory.EnumerateFiles(dead, "*.json") : [])
+            .Where(f => !Path.GetFileName(f).StartsWith('.'))
+            .Order(StringComparer.Ordinal);
+    }
+
+    /// <summary>A store file's name as the journal records it ("outbox/….json").</summary>
+    internal string NameOf(string path) => Path.GetRelativePath(Directory, path);
+
+    /// <summary>Writes a store file: recorded in the journal first, then written atomically (0600).</summary>
+    internal async Task WriteFileAsync(string path, byte[] content, CancellationToken cancellationToken)
+    {
+        Journal.Written(NameOf(path), content);
+        await AtomicFile.WriteAsync(path, content, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Deletes a store file, recorded in the journal.</summary>
+    internal void DeleteFile(string path)
+    {
+        Journal.Removed(NameOf(path));
+        File.Delete(path);
+    }
+
+    /// <summary>
+    /// A store file's bytes when the journal vouches for them; a file it does not (edited, forged) is quarantined
+    /// as tampered and null returned, as for a file that is not there.
+    /// </summary>
+    internal async Task<byte[]?> ReadTrustedAsync(string path, CancellationToken cancellationToken)
+    {
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+
+        var bytes = await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
+        switch (Journal.Check(NameOf(path), bytes))
+        {
+            case FileVerdict.Intact:
+                return bytes;
+            case FileVerdict.Unknown:
+                Quarantine(path, "tampered: the journal never recorded this file (forged, or written by something else)");
+                return null;
+            default:
+                Quarantine(path, "tampered: its content differs from what the journal recorded");
+                return null;
+        }
     }
 
     /// <summary>Where files the store could not trust are moved (<c>quarantine/</c>), kept for an operator to read.</summary>
@@ -34,16 +126,24 @@ public sealed class SnapshotStore
         return taken;
     }
 
+    /// <summary>Records, once, that a file the journal vouched for is gone, for the monitor's store alert.</summary>
+    internal void Missing(string name, string reason)
+    {
+        Journal.Removed(name, "missing", reason);
+        quarantined.Add(new QuarantinedFile(name, "", reason));
+    }
+
     /// <summary>
     /// Moves a file the store cannot trust (corrupt, truncated, foreign) into quarantine under a time-stamped name,
     /// so one bad file never stops the loop, and remembers it for an alert.
     /// </summary>
     internal void Quarantine(string path, string reason)
     {
+        Journal.Removed(NameOf(path), "quarantine", reason);
         AtomicFile.CreateDirectory(QuarantineDirectory);
         var target = Path.Join(QuarantineDirectory, $"{DateTime.UtcNow:yyyyMMdd'T'HHmmssfff'Z'}-{Path.GetFileName(path)}");
         File.Move(path, target, overwrite: true);
-        quarantined.Add(new QuarantinedFile(Path.GetRelativePath(Directory, path), target, reason));
+        quarantined.Add(new QuarantinedFile(Path.GetRelativePath(Directory, path), target, $"{reason}; moved to quarantine"));
     }
 
     /// <summary>The store's folder.</summary>
@@ -101,9 +201,37 @@ public sealed class SnapshotStore
     public IReadOnlyList<string> Snapshots() =>
         [.. System.IO.Directory.EnumerateFiles(Directory, Prefix + "*.json").Order(StringComparer.Ordinal)];
 
-    /// <summary>The newest stored snapshot, or null.</summary>
+    /// <summary>The newest stored snapshot the journal vouches for, or null.</summary>
     public async Task<Snapshot?> LatestAsync(CancellationToken cancellationToken = default) =>
-        Snapshots() is { Count: > 0 } all ? await SnapshotFile.ReadAsync(all[^1], cancellationToken).ConfigureAwait(false) : null;
+        Snapshots() is { Count: > 0 } all ? await ReadOrQuarantineAsync(all[^1], cancellationToken).ConfigureAwait(false) : null;
+
+    /// <summary>
+    /// Whether a new baseline may be written now that there is none: only when the store never had one. One that was
+    /// deleted behind the store's back, or quarantined, is reported (once) and not recreated unless <paramref name="reset"/>.
+    /// </summary>
+    internal bool MayCreateBaseline(bool reset)
+    {
+        var last = Journal.LastEvent(BaselineName);
+        if (last is null)
+        {
+            return true;
+        }
+
+        if (reset)
+        {
+            Journal.Note("reset-baseline", "a new baseline from this host (--reset-baseline)");
+            quarantined.Add(new QuarantinedFile(BaselineName, "", "replaced by a new baseline taken from this host (--reset-baseline)"));
+            return true;
+        }
+
+        if (last != "missing")
+        {
+            var why = last == "quarantine" ? "was quarantined" : "was deleted behind the store's back";
+            Missing(BaselineName, $"{why}; no new baseline is made from a host that may be compromised (start the watcher with --reset-baseline to make one)");
+        }
+
+        return false;
+    }
 
     /// <summary>
     /// What the next snapshot is compared with: the newest stored snapshot, with each section that was incomplete
@@ -163,9 +291,14 @@ public sealed class SnapshotStore
 
     private async Task<Snapshot?> ReadOrQuarantineAsync(string path, CancellationToken cancellationToken)
     {
+        if (await ReadTrustedAsync(path, cancellationToken).ConfigureAwait(false) is not { } bytes)
+        {
+            return null;
+        }
+
         try
         {
-            return await SnapshotFile.ReadAsync(path, cancellationToken).ConfigureAwait(false);
+            return SnapshotFile.Parse(path, bytes);
         }
         catch (InvalidSnapshotException ex) when (File.Exists(path))
         {
@@ -185,13 +318,13 @@ public sealed class SnapshotStore
             time = time.AddMilliseconds(1);
         }
 
-        await SnapshotFile.WriteAsync(path, snapshot, cancellationToken).ConfigureAwait(false);
+        await WriteFileAsync(path, SnapshotJson.ToCanonicalBytes(snapshot), cancellationToken).ConfigureAwait(false);
         return path;
     }
 
     /// <summary>Writes the baseline.</summary>
     public Task SaveBaselineAsync(Snapshot snapshot, CancellationToken cancellationToken = default) =>
-        SnapshotFile.WriteAsync(BaselinePath, snapshot, cancellationToken);
+        WriteFileAsync(BaselinePath, SnapshotJson.ToCanonicalBytes(snapshot), cancellationToken);
 
     /// <summary>Deletes the oldest snapshots beyond <paramref name="keep"/>; never the baseline, never the latest.</summary>
     public void Prune(int keep)
@@ -199,7 +332,7 @@ public sealed class SnapshotStore
         var all = Snapshots();
         foreach (var old in all.Take(Math.Max(0, all.Count - Math.Max(1, keep))))
         {
-            File.Delete(old);
+            DeleteFile(old);
         }
     }
 }

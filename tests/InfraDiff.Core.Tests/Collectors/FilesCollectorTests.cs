@@ -40,6 +40,31 @@ public sealed class FilesCollectorTests : IDisposable
         SnapshotDiffer.Compare(before, after).Changes.Select(c => $"{c.Op} {c.Path}").ToList();
 
     [Fact]
+    public async Task A_cache_forged_to_keep_an_old_hash_is_refused_without_the_key()
+    {
+        var path = Path.Join(tree, "etc", "sshd_config");
+        var before = await SnapshotAsync();
+        var cacheFile = Assert.Single(Directory.GetFiles(cache, "files-*.cache"));
+        var oldStatus = FileStatus.LStat(path)!.Value;
+        var oldHash = Convert.FromHexString(Fixtures.Section(before, "files").GetProperty(path).GetProperty("sha256").GetString()!);
+
+        // The intruder changes the file, then writes a cache whose entry pairs the new stat data with the old hash,
+        // complete with an authentication trailer, but under a key of their own: they cannot read the real one.
+        File.WriteAllText(path, "PermitRootLogin yes\n");
+        var forgery = Directory.CreateTempSubdirectory("infradiff-forged-").FullName;
+        var forged = StatCache.Empty();
+        forged.Add(path, FileStatus.LStat(path)!.Value, new Digests(oldHash, null));
+        await forged.SaveAsync(Path.Join(forgery, Path.GetFileName(cacheFile)), tree, CancellationToken.None);
+        File.Copy(Path.Join(forgery, Path.GetFileName(cacheFile)), cacheFile, overwrite: true);
+        Directory.Delete(forgery, recursive: true);
+
+        var after = await SnapshotAsync();
+
+        Assert.NotEqual(oldStatus, FileStatus.LStat(path)!.Value);
+        Assert.Contains($"Replace {Key("etc/sshd_config")}", Changes(before, after));
+    }
+
+    [Fact]
     public async Task Records_type_mode_owner_size_hash_and_link_target()
     {
         var files = Fixtures.Section(await SnapshotAsync(), "files");
@@ -112,7 +137,7 @@ public sealed class FilesCollectorTests : IDisposable
         var first = await SnapshotAsync();
         var second = await SnapshotAsync();
 
-        var cacheFile = Assert.Single(Directory.GetFiles(cache));
+        var cacheFile = Assert.Single(Directory.GetFiles(cache, "files-*.cache"));
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(cacheFile));
         Assert.Empty(Changes(first, second));
     }
@@ -121,7 +146,7 @@ public sealed class FilesCollectorTests : IDisposable
     public async Task An_unchanged_cache_is_not_rewritten_and_a_vanished_file_leaves_it()
     {
         await SnapshotAsync();
-        var cacheFile = Assert.Single(Directory.GetFiles(cache));
+        var cacheFile = Assert.Single(Directory.GetFiles(cache, "files-*.cache"));
         var inode = Fixtures.RunTool("stat", "-c", "%i", cacheFile);
 
         await SnapshotAsync();
@@ -139,7 +164,7 @@ public sealed class FilesCollectorTests : IDisposable
     public async Task A_corrupt_cache_is_discarded_and_every_file_hashed_again()
     {
         var before = await SnapshotAsync();
-        var cacheFile = Assert.Single(Directory.GetFiles(cache));
+        var cacheFile = Assert.Single(Directory.GetFiles(cache, "files-*.cache"));
         var bytes = File.ReadAllBytes(cacheFile);
         bytes[^40] ^= 0xFF;
         File.WriteAllBytes(cacheFile, bytes);
@@ -156,7 +181,7 @@ public sealed class FilesCollectorTests : IDisposable
     {
         var snapshot = await SnapshotAsync(useCache: false);
 
-        Assert.Empty(Directory.GetFiles(cache));
+        Assert.Empty(Directory.GetFiles(cache, "files-*.cache"));
         Assert.True(Fixtures.At(Fixtures.Section(snapshot, "files"), Path.Join(tree, "tool")).TryGetProperty("sha256", out _));
     }
 

@@ -90,7 +90,7 @@ public sealed class DriftMonitorTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_garbage_state_file_and_a_garbage_baseline_are_quarantined_and_the_loop_goes_on()
+    public async Task An_edited_state_file_is_quarantined_as_tampered_and_the_loop_goes_on()
     {
         await receiver.StartAsync();
         Write("a.conf", "one");
@@ -108,7 +108,7 @@ public sealed class DriftMonitorTests : IAsyncLifetime
 
         Assert.True(cycle.Alerted);
         Assert.Single(Directory.GetFiles(Path.Join(store, "quarantine"), "*state.json"));
-        Assert.Contains(receiver.Requests, r => r.Body.Contains("store file state.json could not be trusted", StringComparison.Ordinal));
+        Assert.Contains(receiver.Requests, r => r.Body.Contains("store file state.json: tampered: its content differs from what the journal recorded", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -220,4 +220,80 @@ public sealed class WatchProcessTests : IAsyncLifetime
         Assert.Equal(3, Directory.GetFiles(Path.Join(Store, "quarantine")).Length);
         Assert.False(second.HasExited);
     }
+
+    private async Task StopAsync(Process watcher)
+    {
+        Process.Start("kill", ["-TERM", watcher.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
+        await watcher.WaitForExitAsync();
+    }
+
+    private bool Received(string text) => receiver.Requests.Any(r => r.Body.Contains(text, StringComparison.Ordinal));
+
+    [Fact]
+    public async Task A_stored_snapshot_edited_to_hide_a_change_is_caught_and_the_change_still_alerted()
+    {
+        await receiver.StartAsync();
+        Directory.CreateDirectory(Tree);
+        File.WriteAllText(Path.Join(Tree, "a"), "1");
+        var first = StartWatcher();
+        await WaitForAsync(() => SnapshotCount() >= 2, "two snapshots");
+        await StopAsync(first);
+
+        // The intruder plants a file and rewrites the newest stored snapshot so that it already lists it.
+        File.WriteAllText(Path.Join(Tree, "backdoor"), "x");
+        var latest = Directory.GetFiles(Store, "snapshot-*.json").Order(StringComparer.Ordinal).Last();
+        var forged = new ProcessStartInfo("dotnet", [Executable, "snapshot", "--only", "files", "--files", Tree, "--no-cache", "-o", latest]);
+        forged.Environment["XDG_CACHE_HOME"] = Path.Join(work, "other-cache");
+        Process.Start(forged)!.WaitForExit();
+        var second = StartWatcher();
+        await WaitForAsync(() => Received("~1backdoor") && Received("\"category\":\"store\""), "the hidden change and the store alert");
+
+        Assert.Contains(receiver.Requests, r => r.Body.Contains(Path.GetFileName(latest) + ": tampered", StringComparison.Ordinal));
+        Assert.False(second.HasExited);
+    }
+
+    [Fact]
+    public async Task A_deleted_baseline_is_alerted_and_not_recreated_until_reset()
+    {
+        await receiver.StartAsync();
+        Directory.CreateDirectory(Tree);
+        File.WriteAllText(Path.Join(Tree, "a"), "1");
+        var first = StartWatcher("--against", "baseline");
+        await WaitForAsync(() => File.Exists(Path.Join(Store, "baseline.json")), "the baseline");
+        await StopAsync(first);
+
+        File.Delete(Path.Join(Store, "baseline.json"));
+        var second = StartWatcher("--against", "baseline");
+        await WaitForAsync(() => Received("baseline.json: was deleted behind the store"), "the deleted-baseline alert");
+        await Task.Delay(1500);
+        Assert.False(File.Exists(Path.Join(Store, "baseline.json")));
+        await StopAsync(second);
+
+        var third = StartWatcher("--against", "baseline", "--reset-baseline");
+        await WaitForAsync(() => File.Exists(Path.Join(Store, "baseline.json")) && Received("replaced by a new baseline"), "the reset baseline and its alert");
+        Assert.Single(receiver.Requests, r => r.Body.Contains("was deleted behind the store", StringComparison.Ordinal));
+        await StopAsync(third);
+    }
+
+    [Fact]
+    public async Task An_outbox_entry_edited_or_forged_is_quarantined_never_delivered()
+    {
+        Directory.CreateDirectory(Tree);
+        File.WriteAllText(Path.Join(Tree, "a"), "1");
+        var first = StartWatcher();
+        await WaitForAsync(() => SnapshotCount() >= 1, "a snapshot");
+        File.WriteAllText(Path.Join(Tree, "b"), "2");
+        await WaitForAsync(() => Directory.Exists(Path.Join(Store, "outbox")) && Directory.GetFiles(Path.Join(Store, "outbox"), "*.json").Length == 1, "an undelivered alert (no receiver yet)");
+        await StopAsync(first);
+
+        var entry = Directory.GetFiles(Path.Join(Store, "outbox"), "*.json").Single();
+        File.WriteAllText(entry, File.ReadAllText(entry).Replace("\"medium\"", "\"low\"", StringComparison.Ordinal));
+        File.WriteAllText(Path.Join(Store, "outbox", "20260101T000000000Z-forged.json"), File.ReadAllText(entry));
+        await receiver.StartAsync();
+        var second = StartWatcher();
+        await WaitForAsync(() => Received(Path.GetFileName(entry) + ": tampered") && Received("20260101T000000000Z-forged.json: tampered"), "the store alert for both");
+
+        Assert.DoesNotContain(receiver.Requests, r => r.Body.Contains("\"category\":\"files\"", StringComparison.Ordinal) && r.Body.Contains("~1b", StringComparison.Ordinal) && !r.Body.Contains("\"category\":\"store\"", StringComparison.Ordinal));
+        await StopAsync(second);
+    }
 }

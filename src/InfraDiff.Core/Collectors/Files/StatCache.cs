@@ -12,8 +12,8 @@ namespace InfraDiff.Collectors.Files;
 /// </summary>
 internal sealed class StatCache
 {
-    // Version 2 keeps the package database's digest (MD5, SHA-1) beside the SHA-256, so a cached file is verified without a re-read.
-    private const string Magic = "INFRADIFF-FILES-CACHE 2";
+    // Version 3: the package database's digest (MD5, SHA-1) beside the SHA-256, and an HMAC over the whole file.
+    private const string Magic = "INFRADIFF-FILES-CACHE 3";
 
     internal readonly record struct Entry(ulong Device, ulong Inode, long Size, long ModifiedNs, long ChangedNs, Digests Digests);
 
@@ -36,6 +36,21 @@ internal sealed class StatCache
     public void Add(string path, in FileStatus status, Digests digests) =>
         entries[path] = new Entry(status.Device, status.Inode, status.Size, status.ModifiedNs, status.ChangedNs, digests);
 
+    /// <summary>The cache's key (32 random bytes, 0600, created on first use) in the cache's folder.</summary>
+    private static byte[] KeyFor(string cachePath)
+    {
+        var keyPath = Path.Join(Path.GetDirectoryName(cachePath), "files-cache.key");
+        if (File.Exists(keyPath) && File.ReadAllBytes(keyPath) is { Length: 32 } existing)
+        {
+            return existing;
+        }
+
+        var key = RandomNumberGenerator.GetBytes(32);
+        AtomicFile.CreateDirectory(Path.GetDirectoryName(keyPath)!);
+        AtomicFile.WriteAsync(keyPath, key).GetAwaiter().GetResult();
+        return key;
+    }
+
     /// <summary>The cache file for one scanned root: one per root, so two roots never share entries.</summary>
     public static string PathFor(string cacheDirectory, string root) =>
         Path.Join(cacheDirectory, $"files-{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(root)))[..16]}.cache");
@@ -55,10 +70,11 @@ internal sealed class StatCache
 
         try
         {
-            // The last 32 bytes are the SHA-256 of everything before them: a torn or edited file fails here.
-            if (bytes.Length < 32 || !SHA256.HashData(bytes.AsSpan(0, bytes.Length - 32)).AsSpan().SequenceEqual(bytes.AsSpan(bytes.Length - 32)))
+            // The last 32 bytes are an HMAC-SHA256, under a key kept beside the cache, of everything before them: a torn
+            // file fails here, and so does one edited by someone who cannot read the key (a checksum they could recompute).
+            if (bytes.Length < 32 || !CryptographicOperations.FixedTimeEquals(HMACSHA256.HashData(KeyFor(path), bytes.AsSpan(0, bytes.Length - 32)), bytes.AsSpan(bytes.Length - 32)))
             {
-                throw new InvalidDataException("checksum mismatch");
+                throw new InvalidDataException("its authentication code does not match (edited, cut short, or written under another key)");
             }
 
             using var reader = new BinaryReader(new MemoryStream(bytes, 0, bytes.Length - 32), Encoding.UTF8);
@@ -108,7 +124,7 @@ internal sealed class StatCache
             }
         }
 
-        buffer.Write(SHA256.HashData(buffer.GetBuffer().AsSpan(0, (int)buffer.Length)));
+        buffer.Write(HMACSHA256.HashData(KeyFor(path), buffer.GetBuffer().AsSpan(0, (int)buffer.Length)));
         AtomicFile.CreateDirectory(Path.GetDirectoryName(path)!);
         await AtomicFile.WriteAsync(path, buffer.GetBuffer().AsMemory(0, (int)buffer.Length), cancellationToken).ConfigureAwait(false);
     }
