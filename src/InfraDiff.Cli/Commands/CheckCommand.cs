@@ -40,6 +40,7 @@ internal static class CheckCommand
             Snapshot? old = null;
             if (File.Exists(baselinePath) || !updating)
             {
+                await report.VerifySignaturesAsync(parseResult, [baselinePath], cancellationToken);
                 old = await SnapshotFile.ReadAsync(baselinePath, cancellationToken);
             }
 

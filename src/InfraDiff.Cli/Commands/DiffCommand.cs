@@ -24,6 +24,7 @@ internal static class DiffCommand
         command.SetAction((parseResult, cancellationToken) => CommonOptions.RunAsync(parseResult, async _ =>
         {
             var rules = report.Rules(parseResult);
+            await report.VerifySignaturesAsync(parseResult, [parseResult.GetRequiredValue(before), parseResult.GetRequiredValue(after)], cancellationToken);
             var (old, @new) = await SnapshotFile.ReadPairAsync(parseResult.GetRequiredValue(before), parseResult.GetRequiredValue(after), cancellationToken);
             var drift = SnapshotDiffer.Compare(old, @new, rules);
             return await report.WriteAsync(parseResult, drift, cancellationToken);

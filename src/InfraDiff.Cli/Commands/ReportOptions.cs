@@ -1,6 +1,7 @@
 using System.CommandLine;
 using InfraDiff.Cli.Rendering;
 using InfraDiff.Diffing;
+using InfraDiff.Snapshots;
 
 namespace InfraDiff.Cli.Commands;
 
@@ -33,11 +34,32 @@ internal sealed class ReportOptions
         DefaultValueFactory = _ => "low",
     }.AcceptOnlyFromAmong("low", "medium", "high", "critical");
 
+    private readonly Option<string?> allowedSigners = new("--allowed-signers")
+    {
+        Description = "Require each snapshot read (diff's two, check's baseline) to carry a FILE.sig made with 'snapshot --sign-key' by a key this ssh-keygen allowed_signers file lists.",
+        HelpName = "FILE",
+    };
+
     public void AddTo(Command command)
     {
         command.Options.Add(format);
         command.Options.Add(config);
         command.Options.Add(minimumSeverity);
+        command.Options.Add(allowedSigners);
+    }
+
+    /// <summary>With --allowed-signers, checks each snapshot file's signature before it is trusted.</summary>
+    public async Task VerifySignaturesAsync(ParseResult parseResult, IEnumerable<string> snapshots, CancellationToken cancellationToken)
+    {
+        if (parseResult.GetValue(allowedSigners) is not { } signers)
+        {
+            return;
+        }
+
+        foreach (var path in snapshots)
+        {
+            await SshSignature.VerifyAsync(path, signers, cancellationToken);
+        }
     }
 
     public ReportFormat Format(ParseResult parseResult) => Formats[parseResult.GetRequiredValue(format)];

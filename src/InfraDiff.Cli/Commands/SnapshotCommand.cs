@@ -13,6 +13,11 @@ internal static class SnapshotCommand
             Description = "Write the snapshot to FILE (atomically, mode 0600) instead of stdout ('-' is stdout).",
             HelpName = "FILE",
         };
+        var signKey = new Option<string?>("--sign-key")
+        {
+            Description = "Sign the snapshot written with -o using this OpenSSH private key (ssh-keygen -Y sign, namespace infradiff), as FILE.sig; diff and check verify it with --allowed-signers.",
+            HelpName = "KEY",
+        };
         var selection = new SnapshotSelection();
         var command = new Command(
             "snapshot",
@@ -20,17 +25,29 @@ internal static class SnapshotCommand
             + "Exit codes: 0 complete, 3 partial (a collector failed or timed out), 2 error.")
         {
             output,
+            signKey,
         };
         selection.AddTo(command);
 
         command.SetAction((parseResult, cancellationToken) => CommonOptions.RunAsync(parseResult, async logger =>
         {
+            if (parseResult.GetValue(signKey) is not null && parseResult.GetValue(output) is null or "-")
+            {
+                throw new InfraDiffException("--sign-key needs -o FILE: the signature is written beside it as FILE.sig");
+            }
+
             var (snapshotter, options) = selection.Create(parseResult, logger);
             var snapshot = await snapshotter.TakeAsync(options, cancellationToken);
+            var key = parseResult.GetValue(signKey);
             if (parseResult.GetValue(output) is { } path && path != "-")
             {
                 await SnapshotFile.WriteAsync(path, snapshot, cancellationToken);
+                if (key is not null)
+                {
+                    await SshSignature.SignAsync(path, key, cancellationToken);
+                }
             }
+
             else
             {
                 await using var stdout = Console.OpenStandardOutput();

@@ -256,6 +256,7 @@ public static class AlertPayloads
                 ["bySeverity"] = new JsonObject([.. Enum.GetValues<Severity>().Reverse().Select(s => KeyValuePair.Create(Name(s), (JsonNode?)report.Changes.Count(c => c.Severity == s)))]),
             },
             ["unknown"] = JsonSerializer.SerializeToNode(report.Unknown, Options),
+            ["journal"] = alert.Journal is { } journal ? new JsonObject { ["sequence"] = journal.Sequence, ["head"] = journal.Head } : null,
             ["truncated"] = false,
             ["changes"] = new JsonArray([.. changes]),
             ["patch"] = JsonSerializer.SerializeToNode(report.Patch, Options),

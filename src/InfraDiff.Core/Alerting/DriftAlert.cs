@@ -8,7 +8,19 @@ namespace InfraDiff.Alerting;
 /// <param name="Host">The host that drifted.</param>
 /// <param name="Time">When the later snapshot was taken.</param>
 /// <param name="Report">What drifted.</param>
-public sealed record DriftAlert(string IdempotencyKey, string Host, DateTimeOffset Time, DriftReport Report);
+public sealed record DriftAlert(string IdempotencyKey, string Host, DateTimeOffset Time, DriftReport Report)
+{
+    /// <summary>
+    /// The store journal's sequence number and head hash when the alert was made (watch only): a receiver that
+    /// remembers the last one sees a rollback (a lower number, or the same number with another head) or a gap.
+    /// </summary>
+    public JournalHead? Journal { get; init; }
+}
+
+/// <summary>A point in a store's journal.</summary>
+/// <param name="Sequence">The last entry's number.</param>
+/// <param name="Head">The SHA-256 of the last entry.</param>
+public sealed record JournalHead(long Sequence, string Head);
 
 /// <summary>Delivers alerts somewhere: a webhook, a chat, a file. One method, like a logging sink.</summary>
 public interface IAlertSink

@@ -149,7 +149,7 @@ public sealed class DriftMonitor
             if (report.HasDrift && await AlertKeyAsync(reference, fingerprint, cancellationToken).ConfigureAwait(false) is { } key)
             {
                 // Queued before the snapshot is stored: a crash in between re-detects the same drift, whose key the receiver already knows.
-                await Store.Outbox.EnqueueAsync(new DriftAlert(key, snapshot.Metadata.Host, snapshot.Metadata.TakenAt, report), CancellationToken.None).ConfigureAwait(false);
+                await Store.Outbox.EnqueueAsync(new DriftAlert(key, snapshot.Metadata.Host, snapshot.Metadata.TakenAt, report) { Journal = Head() }, CancellationToken.None).ConfigureAwait(false);
                 if (options.Against == Comparison.Baseline)
                 {
                     await Store.WriteFileAsync(StatePath, JsonSerializer.SerializeToUtf8Bytes(new AlertState(fingerprint, clock.GetUtcNow()), SnapshotJson.Options), CancellationToken.None).ConfigureAwait(false);
@@ -283,8 +283,10 @@ public sealed class DriftMonitor
             Notices = [],
         };
         var key = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('|', files.Select(f => f.MovedTo)))))[..32];
-        await Store.Outbox.EnqueueAsync(new DriftAlert(key, snapshot.Metadata.Host, snapshot.Metadata.TakenAt, report), cancellationToken).ConfigureAwait(false);
+        await Store.Outbox.EnqueueAsync(new DriftAlert(key, snapshot.Metadata.Host, snapshot.Metadata.TakenAt, report) { Journal = Head() }, cancellationToken).ConfigureAwait(false);
     }
+
+    private JournalHead Head() => new(Store.Journal.Sequence, Store.Journal.Head);
 
     private static string Fingerprint(DriftReport report) =>
         Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(report.Patch, SnapshotJson.Options)))[..32];

@@ -68,6 +68,9 @@ public sealed class DriftMonitorTests : IAsyncLifetime
         Assert.EndsWith("~1b.conf", change.GetProperty("path").GetString(), StringComparison.Ordinal);
         Assert.Equal("add", body.RootElement.GetProperty("patch")[0].GetProperty("op").GetString());
         Assert.Equal(0, monitor.Store.Outbox.Count);
+        var journal = body.RootElement.GetProperty("journal");
+        Assert.InRange(journal.GetProperty("sequence").GetInt64(), 1, monitor.Store.Journal.Sequence);
+        Assert.Equal(64, journal.GetProperty("head").GetString()!.Length);
     }
 
     [Fact]
