@@ -17,6 +17,11 @@ internal static class WatchCommand
             Description = "With --against baseline: make a new baseline from this host although the store had one that is gone (deleted or quarantined); journalled and alerted.",
         };
         var keyFile = CommonOptions.KeyFile();
+        var heartbeat = new Option<string>("--heartbeat")
+        {
+            Description = "How often to send a heartbeat (the store journal's head, no change) to a generic webhook or stdout, so a receiver notices a watcher that stopped: 1h, 24h, …, or off [env INFRADIFF_HEARTBEAT; default 24h].",
+            HelpName = "DURATION",
+        };
         var settings = new WatchSettings();
         var selection = new SnapshotSelection();
         var command = new Command(
@@ -29,6 +34,7 @@ internal static class WatchCommand
             config,
             resetBaseline,
             keyFile,
+            heartbeat,
         };
         settings.AddTo(command);
         selection.AddTo(command);
@@ -52,6 +58,9 @@ internal static class WatchCommand
                     Rules = configuration.ToDriftRules(resolved.MinSeverity),
                     Snapshot = snapshotOptions,
                     ResetBaseline = parseResult.GetValue(resetBaseline),
+                    Heartbeat = (parseResult.GetValue(heartbeat) ?? Environment.GetEnvironmentVariable("INFRADIFF_HEARTBEAT")) is { } every
+                        ? every == "off" ? TimeSpan.Zero : WatchSettings.Duration("--heartbeat", every)
+                        : TimeSpan.FromDays(1),
                     StoreKey = StoreKey.Load(parseResult.GetValue(keyFile)),
                 },
                 sinks,

@@ -246,6 +246,7 @@ public static class AlertPayloads
         var body = new JsonObject
         {
             ["version"] = GenericSchemaVersion,
+            ["heartbeat"] = alert.Heartbeat,
             ["idempotencyKey"] = alert.IdempotencyKey,
             ["host"] = alert.Host,
             ["time"] = JsonSerializer.SerializeToNode(alert.Time, Options),

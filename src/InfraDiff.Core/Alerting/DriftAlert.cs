@@ -15,6 +15,13 @@ public sealed record DriftAlert(string IdempotencyKey, string Host, DateTimeOffs
     /// remembers the last one sees a rollback (a lower number, or the same number with another head) or a gap.
     /// </summary>
     public JournalHead? Journal { get; init; }
+
+    /// <summary>
+    /// A heartbeat, not a drift: it carries no change, only the journal's head, so a receiver notices a watcher that
+    /// stopped (no heartbeat) or a store rolled back. Only the generic format and the stdout sink deliver it; chat
+    /// and email sinks skip it, as they never post an alert without a change.
+    /// </summary>
+    public bool Heartbeat { get; init; }
 }
 
 /// <summary>A point in a store's journal.</summary>

@@ -46,6 +46,11 @@ public sealed class EmailAlertSink : IAlertSink
     public async Task SendAsync(DriftAlert alert, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(alert);
+        if (alert.Heartbeat)
+        {
+            return;
+        }
+
         var message = Message(alert);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(options.Timeout);

@@ -87,6 +87,11 @@ public sealed class WebhookAlertSink : IAlertSink, IDisposable
     public async Task SendAsync(DriftAlert alert, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(alert);
+        if (alert.Heartbeat && options.Format != WebhookFormat.Generic)
+        {
+            return;
+        }
+
         var body = AlertPayloads.Body(alert, options.Format, options.MaxGenericBytes);
         string? lastProblem = null;
         for (var attempt = 1; attempt <= options.MaxAttempts; attempt++)

@@ -53,6 +53,9 @@ public sealed record DriftMonitorOptions
 
     /// <summary>The key that authenticates the store's journal. Default: <see cref="StoreKey.Load"/>.</summary>
     public StoreKey? StoreKey { get; init; }
+
+    /// <summary>How often a heartbeat (the journal's head, no change) is queued, the first on the first cycle; <see cref="TimeSpan.Zero"/> for none. Default: daily.</summary>
+    public TimeSpan Heartbeat { get; init; } = TimeSpan.FromDays(1);
 }
 
 /// <summary>What one cycle did.</summary>
@@ -169,6 +172,7 @@ public sealed class DriftMonitor
 
         Store.Prune(options.Keep);
         await AlertQuarantinedAsync(snapshot, CancellationToken.None).ConfigureAwait(false);
+        await HeartbeatAsync(snapshot).ConfigureAwait(false);
         var undelivered = await DeliverAsync(cancellationToken).ConfigureAwait(false);
         return new CycleResult(snapshot, report, alerted, undelivered);
     }
@@ -287,6 +291,35 @@ public sealed class DriftMonitor
     }
 
     private JournalHead Head() => new(Store.Journal.Sequence, Store.Journal.Head);
+
+    private DateTimeOffset? lastHeartbeat;
+
+    private async Task HeartbeatAsync(Snapshot snapshot)
+    {
+        var now = clock.GetUtcNow();
+
+        // The clock runs from the last heartbeat the journal recorded (so a restart does not reset it), or from the first cycle.
+        lastHeartbeat ??= Store.Journal.LastNote("heartbeat") ?? now;
+        if (options.Heartbeat <= TimeSpan.Zero || now - lastHeartbeat.Value < options.Heartbeat)
+        {
+            return;
+        }
+
+        lastHeartbeat = now;
+        Store.Journal.Note("heartbeat", "a heartbeat queued");
+        var head = Head();
+        var report = new DriftReport
+        {
+            Before = new SnapshotIdentity(snapshot.Metadata.Host, snapshot.Metadata.TakenAt),
+            After = new SnapshotIdentity(snapshot.Metadata.Host, snapshot.Metadata.TakenAt),
+            Summary = new SortedDictionary<string, CategorySummary>(StringComparer.Ordinal),
+            Changes = [],
+            Unknown = [],
+            Notices = [],
+        };
+        var key = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"heartbeat|{snapshot.Metadata.Host}|{head.Sequence}|{head.Head}")))[..32];
+        await Store.Outbox.EnqueueAsync(new DriftAlert(key, snapshot.Metadata.Host, snapshot.Metadata.TakenAt, report) { Journal = head, Heartbeat = true }, CancellationToken.None).ConfigureAwait(false);
+    }
 
     private static string Fingerprint(DriftReport report) =>
         Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(report.Patch, SnapshotJson.Options)))[..32];

@@ -25,6 +25,7 @@ public sealed class StoreJournal
     private readonly StoreKey key;
     private readonly Dictionary<string, List<string?>> history = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> lastEvents = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, DateTimeOffset> lastNotes = new(StringComparer.Ordinal);
 
     private StoreJournal(string directory, StoreKey key, string headPath)
     {
@@ -94,6 +95,9 @@ public sealed class StoreJournal
     /// <summary>The last event the journal recorded for a file ("write", "adopt", "delete", "quarantine", "missing"), or null.</summary>
     public string? LastEvent(string name) => lastEvents.GetValueOrDefault(name);
 
+    /// <summary>When the journal last recorded a store event such as "heartbeat", or null.</summary>
+    public DateTimeOffset? LastNote(string eventName) => lastNotes.TryGetValue(eventName, out var time) ? time : null;
+
     /// <summary>Whether the journal has ever recorded a write of <paramref name="name"/>.</summary>
     public bool EverWritten(string name) => history.TryGetValue(name, out var hashes) && hashes.Any(h => h is not null);
 
@@ -127,7 +131,11 @@ public sealed class StoreJournal
     {
         Sequence = line.Seq;
         Head = Convert.ToHexStringLower(SHA256.HashData(signed));
-        if (line.File.Length > 0)
+        if (line.File.Length == 0)
+        {
+            lastNotes[line.Event] = line.Time;
+        }
+        else
         {
             if (!history.TryGetValue(line.File, out var hashes))
             {
@@ -200,6 +208,7 @@ public sealed class StoreJournal
 
         history.Clear();
         lastEvents.Clear();
+        lastNotes.Clear();
         Sequence = 0;
         Head = new string('0', 64);
         lastFile = null;

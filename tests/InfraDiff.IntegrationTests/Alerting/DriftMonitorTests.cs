@@ -115,6 +115,28 @@ public sealed class DriftMonitorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_heartbeat_carries_the_journal_head_and_no_change_to_a_generic_receiver()
+    {
+        await receiver.StartAsync();
+        Write("a.conf", "one");
+        var monitor = new DriftMonitor(
+            new Snapshotter(BuiltInCollectors.Create(files: new FilesCollectorOptions { Roots = [Tree], UseCache = false })),
+            new DriftMonitorOptions { Directory = Path.Join(work, "store"), Snapshot = new SnapshotOptions { Only = ["files"] }, Heartbeat = TimeSpan.FromMilliseconds(1) },
+            [new WebhookAlertSink(Webhook())]);
+
+        await monitor.RunCycleAsync();
+        await Task.Delay(10);
+        await monitor.RunCycleAsync();
+
+        var request = Assert.Single(receiver.Requests);
+        using var body = JsonDocument.Parse(request.Body);
+        Assert.True(body.RootElement.GetProperty("heartbeat").GetBoolean());
+        Assert.Empty(body.RootElement.GetProperty("changes").EnumerateArray());
+        Assert.Equal(monitor.Store.Journal.Head.Length, body.RootElement.GetProperty("journal").GetProperty("head").GetString()!.Length);
+        Assert.True(request.SignatureValid);
+    }
+
+    [Fact]
     public async Task Server_errors_and_429_are_retried_and_429_waits_for_retry_after()
     {
         await receiver.StartAsync();
