@@ -76,8 +76,7 @@ public sealed class WatchProcessTests : IAsyncLifetime
 
         File.WriteAllText(Path.Join(Tree, "b"), "2");
         await WaitForAsync(() => !receiver.Requests.IsEmpty, "the alert at WEBHOOK_URL");
-        Process.Start("kill", ["-TERM", watcher.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
-        await watcher.WaitForExitAsync();
+        await StopAsync(watcher);
 
         Assert.Equal(0, watcher.ExitCode);
         var request = Assert.Single(receiver.Requests);
@@ -166,8 +165,7 @@ public sealed class WatchProcessTests : IAsyncLifetime
         await WaitForAsync(() => Directory.Exists(Path.Join(Store, "outbox", "dead")) && Directory.GetFiles(Path.Join(Store, "outbox", "dead")).Length == 1, "the refused alert set aside");
         File.WriteAllText(Path.Join(Tree, "later"), "3");
         await WaitForAsync(() => receiver.Requests.Any(r => r.Body.Contains("~1later", StringComparison.Ordinal)), "the next alert delivered past the refused one");
-        Process.Start("kill", ["-TERM", watcher.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
-        await watcher.WaitForExitAsync();
+        await StopAsync(watcher);
 
         var retry = new ProcessStartInfo("dotnet") { RedirectStandardError = true, WorkingDirectory = work };
         foreach (var argument in new[] { Executable, "alert", "--retry-dead" })
@@ -201,8 +199,7 @@ public sealed class WatchProcessTests : IAsyncLifetime
         File.WriteAllText(Path.Join(Tree, "a"), "1");
         var first = StartWatcher();
         await WaitForAsync(() => SnapshotCount() >= 2, "two snapshots");
-        Process.Start("kill", ["-TERM", first.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
-        await first.WaitForExitAsync();
+        await StopAsync(first);
 
         // What a crash, a full disk or a careless hand leaves: a truncated latest snapshot, garbage and "{}" in the outbox.
         var latest = Directory.GetFiles(Store, "snapshot-*.json").Order(StringComparer.Ordinal).Last();
@@ -221,7 +218,8 @@ public sealed class WatchProcessTests : IAsyncLifetime
         Assert.False(second.HasExited);
     }
 
-    private async Task StopAsync(Process watcher)
+    /// <summary>SIGTERM, as systemd or an operator stops it, and waits for the exit.</summary>
+    private static async Task StopAsync(Process watcher)
     {
         Process.Start("kill", ["-TERM", watcher.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
         await watcher.WaitForExitAsync();
@@ -295,5 +293,41 @@ public sealed class WatchProcessTests : IAsyncLifetime
 
         Assert.DoesNotContain(receiver.Requests, r => r.Body.Contains("\"category\":\"files\"", StringComparison.Ordinal) && r.Body.Contains("~1b", StringComparison.Ordinal) && !r.Body.Contains("\"category\":\"store\"", StringComparison.Ordinal));
         await StopAsync(second);
+    }
+
+    private async Task<(int ExitCode, string Output)> VerifyAsync()
+    {
+        var start = new ProcessStartInfo("dotnet", [Executable, "verify", "--dir", Store]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.Environment["XDG_CACHE_HOME"] = Path.Join(work, "cache");
+        using var process = Process.Start(start)!;
+        var output = await process.StandardOutput.ReadToEndAsync() + await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return (process.ExitCode, output);
+    }
+
+    [Fact]
+    public async Task Verify_says_intact_for_a_watchers_store_and_names_a_deleted_outbox_entry()
+    {
+        Directory.CreateDirectory(Tree);
+        File.WriteAllText(Path.Join(Tree, "a"), "1");
+        var first = StartWatcher();
+        await WaitForAsync(() => SnapshotCount() >= 1, "a snapshot");
+        File.WriteAllText(Path.Join(Tree, "b"), "2");
+        await WaitForAsync(() => Directory.Exists(Path.Join(Store, "outbox")) && Directory.GetFiles(Path.Join(Store, "outbox"), "*.json").Length == 1, "an undelivered alert");
+        await StopAsync(first);
+
+        var intact = await VerifyAsync();
+        var entry = Directory.GetFiles(Path.Join(Store, "outbox"), "*.json").Single();
+        File.Delete(entry);
+        var broken = await VerifyAsync();
+        await receiver.StartAsync();
+        var second = StartWatcher();
+        await WaitForAsync(() => Received(Path.GetFileName(entry) + ": an undelivered alert was deleted"), "the deleted-entry alert");
+        await StopAsync(second);
+
+        Assert.Equal(0, intact.ExitCode);
+        Assert.StartsWith("intact: ", intact.Output, StringComparison.Ordinal);
+        Assert.Equal(1, broken.ExitCode);
+        Assert.StartsWith($"broken: outbox/{Path.GetFileName(entry)}: the journal says it exists, and it is gone", broken.Output, StringComparison.Ordinal);
     }
 }
