@@ -24,10 +24,6 @@ public sealed record DriftAlert(string IdempotencyKey, string Host, DateTimeOffs
     public bool Heartbeat { get; init; }
 }
 
-/// <summary>A point in a store's journal.</summary>
-/// <param name="Sequence">The last entry's number.</param>
-/// <param name="Head">The SHA-256 of the last entry.</param>
-public sealed record JournalHead(long Sequence, string Head);
 
 /// <summary>Delivers alerts somewhere: a webhook, a chat, a file. One method, like a logging sink.</summary>
 public interface IAlertSink
