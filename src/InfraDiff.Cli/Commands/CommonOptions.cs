@@ -22,10 +22,13 @@ internal static class CommonOptions
     };
 
     /// <summary>Runs a command body, turning any error into one line on stderr and exit code 2 (a stack trace only with --verbose).</summary>
-    public static async Task<int> RunAsync(ParseResult parseResult, Func<ILogger, Task<int>> body)
+    /// <param name="parseResult">The parsed command line.</param>
+    /// <param name="body">The command.</param>
+    /// <param name="minimum">The least a line must weigh to be logged without --verbose; watch logs each cycle (information), with UTC timestamps.</param>
+    public static async Task<int> RunAsync(ParseResult parseResult, Func<ILogger, Task<int>> body, LogLevel minimum = LogLevel.Warning)
     {
         var verbose = parseResult.GetValue(Verbose);
-        var logger = new StderrLogger(verbose ? LogLevel.Debug : LogLevel.Warning);
+        var logger = new StderrLogger(verbose ? LogLevel.Debug : minimum, timestamps: minimum < LogLevel.Warning);
         try
         {
             return await body(logger);

@@ -74,7 +74,7 @@ internal static class WatchCommand
 
             await monitor.RunAsync(cancellationToken);
             return ExitCodes.Ok;
-        }));
+        }, LogLevel.Information));
         return command;
     }
 }

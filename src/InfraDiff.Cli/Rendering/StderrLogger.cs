@@ -3,8 +3,8 @@ using Microsoft.Extensions.Logging;
 
 namespace InfraDiff.Cli.Rendering;
 
-/// <summary>Logs to stderr, one line a message, so stdout stays data only; a stack trace only at debug level (--verbose).</summary>
-internal sealed class StderrLogger(LogLevel minimum) : ILogger
+/// <summary>Logs to stderr, one line a message, so stdout stays data only; a stack trace only at debug level (--verbose); UTC timestamps for long-running commands.</summary>
+internal sealed class StderrLogger(LogLevel minimum, bool timestamps = false) : ILogger
 {
     public IDisposable? BeginScope<TState>(TState state)
         where TState : notnull => null;
@@ -25,7 +25,8 @@ internal sealed class StderrLogger(LogLevel minimum) : ILogger
             _ => "info",
         };
         var advice = eventId.Id == SnapshotterLog.CollectorFailedEventId ? CollectorAdvice(state) : "";
-        Console.Error.WriteLine($"infradiff: {level}: {formatter(state, exception)}{advice}");
+        var time = timestamps ? DateTime.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss'Z' ", System.Globalization.CultureInfo.InvariantCulture) : "";
+        Console.Error.WriteLine($"{time}infradiff: {level}: {formatter(state, exception)}{advice}");
         if (exception is not null && minimum <= LogLevel.Debug)
         {
             Console.Error.WriteLine(exception);

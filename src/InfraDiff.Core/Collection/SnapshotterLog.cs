@@ -14,6 +14,6 @@ internal static partial class SnapshotterLog
     [LoggerMessage(EventId = 1003, Level = LogLevel.Warning, Message = "collector {Collector}: part {Part} failed: {Reason}")]
     public static partial void PartFailed(ILogger logger, string collector, string part, string reason);
 
-    [LoggerMessage(EventId = 1002, Level = LogLevel.Information, Message = "collector {Collector} unavailable: {Reason}")]
+    [LoggerMessage(EventId = 1002, Level = LogLevel.Debug, Message = "collector {Collector} unavailable: {Reason}")]
     public static partial void CollectorUnavailable(ILogger logger, string collector, string reason);
 }

@@ -139,6 +139,7 @@ public sealed class DriftMonitor
 
     private async Task<CycleResult> RunCycleCoreAsync(CancellationToken cancellationToken)
     {
+        var started = clock.GetTimestamp();
         var reference = options.Against == Comparison.Baseline
             ? await Store.BaselineAsync(cancellationToken).ConfigureAwait(false)
             : await Store.ReferenceAsync(cancellationToken).ConfigureAwait(false);
@@ -159,7 +160,6 @@ public sealed class DriftMonitor
                 }
 
                 alerted = true;
-                logger.LogInformation("drift: {Changes} changes; alert queued", report.Changes.Count);
             }
         }
 
@@ -174,6 +174,18 @@ public sealed class DriftMonitor
         await AlertQuarantinedAsync(snapshot, CancellationToken.None).ConfigureAwait(false);
         await HeartbeatAsync(snapshot).ConfigureAwait(false);
         var undelivered = await DeliverAsync(cancellationToken).ConfigureAwait(false);
+        var changes = report?.Changes ?? [];
+        DriftMonitorLog.Cycle(
+            logger,
+            clock.GetElapsedTime(started).TotalSeconds,
+            reference is null ? "first snapshot stored" : $"{changes.Count} changes",
+            changes.Count(c => c.Severity == Severity.Critical),
+            changes.Count(c => c.Severity == Severity.High),
+            changes.Count(c => c.Severity == Severity.Medium),
+            changes.Count(c => c.Severity == Severity.Low),
+            alerted ? "alert queued" : "no alert",
+            undelivered,
+            Store.Outbox.DeadCount);
         return new CycleResult(snapshot, report, alerted, undelivered);
     }
 
