@@ -121,7 +121,7 @@ internal static class ReportRenderer
         {
             var summary = report.Summary[group.Key];
             builder.AppendLine();
-            builder.AppendLine(Paint("1", $"{group.Key}") + $" ({summary.Added} added, {summary.Removed} removed, {summary.Changed} changed)");
+            builder.AppendLine(Paint("1", $"{group.Key}") + $" ({summary.Counts})");
             foreach (var line in ReportLine.Collapse(BySeverity(group)))
             {
                 builder.AppendLine(Line(line.Change, line.Summary, withCategory: false));
@@ -262,7 +262,7 @@ internal static class ReportRenderer
     private static string TableHeader(string category, DriftReport report)
     {
         var summary = report.Summary[category];
-        return $"\n### {Cell(category)} ({summary.Added} added, {summary.Removed} removed, {summary.Changed} changed)\n\n| change | severity | summary | path |\n| --- | --- | --- | --- |\n";
+        return $"\n### {Cell(category)} ({summary.Counts})\n\n| change | severity | summary | path |\n| --- | --- | --- | --- |\n";
     }
 
     private static string Row(DriftChange change, string summary, bool withCategory)

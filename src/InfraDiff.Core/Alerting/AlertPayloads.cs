@@ -52,14 +52,12 @@ public static class AlertPayloads
         return JsonSerializer.SerializeToUtf8Bytes(body, Options);
     }
 
-    private static string Title(DriftAlert alert) =>
+    internal static string Title(DriftAlert alert) =>
         $"infradiff: {alert.Report.Changes.Count:N0} change{(alert.Report.Changes.Count == 1 ? "" : "s")} on {HostText.Clean(alert.Host)}";
 
-    private static string When(DriftAlert alert) => alert.Time.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture);
+    internal static string When(DriftAlert alert) => alert.Time.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture);
 
-    private static string Counts(CategorySummary summary) => $"{summary.Added} added, {summary.Removed} removed, {summary.Changed} changed";
-
-    private static string Name(Severity severity) => severity.ToString().ToLowerInvariant();
+    internal static string Name(Severity severity) => severity.ToString().ToLowerInvariant();
 
     /// <summary>The lines a chat message lists, most severe first, and how many changes the rest stand for.</summary>
     private static (IReadOnlyList<ReportLine> Shown, int More) ChatLines(DriftAlert alert, int max = MaxChatLines)
@@ -71,16 +69,18 @@ public static class AlertPayloads
     private static JsonObject Slack(DriftAlert alert)
     {
         var (shown, more) = ChatLines(alert);
+        var categories = alert.Report.Summary.Select(s => $"`{HostText.ForSlack(s.Key)}`: {s.Value.Counts}").ToList();
+        var changes = shown.Select(l => $"• [{Name(l.Change.Severity)}] {HostText.ForSlack(l.Summary)}").ToList();
         var blocks = new JsonArray
         {
-            new JsonObject { ["type"] = "header", ["text"] = new JsonObject { ["type"] = "plain_text", ["text"] = HostText.Cut(HostText.ForSlackPlain(Title(alert)), SlackHeaderText) } },
+            new JsonObject { ["type"] = "header", ["text"] = new JsonObject { ["type"] = "plain_text", ["text"] = Excerpt.Cut(HostText.ForSlackPlain(Title(alert)), SlackHeaderText) } },
             new JsonObject { ["type"] = "context", ["elements"] = new JsonArray(new JsonObject { ["type"] = "mrkdwn", ["text"] = $"host `{HostText.ForSlack(alert.Host)}` · {When(alert)}" }) },
-            Section(string.Join('\n', alert.Report.Summary.Select(s => $"`{HostText.ForSlack(s.Key)}`: {Counts(s.Value)}"))),
+            Section(string.Join('\n', categories)),
         };
 
         // Change lines packed into sections of at most 3,000 characters; with 20 lines that is at most 20 sections.
         var section = new StringBuilder();
-        foreach (var line in shown.Select(l => HostText.Cut($"• [{Name(l.Change.Severity)}] {HostText.ForSlack(l.Summary)}", SlackSectionText)))
+        foreach (var line in changes.Select(l => Excerpt.Cut(l, SlackSectionText)))
         {
             if (section.Length + line.Length + 1 > SlackSectionText)
             {
@@ -101,23 +101,18 @@ public static class AlertPayloads
             blocks.Add(new JsonObject { ["type"] = "context", ["elements"] = new JsonArray(new JsonObject { ["type"] = "mrkdwn", ["text"] = $"… and {more:N0} more (the JSON report has them all)" }) });
         }
 
-        return new JsonObject { ["text"] = HostText.Cut(Fallback(alert, shown, more), SlackFallbackText), ["blocks"] = blocks };
-
-        static JsonObject Section(string text) => new() { ["type"] = "section", ["text"] = new JsonObject { ["type"] = "mrkdwn", ["text"] = text.Length == 0 ? " " : text } };
-    }
-
-    /// <summary>The whole message as plain text: Slack's notification text, and what Mattermost and Rocket.Chat show.</summary>
-    private static string Fallback(DriftAlert alert, IReadOnlyList<ReportLine> shown, int more)
-    {
-        var lines = new List<string> { $"*{HostText.ForSlack(Title(alert))}* ({When(alert)})" };
-        lines.AddRange(alert.Report.Summary.Select(s => $"`{HostText.ForSlack(s.Key)}`: {Counts(s.Value)}"));
-        lines.AddRange(shown.Select(l => $"• [{Name(l.Change.Severity)}] {HostText.ForSlack(l.Summary)}"));
+        // The whole message as text: Slack's notification, and what Mattermost and Rocket.Chat show.
+        var fallback = new List<string> { $"*{HostText.ForSlack(Title(alert))}* ({When(alert)})" };
+        fallback.AddRange(categories);
+        fallback.AddRange(changes);
         if (more > 0)
         {
-            lines.Add($"… and {more:N0} more");
+            fallback.Add($"… and {more:N0} more");
         }
 
-        return string.Join('\n', lines);
+        return new JsonObject { ["text"] = Excerpt.Cut(string.Join('\n', fallback), SlackFallbackText), ["blocks"] = blocks };
+
+        static JsonObject Section(string text) => new() { ["type"] = "section", ["text"] = new JsonObject { ["type"] = "mrkdwn", ["text"] = text.Length == 0 ? " " : text } };
     }
 
     private static JsonObject Teams(DriftAlert alert)
@@ -132,12 +127,12 @@ public static class AlertPayloads
                 new JsonObject
                 {
                     ["type"] = "FactSet",
-                    ["facts"] = new JsonArray([.. alert.Report.Summary.Select(s => (JsonNode)new JsonObject { ["title"] = HostText.ForTeams(s.Key), ["value"] = Counts(s.Value) })]),
+                    ["facts"] = new JsonArray([.. alert.Report.Summary.Select(s => (JsonNode)new JsonObject { ["title"] = HostText.ForTeams(s.Key), ["value"] = s.Value.Counts })]),
                 },
             };
             foreach (var line in shown)
             {
-                var block = new JsonObject { ["type"] = "TextBlock", ["text"] = HostText.Cut($"[{Name(line.Change.Severity)}] {HostText.ForTeams(line.Summary)}", 1000), ["wrap"] = true };
+                var block = new JsonObject { ["type"] = "TextBlock", ["text"] = Excerpt.Cut($"[{Name(line.Change.Severity)}] {HostText.ForTeams(line.Summary)}", 1000), ["wrap"] = true };
                 if (line.Change.Severity >= Severity.High)
                 {
                     block["color"] = "Attention";
@@ -181,18 +176,18 @@ public static class AlertPayloads
         var (shown, more) = ChatLines(alert);
         var fields = new JsonArray([.. alert.Report.Summary.Take(25).Select(s => (JsonNode)new JsonObject
         {
-            ["name"] = HostText.Cut(HostText.ForDiscord(s.Key), 256),
-            ["value"] = Counts(s.Value),
+            ["name"] = Excerpt.Cut(HostText.ForDiscord(s.Key), 256),
+            ["value"] = s.Value.Counts,
             ["inline"] = true,
         })]);
-        var title = HostText.Cut(HostText.ForDiscord(Title(alert)), DiscordTitle);
+        var title = Excerpt.Cut(HostText.ForDiscord(Title(alert)), DiscordTitle);
         var footer = $"{When(alert)}{(more > 0 ? $" · … and {more:N0} more" : "")}";
         var budget = Math.Min(DiscordDescription, DiscordTotal - title.Length - footer.Length - fields.Sum(f => f!["name"]!.GetValue<string>().Length + f["value"]!.GetValue<string>().Length));
         var description = new StringBuilder();
         var listed = 0;
         foreach (var line in shown)
         {
-            var text = HostText.Cut($"• [{Name(line.Change.Severity)}] {HostText.ForDiscord(line.Summary)}", 500);
+            var text = Excerpt.Cut($"• [{Name(line.Change.Severity)}] {HostText.ForDiscord(line.Summary)}", 500);
             if (description.Length + text.Length + 1 > budget)
             {
                 break;

@@ -82,21 +82,22 @@ public sealed class EmailAlertSink : IAlertSink
     internal MimeMessage Message(DriftAlert alert)
     {
         var report = alert.Report;
-        var title = $"infradiff: {report.Changes.Count:N0} change{(report.Changes.Count == 1 ? "" : "s")} on {HostText.Clean(alert.Host)}";
+        var title = AlertPayloads.Title(alert);
         var lines = ReportLine.Collapse(report.Changes.OrderByDescending(c => c.Severity).ToList());
-        var text = new StringBuilder().AppendLine(title).AppendLine(alert.Time.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", System.Globalization.CultureInfo.InvariantCulture)).AppendLine();
-        var html = new StringBuilder($"<html><body><h2>{Encode(title)}</h2><p>{alert.Time.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC</p><table>");
+        var when = AlertPayloads.When(alert);
+        var text = new StringBuilder().AppendLine(title).AppendLine(when).AppendLine();
+        var html = new StringBuilder($"<html><body><h2>{Encode(title)}</h2><p>{when}</p><table>");
         foreach (var (category, summary) in report.Summary)
         {
-            text.AppendLine($"{HostText.Clean(category)}: {summary.Added} added, {summary.Removed} removed, {summary.Changed} changed");
-            html.Append($"<tr><td>{Encode(category)}</td><td>{summary.Added} added, {summary.Removed} removed, {summary.Changed} changed</td></tr>");
+            text.AppendLine($"{HostText.Clean(category)}: {summary.Counts}");
+            html.Append($"<tr><td>{Encode(category)}</td><td>{summary.Counts}</td></tr>");
         }
 
         text.AppendLine();
         html.Append("</table><ul>");
         foreach (var line in lines)
         {
-            var severity = line.Change.Severity.ToString().ToLowerInvariant();
+            var severity = AlertPayloads.Name(line.Change.Severity);
             text.AppendLine($"[{severity}] {HostText.Clean(line.Summary)}");
             html.Append($"<li><b>[{severity}]</b> {Encode(line.Summary)}</li>");
         }

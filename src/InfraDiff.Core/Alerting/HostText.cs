@@ -44,31 +44,6 @@ internal static class HostText
     public static string ForTeams(string text) =>
         Escape(Clean(text), "\\*_~`[]()#-", mentionBreaker: null).Replace("<", "‹", StringComparison.Ordinal).Replace(">", "›", StringComparison.Ordinal);
 
-    /// <summary>At most <paramref name="length"/> characters, cut between grapheme clusters (never inside an emoji or a combined letter), with "…" when cut.</summary>
-    public static string Cut(string text, int length)
-    {
-        ArgumentNullException.ThrowIfNull(text);
-        if (text.Length <= length)
-        {
-            return text;
-        }
-
-        var end = 0;
-        var enumerator = StringInfo.GetTextElementEnumerator(text);
-        while (enumerator.MoveNext())
-        {
-            var next = enumerator.ElementIndex + ((string)enumerator.Current).Length;
-            if (next > length - 1)
-            {
-                break;
-            }
-
-            end = next;
-        }
-
-        return string.Concat(text.AsSpan(0, end), "…");
-    }
-
     private static string Escape(string text, string special, string? mentionBreaker)
     {
         var builder = new StringBuilder(text.Length + 8);

@@ -163,7 +163,7 @@ internal static class ChangeDescriber
         return Cut(FullText(value));
     }
 
-    private static string Cut(string text) => text.Length > MaxValueLength ? string.Concat(text.AsSpan(0, MaxValueLength - 1), "…") : text;
+    private static string Cut(string text) => Excerpt.Cut(text, MaxValueLength);
 
     /// <summary>A value as rules see it: a string as is, anything else as compact canonical JSON; never cut.</summary>
     internal static string FullText(JsonElement value) => value.ValueKind switch

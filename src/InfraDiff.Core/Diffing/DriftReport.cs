@@ -62,7 +62,11 @@ public sealed record DriftChange(
 }
 
 /// <summary>Counts of one category's changes.</summary>
-public sealed record CategorySummary(int Added, int Removed, int Changed);
+public sealed record CategorySummary(int Added, int Removed, int Changed)
+{
+    /// <summary>"1 added, 0 removed, 2 changed": how every report and alert says it.</summary>
+    internal string Counts => $"{Added} added, {Removed} removed, {Changed} changed";
+}
 
 /// <summary>A section, or a part of one, that could not be compared, and why.</summary>
 /// <param name="Category">The section.</param>

@@ -118,7 +118,8 @@ public static class SnapshotDiffer
             ? $"{report.Status.ToString().ToLowerInvariant()}{(report.Reason is null ? "" : ": " + report.Reason)}"
             : "the collector did not run";
 
-    private static SortedDictionary<string, CategorySummary> Summarize(List<DriftChange> changes) =>
+    /// <summary>Added, removed and changed counts per category.</summary>
+    internal static SortedDictionary<string, CategorySummary> Summarize(List<DriftChange> changes) =>
         new(changes.GroupBy(c => c.Category).ToDictionary(
             g => g.Key,
             g => new CategorySummary(g.Count(c => c.Op == ChangeKind.Add), g.Count(c => c.Op == ChangeKind.Remove), g.Count(c => c.Op == ChangeKind.Replace))),

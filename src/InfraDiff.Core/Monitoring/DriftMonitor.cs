@@ -249,7 +249,19 @@ public sealed class DriftMonitor
             identity += $"|{now:O}";
         }
 
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(identity)))[..32];
+        return Key(identity);
+    }
+
+    /// <summary>An alert's idempotency key: the first 128 bits of the SHA-256 of what identifies it.</summary>
+    private static string Key(string identity) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(identity)))[..32];
+
+    /// <summary>Queues an alert about the store itself (quarantined files, a heartbeat), carrying the journal's head; its report's two sides are this snapshot.</summary>
+    private Task EnqueueStoreAlertAsync(Snapshot snapshot, List<DriftChange> changes, string identity, bool heartbeat, CancellationToken cancellationToken)
+    {
+        var side = new SnapshotIdentity(snapshot.Metadata.Host, snapshot.Metadata.TakenAt);
+        var report = new DriftReport { Before = side, After = side, Summary = SnapshotDiffer.Summarize(changes), Changes = changes, Unknown = [], Notices = [] };
+        var alert = new DriftAlert(Key(identity), snapshot.Metadata.Host, snapshot.Metadata.TakenAt, report) { Journal = Head(), Heartbeat = heartbeat };
+        return Store.Outbox.EnqueueAsync(alert, cancellationToken);
     }
 
     /// <summary>The repeat state of --against baseline; a state file that cannot be read is quarantined (and the alert repeats).</summary>
@@ -289,17 +301,7 @@ public sealed class DriftMonitor
         }
 
         var changes = files.Select(f => new DriftChange("store", ChangeKind.Remove, JsonPointer.Append("/store", f.Name), default, default, Severity.Critical, $"store file {f.Name}: {f.Reason}")).ToList();
-        var report = new DriftReport
-        {
-            Before = new SnapshotIdentity(snapshot.Metadata.Host, snapshot.Metadata.TakenAt),
-            After = new SnapshotIdentity(snapshot.Metadata.Host, snapshot.Metadata.TakenAt),
-            Summary = new SortedDictionary<string, CategorySummary>(StringComparer.Ordinal) { ["store"] = new CategorySummary(0, changes.Count, 0) },
-            Changes = changes,
-            Unknown = [],
-            Notices = [],
-        };
-        var key = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('|', files.Select(f => f.MovedTo)))))[..32];
-        await Store.Outbox.EnqueueAsync(new DriftAlert(key, snapshot.Metadata.Host, snapshot.Metadata.TakenAt, report) { Journal = Head() }, cancellationToken).ConfigureAwait(false);
+        await EnqueueStoreAlertAsync(snapshot, changes, string.Join('|', files.Select(f => f.MovedTo)), heartbeat: false, cancellationToken).ConfigureAwait(false);
     }
 
     private JournalHead Head() => new(Store.Journal.Sequence, Store.Journal.Head);
@@ -320,17 +322,7 @@ public sealed class DriftMonitor
         lastHeartbeat = now;
         Store.Journal.Note("heartbeat", "a heartbeat queued");
         var head = Head();
-        var report = new DriftReport
-        {
-            Before = new SnapshotIdentity(snapshot.Metadata.Host, snapshot.Metadata.TakenAt),
-            After = new SnapshotIdentity(snapshot.Metadata.Host, snapshot.Metadata.TakenAt),
-            Summary = new SortedDictionary<string, CategorySummary>(StringComparer.Ordinal),
-            Changes = [],
-            Unknown = [],
-            Notices = [],
-        };
-        var key = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"heartbeat|{snapshot.Metadata.Host}|{head.Sequence}|{head.Head}")))[..32];
-        await Store.Outbox.EnqueueAsync(new DriftAlert(key, snapshot.Metadata.Host, snapshot.Metadata.TakenAt, report) { Journal = head, Heartbeat = true }, CancellationToken.None).ConfigureAwait(false);
+        await EnqueueStoreAlertAsync(snapshot, [], $"heartbeat|{snapshot.Metadata.Host}|{head.Sequence}|{head.Head}", heartbeat: true, CancellationToken.None).ConfigureAwait(false);
     }
 
     private static string Fingerprint(DriftReport report) =>

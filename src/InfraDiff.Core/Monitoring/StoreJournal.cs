@@ -27,6 +27,9 @@ public sealed class StoreJournal
     private readonly Dictionary<string, string> lastEvents = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DateTimeOffset> lastNotes = new(StringComparer.Ordinal);
 
+    // The file of the last entry: its previous version is still accepted (a crash between the entry and the rename).
+    private string? lastFile;
+
     private StoreJournal(string directory, StoreKey key, string headPath)
     {
         path = Path.Join(directory, FileName);
@@ -86,8 +89,6 @@ public sealed class StoreJournal
         return hashes.Count > 1 && hashes[^2] == actual && lastFile == name ? FileVerdict.Intact : content is null ? FileVerdict.Missing : FileVerdict.Tampered;
     }
 
-    private string? lastFile;
-
     /// <summary>The files the journal says are present, with the hash each must have.</summary>
     public IEnumerable<(string Name, string Sha256)> Present() =>
         history.Where(h => h.Value.Count > 0 && h.Value[^1] is not null).Select(h => (h.Key, h.Value[^1]!));
@@ -97,9 +98,6 @@ public sealed class StoreJournal
 
     /// <summary>When the journal last recorded a store event such as "heartbeat", or null.</summary>
     public DateTimeOffset? LastNote(string eventName) => lastNotes.TryGetValue(eventName, out var time) ? time : null;
-
-    /// <summary>Whether the journal has ever recorded a write of <paramref name="name"/>.</summary>
-    public bool EverWritten(string name) => history.TryGetValue(name, out var hashes) && hashes.Any(h => h is not null);
 
     /// <summary>Records a write of <paramref name="name"/> with <paramref name="content"/>; call before the file is renamed into place.</summary>
     public void Written(string name, ReadOnlySpan<byte> content, string eventName = "write") =>

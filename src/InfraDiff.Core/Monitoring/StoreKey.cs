@@ -46,10 +46,7 @@ public sealed class StoreKey
             return bytes.Length == 32 ? new StoreKey(bytes, path) : throw new InfraDiffException($"{path}: not a store key (32 bytes expected, {bytes.Length} found)");
         }
 
-        var key = RandomNumberGenerator.GetBytes(32);
-        AtomicFile.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        AtomicFile.WriteAsync(path, key).GetAwaiter().GetResult();
-        return new StoreKey(key, path);
+        return new StoreKey(KeyFile.LoadOrCreate(path), path);
     }
 
     /// <summary>A key from its bytes (tests, and hosts that hold the key elsewhere).</summary>

@@ -27,7 +27,7 @@ internal static class RpmDatabase
             var fields = line.Split('\t');
             if (fields.Length != 5 || !fields[1].StartsWith('/'))
             {
-                throw new FormatException($"not rpm file query output: {(line.Length <= 60 ? line : line[..59] + "…")}");
+                throw new FormatException($"not rpm file query output: {Excerpt.Cut(line)}");
             }
 
             algorithms.Add(fields[3]);

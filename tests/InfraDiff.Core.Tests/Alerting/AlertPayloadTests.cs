@@ -167,7 +167,7 @@ public sealed class AlertPayloadTests
     {
         var text = string.Concat(Enumerable.Repeat("a👩‍👩‍👧e\u0301", 400));
 
-        var cut = HostText.Cut(text, 1001);
+        var cut = Excerpt.Cut(text, 1001);
 
         Assert.True(cut.Length <= 1001);
         Assert.EndsWith("…", cut, StringComparison.Ordinal);

@@ -275,8 +275,8 @@ public sealed class WatchProcessTests : IAsyncLifetime
         await StopAsync(third);
     }
 
-    [Fact]
-    public async Task An_outbox_entry_edited_or_forged_is_quarantined_never_delivered()
+    /// <summary>A watcher without a receiver yet makes one change's alert wait in the outbox, and is stopped; the entry's path.</summary>
+    private async Task<string> UndeliveredAlertAsync()
     {
         Directory.CreateDirectory(Tree);
         File.WriteAllText(Path.Join(Tree, "a"), "1");
@@ -285,8 +285,13 @@ public sealed class WatchProcessTests : IAsyncLifetime
         File.WriteAllText(Path.Join(Tree, "b"), "2");
         await WaitForAsync(() => Directory.Exists(Path.Join(Store, "outbox")) && Directory.GetFiles(Path.Join(Store, "outbox"), "*.json").Length == 1, "an undelivered alert (no receiver yet)");
         await StopAsync(first);
+        return Directory.GetFiles(Path.Join(Store, "outbox"), "*.json").Single();
+    }
 
-        var entry = Directory.GetFiles(Path.Join(Store, "outbox"), "*.json").Single();
+    [Fact]
+    public async Task An_outbox_entry_edited_or_forged_is_quarantined_never_delivered()
+    {
+        var entry = await UndeliveredAlertAsync();
         File.WriteAllText(entry, File.ReadAllText(entry).Replace("\"medium\"", "\"low\"", StringComparison.Ordinal));
         File.WriteAllText(Path.Join(Store, "outbox", "20260101T000000000Z-forged.json"), File.ReadAllText(entry));
         await receiver.StartAsync();
@@ -310,16 +315,8 @@ public sealed class WatchProcessTests : IAsyncLifetime
     [Fact]
     public async Task Verify_says_intact_for_a_watchers_store_and_names_a_deleted_outbox_entry()
     {
-        Directory.CreateDirectory(Tree);
-        File.WriteAllText(Path.Join(Tree, "a"), "1");
-        var first = StartWatcher();
-        await WaitForAsync(() => SnapshotCount() >= 1, "a snapshot");
-        File.WriteAllText(Path.Join(Tree, "b"), "2");
-        await WaitForAsync(() => Directory.Exists(Path.Join(Store, "outbox")) && Directory.GetFiles(Path.Join(Store, "outbox"), "*.json").Length == 1, "an undelivered alert");
-        await StopAsync(first);
-
+        var entry = await UndeliveredAlertAsync();
         var intact = await VerifyAsync();
-        var entry = Directory.GetFiles(Path.Join(Store, "outbox"), "*.json").Single();
         File.Delete(entry);
         var broken = await VerifyAsync();
         await receiver.StartAsync();

@@ -14,7 +14,7 @@ internal static class FstabParser
             var fields = ConfigLines.Fields(line);
             if (fields.Length < 3)
             {
-                problems.Add(file, number, $"expected 'source mountpoint type [options [dump [pass]]]': {PamConfigParser.Clip(line)}");
+                problems.Add(file, number, $"expected 'source mountpoint type [options [dump [pass]]]': {Excerpt.Cut(line)}");
                 continue;
             }
 

@@ -15,7 +15,7 @@ internal static class LimitsConfigParser
             var fields = ConfigLines.Fields(line);
             if (fields.Length != 4 || !Types.Contains(fields[1]))
             {
-                problems.Add(file, number, $"expected 'domain soft|hard|- item value': {PamConfigParser.Clip(line)}");
+                problems.Add(file, number, $"expected 'domain soft|hard|- item value': {Excerpt.Cut(line)}");
                 continue;
             }
 

@@ -19,7 +19,7 @@ internal static class PamConfigParser
             var valid = fields[0].StartsWith('@') ? fields.Length >= 2 : Types.Contains(fields[0]) && fields.Length >= 3;
             if (!valid)
             {
-                problems.Add(file, number, $"not a PAM rule: {Clip(line)}");
+                problems.Add(file, number, $"not a PAM rule: {Excerpt.Cut(line)}");
                 continue;
             }
 
@@ -28,6 +28,4 @@ internal static class PamConfigParser
 
         return lines;
     }
-
-    internal static string Clip(string line) => line.Length <= 60 ? line : line[..59] + "…";
 }

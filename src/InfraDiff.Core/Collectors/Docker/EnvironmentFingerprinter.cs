@@ -14,19 +14,8 @@ internal sealed class EnvironmentFingerprinter(byte[] key)
     private const string KeyFileName = "docker-env.key";
 
     /// <summary>Loads the installation's key, creating it (32 random bytes, 0600) on first use.</summary>
-    public static async Task<EnvironmentFingerprinter> LoadAsync(string directory, CancellationToken cancellationToken)
-    {
-        var path = Path.Join(directory, KeyFileName);
-        if (File.Exists(path) && await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false) is { Length: 32 } existing)
-        {
-            return new EnvironmentFingerprinter(existing);
-        }
-
-        var key = RandomNumberGenerator.GetBytes(32);
-        AtomicFile.CreateDirectory(directory);
-        await AtomicFile.WriteAsync(path, key, cancellationToken).ConfigureAwait(false);
-        return new EnvironmentFingerprinter(key);
-    }
+    public static Task<EnvironmentFingerprinter> LoadAsync(string directory, CancellationToken cancellationToken) =>
+        Task.FromResult(new EnvironmentFingerprinter(KeyFile.LoadOrCreate(Path.Join(directory, KeyFileName))));
 
     /// <summary>NAME=value entries as NAME → "hmac-sha256:…"; the container and variable names are part of the MAC, so equal secrets in two places do not look alike.</summary>
     public SortedDictionary<string, string?> Fingerprint(string container, IEnumerable<string> environment)

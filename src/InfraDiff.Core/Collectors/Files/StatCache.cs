@@ -37,19 +37,7 @@ internal sealed class StatCache
         entries[path] = new Entry(status.Device, status.Inode, status.Size, status.ModifiedNs, status.ChangedNs, digests);
 
     /// <summary>The cache's key (32 random bytes, 0600, created on first use) in the cache's folder.</summary>
-    private static byte[] KeyFor(string cachePath)
-    {
-        var keyPath = Path.Join(Path.GetDirectoryName(cachePath), "files-cache.key");
-        if (File.Exists(keyPath) && File.ReadAllBytes(keyPath) is { Length: 32 } existing)
-        {
-            return existing;
-        }
-
-        var key = RandomNumberGenerator.GetBytes(32);
-        AtomicFile.CreateDirectory(Path.GetDirectoryName(keyPath)!);
-        AtomicFile.WriteAsync(keyPath, key).GetAwaiter().GetResult();
-        return key;
-    }
+    private static byte[] KeyFor(string cachePath) => KeyFile.LoadOrCreate(Path.Join(Path.GetDirectoryName(cachePath), "files-cache.key"));
 
     /// <summary>The cache file for one scanned root: one per root, so two roots never share entries.</summary>
     public static string PathFor(string cacheDirectory, string root) =>

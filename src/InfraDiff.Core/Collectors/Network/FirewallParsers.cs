@@ -58,7 +58,7 @@ internal static class FirewallParsers
             }
             else
             {
-                throw new FormatException($"line {number} is not iptables-save output: {Clip(line)}");
+                throw new FormatException($"line {number} is not iptables-save output: {Excerpt.Cut(line)}");
             }
         }
 
@@ -83,8 +83,6 @@ internal static class FirewallParsers
     /// priority, policy, and rules in order as their expressions) and sets. Handles and counter values are
     /// stripped: they are allocation order and traffic, not configuration.
     /// </summary>
-    private static string Clip(string line) => line.Length <= 60 ? line : line[..59] + "…";
-
     public static SortedDictionary<string, JsonObject> ParseNftJson(string json)
     {
         var tables = new SortedDictionary<string, JsonObject>(StringComparer.Ordinal);

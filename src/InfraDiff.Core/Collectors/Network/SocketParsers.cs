@@ -23,7 +23,7 @@ internal static partial class SocketParsers
             if (fields.Length < 6 || fields[0] is not ("tcp" or "udp") || !fields[4].Contains(':', StringComparison.Ordinal))
             {
                 // Not what ss -tulpnH prints: a broken tool must not read as "every socket closed".
-                throw new FormatException($"not ss -tulpnH output: {(line.Length <= 60 ? line : line[..59] + "…")}");
+                throw new FormatException($"not ss -tulpnH output: {Excerpt.Cut(line)}");
             }
 
             if (fields[1] is not ("LISTEN" or "UNCONN"))

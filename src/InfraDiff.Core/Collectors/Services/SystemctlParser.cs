@@ -23,7 +23,7 @@ internal static partial class SystemctlParser
             if (fields.Length is not (2 or 3) || !UnitName().IsMatch(fields[0]) || !StateWord().IsMatch(fields[1]) || (fields.Length == 3 && !StateWord().IsMatch(fields[2]) && fields[2] != "-"))
             {
                 // Garbage from a broken systemctl must fail the section, not become units.
-                throw new FormatException($"not systemctl list-unit-files output: {Clip(string.Join(' ', fields))}");
+                throw new FormatException($"not systemctl list-unit-files output: {Excerpt.Cut(string.Join(' ', fields))}");
             }
 
             units[fields[0]] = new UnitFileState(fields[1], fields.Length == 3 && fields[2] != "-" ? fields[2] : null);
@@ -42,7 +42,7 @@ internal static partial class SystemctlParser
             var row = fields.Length > 0 && fields[0] is "●" or "*" ? fields[1..] : fields;
             if (row.Length < 4 || !UnitName().IsMatch(row[0]) || !StateWord().IsMatch(row[1]) || !StateWord().IsMatch(row[2]) || !StateWord().IsMatch(row[3]))
             {
-                throw new FormatException($"not systemctl list-units output: {Clip(string.Join(' ', row))}");
+                throw new FormatException($"not systemctl list-units output: {Excerpt.Cut(string.Join(' ', row))}");
             }
 
             units[row[0]] = new UnitRuntimeState(row[1], row[2], row[3]);
@@ -50,8 +50,6 @@ internal static partial class SystemctlParser
 
         return units;
     }
-
-    private static string Clip(string line) => line.Length <= 60 ? line : line[..59] + "…";
 
     // systemd.unit(5): a name, an optional instance after '@', and one of the unit types.
     [GeneratedRegex(@"^[A-Za-z0-9:_.\\@-]+\.(service|socket|target|device|mount|automount|swap|timer|path|slice|scope)$")]
