@@ -23,6 +23,7 @@ requirements=(
   "/usr/bin/python3:python3"       # the SMTP server
   "node:nodejs"                    # fast-json-patch and adaptivecards, the independent checks
   "npm:npm"
+  "xmllint:libxml2-utils"          # validates the JUnit report against its schema
 )
 
 missing=()

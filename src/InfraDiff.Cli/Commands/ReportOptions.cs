@@ -14,11 +14,12 @@ internal sealed class ReportOptions
         ["json"] = ReportFormat.Json,
         ["json-patch"] = ReportFormat.JsonPatch,
         ["markdown"] = ReportFormat.Markdown,
+        ["junit"] = ReportFormat.Junit,
     };
 
     private readonly Option<string> format = new Option<string>("--format", "-f")
     {
-        Description = "text (grouped by category; colour on a terminal unless NO_COLOR), markdown (a table per category, for a pull request or CI summary), json (the report), or json-patch (the RFC 6902 array alone).",
+        Description = "text (grouped by category; colour on a terminal unless NO_COLOR), markdown (a table per category, for a pull request or CI summary), junit (JUnit XML: a test suite per category, a failed case per change, for CI test reports), json (the report), or json-patch (the RFC 6902 array alone). Under GitHub Actions the markdown report is also appended to the step summary, the counts written to GITHUB_OUTPUT, and critical and high changes annotated.",
         DefaultValueFactory = _ => "text",
     }.AcceptOnlyFromAmong([.. Formats.Keys]);
 
@@ -70,13 +71,17 @@ internal sealed class ReportOptions
         return InfraDiffConfiguration.LoadOrDefault(parseResult.GetValue(config)).ToDriftRules(Enum.Parse<Severity>(parseResult.GetRequiredValue(minimumSeverity), ignoreCase: true));
     }
 
-    /// <summary>Renders the report to stdout, in colour only on a terminal without NO_COLOR, and returns 0 (no drift) or 1 (drift).</summary>
+    /// <summary>
+    /// Renders the report to stdout, in colour only on a terminal without NO_COLOR, tells GitHub Actions when run
+    /// there, and returns 0 (no drift) or 1 (drift).
+    /// </summary>
     public async Task<int> WriteAsync(ParseResult parseResult, DriftReport report, CancellationToken cancellationToken)
     {
         var colour = !Console.IsOutputRedirected && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR"))
             && Environment.GetEnvironmentVariable("TERM") != "dumb";
         await using var stdout = Console.OpenStandardOutput();
         await ReportRenderer.WriteAsync(report, Format(parseResult), stdout, colour, cancellationToken);
+        await GitHubActions.WriteAsync(report, Console.Error, cancellationToken);
         return report.HasDrift ? ExitCodes.Drift : ExitCodes.Ok;
     }
 }

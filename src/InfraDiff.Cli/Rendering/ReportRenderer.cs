@@ -13,6 +13,7 @@ internal enum ReportFormat
     Json,
     JsonPatch,
     Markdown,
+    Junit,
 }
 
 /// <summary>Renders a drift report for people (text, markdown) or machines (json, json-patch).</summary>
@@ -50,6 +51,9 @@ internal static class ReportRenderer
             case ReportFormat.Markdown:
                 await WriteTextAsync(output, Markdown(report), cancellationToken);
                 break;
+            case ReportFormat.Junit:
+                await JunitReport.WriteAsync(report, output, cancellationToken);
+                break;
             default:
                 await WriteTextAsync(output, Text(report, colour), cancellationToken);
                 break;
@@ -62,7 +66,7 @@ internal static class ReportRenderer
     private static string Header(DriftReport report) =>
         $"{report.Before.Host} {Time(report.Before.TakenAt)} → {report.After.Host} {Time(report.After.TakenAt)}";
 
-    private static string Time(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+    internal static string Time(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>A GitHub comment, and a step summary, hold 65,536 characters.</summary>
     internal const int MarkdownLimit = 65_536;
@@ -75,10 +79,10 @@ internal static class ReportRenderer
         : $"{Count(report.Changes.Count, "change")}: " + string.Join(", ", Severities.Select(s => $"{report.Changes.Count(c => c.Severity == s)} {Name(s)}"));
 
     /// <summary>The changes most severe first, in patch order within a severity.</summary>
-    private static List<DriftChange> BySeverity(IEnumerable<DriftChange> changes) => [.. changes.OrderByDescending(c => c.Severity)];
+    internal static List<DriftChange> BySeverity(IEnumerable<DriftChange> changes) => [.. changes.OrderByDescending(c => c.Severity)];
 
     /// <summary>Categories in the order an operator reads them: the one with the most severe change first, then by name.</summary>
-    private static IEnumerable<IGrouping<string, DriftChange>> Categories(IEnumerable<DriftChange> changes) =>
+    internal static IEnumerable<IGrouping<string, DriftChange>> Categories(IEnumerable<DriftChange> changes) =>
         changes.GroupBy(c => c.Category).OrderByDescending(g => g.Max(c => c.Severity)).ThenBy(g => g.Key, StringComparer.Ordinal);
 
     private static bool IsUrgent(DriftChange change) => change.Severity >= Severity.High;
@@ -274,7 +278,7 @@ internal static class ReportRenderer
             : $"| {op} | {Name(change.Severity)} | {Cell(summary)} | {path} |";
     }
 
-    private static string Name(Severity severity) => severity.ToString().ToLowerInvariant();
+    internal static string Name(Severity severity) => severity.ToString().ToLowerInvariant();
 
     private static string Count(int count, string noun) => count == 1 ? $"1 {noun}" : $"{count} {noun}s";
 

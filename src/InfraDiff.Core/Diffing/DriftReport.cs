@@ -21,6 +21,9 @@ public sealed record DriftReport
     /// <summary>Sections present on one side only because a collector did not succeed: not compared, not guessed.</summary>
     public required IReadOnlyList<UnknownSection> Unknown { get; init; }
 
+    /// <summary>The sections present in both snapshots, so compared (some of their parts may still be in <see cref="Unknown"/>).</summary>
+    public IReadOnlyList<string> Compared { get; init; } = [];
+
     /// <summary>Things the reader should know about the rules themselves (an expired ignore rule).</summary>
     public required IReadOnlyList<string> Notices { get; init; }
 

@@ -28,12 +28,14 @@ public static class SnapshotDiffer
         var unknown = new List<UnknownSection>();
         var uncompared = new List<PointerGlob>();
         var raw = new List<JsonChange>();
+        var compared = new List<string>();
         foreach (var name in before.Sections.Keys.Union(after.Sections.Keys).Order(StringComparer.Ordinal))
         {
             var inBefore = before.Sections.TryGetValue(name, out var old);
             var inAfter = after.Sections.TryGetValue(name, out var @new);
             if (inBefore && inAfter)
             {
+                compared.Add(name);
                 JsonDiffer.Diff(old, @new, JsonPointer.Append("", name), raw);
                 foreach (var (part, reason) in UnavailableParts(before, after, name))
                 {
@@ -74,6 +76,7 @@ public static class SnapshotDiffer
             Summary = Summarize(changes),
             Changes = changes,
             Unknown = unknown,
+            Compared = compared,
             Notices = compiled.Notices,
         };
     }
