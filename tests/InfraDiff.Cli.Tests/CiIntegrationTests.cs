@@ -203,27 +203,33 @@ public sealed class CiIntegrationTests : IDisposable
     }
 
     [Fact]
-    public async Task Check_under_github_actions_writes_both_files_and_says_no_drift_when_the_host_matches()
+    public async Task Check_under_github_actions_writes_both_files_and_annotates_a_critical_change()
     {
         var baseline = Path.Join(directory, "baseline.json");
         var summary = Write("step-summary.md", "");
         var outputs = Write("github-output", "");
         var environment = new Dictionary<string, string?> { ["GITHUB_ACTIONS"] = "true", ["GITHUB_STEP_SUMMARY"] = summary, ["GITHUB_OUTPUT"] = outputs };
-        Assert.Equal(0, (await CliRunner.RunAsync("check", "--only", "os", "--baseline", baseline, "--update-baseline")).ExitCode);
+        Assert.Equal(0, (await CliRunner.RunAsync("check", "--only", "users", "--baseline", baseline, "--update-baseline")).ExitCode);
 
-        var clean = await CliRunner.RunInAsync(null, environment, "check", "--only", "os", "--baseline", baseline);
+        var clean = await CliRunner.RunInAsync(null, environment, "check", "--only", "users", "--baseline", baseline);
         var node = JsonNode.Parse(await File.ReadAllTextAsync(baseline))!;
-        node["os"]!["name"] = "Hostile%0A::warning::x";
+        node["users"]!["accounts"]!["root"]!["uid"] = 4242;
         await File.WriteAllTextAsync(baseline, node.ToJsonString());
-        var drifted = await CliRunner.RunInAsync(null, environment, "check", "--only", "os", "--baseline", baseline);
+        var drifted = await CliRunner.RunInAsync(null, environment, "check", "--only", "users", "--baseline", baseline, "--format", "junit");
 
         Assert.Equal(0, clean.ExitCode);
         Assert.Equal(1, drifted.ExitCode);
+        Assert.StartsWith("<?xml", drifted.StandardOutput, StringComparison.Ordinal);
+        Assert.DoesNotContain("::", clean.StandardError, StringComparison.Ordinal);
+        Assert.Equal(
+            "::error title=infradiff critical%3A user root%3A uid 4242 → 0::users: user root: uid 4242 → 0 (/users/accounts/root/uid)",
+            Assert.Single(drifted.StandardError.Split('\n'), l => l.StartsWith("::", StringComparison.Ordinal)));
         var markdown = await File.ReadAllTextAsync(summary);
         Assert.StartsWith("## infradiff: no drift", markdown, StringComparison.Ordinal);
-        Assert.Contains("## infradiff: 1 change:", markdown, StringComparison.Ordinal);
-        Assert.StartsWith("drift=false\nchanges=0\ncritical=0\nhigh=0\nmedium=0\nlow=0\nnot_compared=", await File.ReadAllTextAsync(outputs), StringComparison.Ordinal);
-        Assert.Contains("drift=true\nchanges=1\n", await File.ReadAllTextAsync(outputs), StringComparison.Ordinal);
+        Assert.Contains("## infradiff: 1 change: 1 critical, 0 high, 0 medium, 0 low", markdown, StringComparison.Ordinal);
+        var lines = await File.ReadAllTextAsync(outputs);
+        Assert.StartsWith("drift=false\nchanges=0\ncritical=0\n", lines, StringComparison.Ordinal);
+        Assert.Contains("drift=true\nchanges=1\ncritical=1\nhigh=0\n", lines, StringComparison.Ordinal);
     }
 
     private static YamlMappingNode LoadYaml(string relativePath)

@@ -29,7 +29,7 @@ internal static class CheckCommand
             baseline,
             update,
         };
-        selection.AddTo(command);
+        selection.AddTo(command, withImage: true);
         report.AddTo(command);
 
         command.SetAction((parseResult, cancellationToken) => CommonOptions.RunAsync(parseResult, async logger =>
@@ -44,8 +44,7 @@ internal static class CheckCommand
                 old = await SnapshotFile.ReadAsync(baselinePath, cancellationToken);
             }
 
-            var (snapshotter, options) = selection.Create(parseResult, logger);
-            var now = await snapshotter.TakeAsync(options, cancellationToken);
+            var now = await selection.TakeAsync(parseResult, logger, cancellationToken);
             var exitCode = ExitCodes.Ok;
             if (old is not null)
             {

@@ -27,7 +27,7 @@ internal static class SnapshotCommand
             output,
             signKey,
         };
-        selection.AddTo(command);
+        selection.AddTo(command, withImage: true);
 
         command.SetAction((parseResult, cancellationToken) => CommonOptions.RunAsync(parseResult, async logger =>
         {
@@ -36,8 +36,7 @@ internal static class SnapshotCommand
                 throw new InfraDiffException("--sign-key needs -o FILE: the signature is written beside it as FILE.sig");
             }
 
-            var (snapshotter, options) = selection.Create(parseResult, logger);
-            var snapshot = await snapshotter.TakeAsync(options, cancellationToken);
+            var snapshot = await selection.TakeAsync(parseResult, logger, cancellationToken);
             var key = parseResult.GetValue(signKey);
             if (parseResult.GetValue(output) is { } path && path != "-")
             {

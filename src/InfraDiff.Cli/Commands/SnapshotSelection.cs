@@ -4,6 +4,7 @@ using InfraDiff.Collection;
 using InfraDiff.Collectors.Docker;
 using InfraDiff.Collectors.Files;
 using InfraDiff.Diffing;
+using InfraDiff.Snapshots;
 using Microsoft.Extensions.Logging;
 
 namespace InfraDiff.Cli.Commands;
@@ -28,6 +29,12 @@ internal sealed class SnapshotSelection
         Description = "Read the host's files under DIR instead of / (a mounted image, a container's rootfs). Runtime state is then not collected.",
         HelpName = "DIR",
         DefaultValueFactory = _ => "/",
+    };
+
+    private readonly Option<string?> image = new("--image")
+    {
+        Description = "Snapshot a container image instead of this host: NAME[:TAG] or ID on the Docker engine (--docker-host). Its file system is exported through the Engine API (a container created, never started, then removed), unpacked under TMPDIR and read as with --root; the docker section is left out. Needs root, to keep the files' owners.",
+        HelpName = "IMAGE",
     };
 
     private readonly Option<string> timeout = new("--collector-timeout")
@@ -82,16 +89,61 @@ internal sealed class SnapshotSelection
         Description = "Do not record which package owns each file nor check it against the digest the package shipped (dpkg, rpm, apk).",
     };
 
-    public void AddTo(Command command)
+    /// <summary>Adds the options; <paramref name="withImage"/> adds --image too (a command that takes one snapshot).</summary>
+    public void AddTo(Command command, bool withImage = false)
     {
         foreach (var option in new Option[] { only, exclude, root, timeout, filesTimeout, files, filesExclude, filesCrossMounts, cacheDirectory, noCache, noVerify, dockerHost })
         {
             command.Options.Add(option);
         }
+
+        if (withImage)
+        {
+            command.Options.Add(image);
+        }
+    }
+
+    /// <summary>Takes the snapshot these flags describe: of this host, of --root, or of --image's file system.</summary>
+    public async Task<Snapshot> TakeAsync(ParseResult parseResult, ILogger logger, CancellationToken cancellationToken)
+    {
+        if (parseResult.GetValue(image) is not { } name)
+        {
+            var (snapshotter, options) = Create(parseResult, logger);
+            return await snapshotter.TakeAsync(options, cancellationToken);
+        }
+
+        if (parseResult.GetResult(root) is { Implicit: false })
+        {
+            throw new InfraDiffException("--image reads the image's own file system as the root: leave out --root");
+        }
+
+        if (SplitList(parseResult.GetValue(only)).Contains("docker"))
+        {
+            throw new InfraDiffException("--image: an image has no Docker engine of its own; leave docker out of --only");
+        }
+
+        ContainerImageRoot unpacked;
+        try
+        {
+            unpacked = await ContainerImageRoot.ExportAsync(name, new DockerCollectorOptions { Host = parseResult.GetValue(dockerHost) }, cancellationToken: cancellationToken);
+        }
+        catch (CollectorUnavailableException ex)
+        {
+            throw new InfraDiffException($"--image {name}: {ex.Message}");
+        }
+
+        await using (unpacked)
+        {
+            // Each unpacking makes new inodes, so the hash cache would only grow: an image is hashed afresh each time.
+            var (snapshotter, options) = Create(parseResult, logger, hostRoot: unpacked.Root, useCache: false);
+            options = options with { Exclude = [.. options.Exclude, "docker"] };
+            var snapshot = await snapshotter.TakeAsync(options, cancellationToken);
+            return snapshot with { Metadata = snapshot.Metadata with { Host = $"image {name}" } };
+        }
     }
 
     /// <summary>The snapshotter and options these flags describe; bad globs are rejected before anything is collected.</summary>
-    public (Snapshotter Snapshotter, SnapshotOptions Options) Create(ParseResult parseResult, ILogger logger, string? alsoExclude = null)
+    public (Snapshotter Snapshotter, SnapshotOptions Options) Create(ParseResult parseResult, ILogger logger, string? alsoExclude = null, string? hostRoot = null, bool useCache = true)
     {
         var excludes = FilesCollectorOptions.DefaultExcludes.Concat(parseResult.GetValue(filesExclude) ?? []).Concat(alsoExclude is null ? [] : [alsoExclude]).ToArray();
         foreach (var pattern in excludes)
@@ -106,7 +158,7 @@ internal sealed class SnapshotSelection
             }
         }
 
-        var hostRoot = parseResult.GetValue(root) ?? "/";
+        hostRoot ??= parseResult.GetValue(root) ?? "/";
         if (!Directory.Exists(hostRoot))
         {
             throw new InfraDiffException($"--root {hostRoot}: no such directory");
@@ -118,7 +170,7 @@ internal sealed class SnapshotSelection
             Roots = roots,
             Excludes = excludes,
             CacheDirectory = parseResult.GetRequiredValue(cacheDirectory),
-            UseCache = !parseResult.GetValue(noCache),
+            UseCache = useCache && !parseResult.GetValue(noCache),
             VerifyPackages = !parseResult.GetValue(noVerify),
             CrossFilesystems = parseResult.GetValue(filesCrossMounts),
             Progress = Console.IsErrorRedirected ? null : new HashProgressLine(),

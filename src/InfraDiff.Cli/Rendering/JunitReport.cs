@@ -109,12 +109,12 @@ internal static class JunitReport
         body.Append(CultureInfo.InvariantCulture, $"path: {change.Path}\n");
         if (change.OldValue.ValueKind != JsonValueKind.Undefined)
         {
-            body.Append(CultureInfo.InvariantCulture, $"old: {Excerpt.Cut(change.OldValue.GetRawText(), ValueLength)}\n");
+            body.Append(CultureInfo.InvariantCulture, $"old: {Value(change.OldValue)}\n");
         }
 
         if (change.NewValue.ValueKind != JsonValueKind.Undefined)
         {
-            body.Append(CultureInfo.InvariantCulture, $"new: {Excerpt.Cut(change.NewValue.GetRawText(), ValueLength)}\n");
+            body.Append(CultureInfo.InvariantCulture, $"new: {Value(change.NewValue)}\n");
         }
 
         return body.ToString();
@@ -177,6 +177,9 @@ internal static class JunitReport
 
         await writer.WriteEndElementAsync();
     }
+
+    /// <summary>A value as one line of JSON, cut at <see cref="ValueLength"/> characters.</summary>
+    private static string Value(JsonElement value) => Excerpt.Cut(JsonSerializer.Serialize(value, ReportRenderer.Compact), ValueLength);
 
     private static string Number(int value) => value.ToString(CultureInfo.InvariantCulture);
 

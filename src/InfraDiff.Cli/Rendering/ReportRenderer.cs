@@ -21,7 +21,7 @@ internal static class ReportRenderer
 {
     private static readonly JsonSerializerOptions Indented = new(SnapshotJson.Options) { WriteIndented = true };
 
-    private static readonly JsonSerializerOptions Compact = new(SnapshotJson.Options) { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    internal static readonly JsonSerializerOptions Compact = new(SnapshotJson.Options) { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static async Task WriteAsync(DriftReport report, ReportFormat format, Stream output, bool colour, CancellationToken cancellationToken)
     {

@@ -3,7 +3,10 @@ using Microsoft.Win32.SafeHandles;
 
 namespace InfraDiff.Collection;
 
-/// <summary>The Linux system calls infradiff reads files with, where .NET's own calls would follow a link, block on a FIFO, or take a lock.</summary>
+/// <summary>
+/// The Linux system calls infradiff reads files with, where .NET's own calls would follow a link, block on a FIFO, or
+/// take a lock, and those it unpacks a container image with (owners, devices, hard links).
+/// </summary>
 internal static partial class LinuxFile
 {
     public const int ReadOnly = 0;
@@ -77,6 +80,20 @@ internal static partial class LinuxFile
         return ok;
     }
 
+    /// <summary>lchown(2): the owner of the path itself, a symlink included; errno 0 on success.</summary>
+    public static int LChown(string path, uint uid, uint gid) => Native.lchown(path, uid, gid) == 0 ? 0 : Marshal.GetLastPInvokeError();
+
+    /// <summary>mknod(2) of a FIFO or a character or block device; errno 0 on success.</summary>
+    public static int MakeNode(string path, uint mode, uint major, uint minor)
+    {
+        // glibc's makedev: the low 8 bits of the minor number, then 12 of the major, then the rest of each.
+        var device = ((ulong)(major & 0xFFFFF000) << 32) | ((ulong)(major & 0xFFF) << 8) | ((ulong)(minor & 0xFFFFFF00) << 12) | (minor & 0xFF);
+        return Native.mknod(path, mode, device) == 0 ? 0 : Marshal.GetLastPInvokeError();
+    }
+
+    /// <summary>link(2), which links a symlink itself rather than what it points to; errno 0 on success.</summary>
+    public static int Link(string existing, string path) => Native.link(existing, path) == 0 ? 0 : Marshal.GetLastPInvokeError();
+
     /// <summary>The kind of file a mode names, as a word for a message.</summary>
     public static string KindOf(uint mode) => (mode & TypeMask) switch
     {
@@ -129,6 +146,12 @@ internal static partial class LinuxFile
         [FieldOffset(120)]
         public uint MTimeNanoseconds;
 
+        [FieldOffset(128)]
+        public uint RDevMajor;
+
+        [FieldOffset(132)]
+        public uint RDevMinor;
+
         [FieldOffset(136)]
         public uint DevMajor;
 
@@ -143,6 +166,15 @@ internal static partial class LinuxFile
 
         [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
         internal static partial int open(string path, int flags);
+
+        [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+        internal static partial int lchown(string path, uint owner, uint group);
+
+        [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+        internal static partial int mknod(string path, uint mode, ulong device);
+
+        [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+        internal static partial int link(string existing, string path);
 
         [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
         internal static partial long syscall(long number, int dirfd, string path, ref OpenHow how, nuint size);

@@ -93,6 +93,45 @@ internal sealed class PackageExplainer
             : $"file {key} no longer matches package {package}{version}";
     }
 
+    /// <summary>
+    /// A directory that came or went together with files one package change explains is explained by it too (package
+    /// databases list directories, but many packages share them, so no directory has an owner of its own): every
+    /// change below it must be explained by that same package. Deepest first, so a package's nested folders follow.
+    /// </summary>
+    public static List<DriftChange> ExplainDirectories(List<DriftChange> changes)
+    {
+        var below = changes.Where(c => c.Category == "files").Select(c => c.Path).Order(StringComparer.Ordinal).ToList();
+        var byPath = changes.Where(c => c.Category == "files").GroupBy(c => c.Path, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        var directories = changes
+            .Where(c => c.Category == "files" && c.ExplainedBy is null && c.Op != ChangeKind.Replace && IsDirectory(c.Op == ChangeKind.Add ? c.NewValue : c.OldValue))
+            .OrderByDescending(c => c.Path.Length);
+        var explained = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var directory in directories)
+        {
+            // Entries below /files/~1usr~1share~1doc~1x are /files/~1usr~1share~1doc~1x~1…: a "/" in a key is "~1".
+            var prefix = directory.Path + "~1";
+            var start = below.BinarySearch(prefix, StringComparer.Ordinal);
+            start = start < 0 ? ~start : start;
+            var packages = new HashSet<string?>(StringComparer.Ordinal);
+            for (var i = start; i < below.Count && below[i].StartsWith(prefix, StringComparison.Ordinal); i++)
+            {
+                packages.Add(explained.GetValueOrDefault(below[i]) ?? byPath[below[i]].ExplainedBy);
+            }
+
+            if (packages.Count == 1 && packages.Single() is { } package)
+            {
+                explained[directory.Path] = package;
+            }
+        }
+
+        return explained.Count == 0 ? changes
+            : [.. changes.Select(c => c.Category == "files" && explained.TryGetValue(c.Path, out var package) ? c with { ExplainedBy = package, Severity = Severity.Low } : c)];
+    }
+
+    /// <summary>Whether a files entry is a folder.</summary>
+    internal static bool IsDirectory(JsonElement entry) =>
+        entry.ValueKind == JsonValueKind.Object && entry.TryGetProperty("type", out var type) && type.ValueKind == JsonValueKind.String && type.GetString() == "dir";
+
     /// <summary>Package name → version; a key "name:arch" (dpkg Multi-Arch: same) counts under its name.</summary>
     private static Dictionary<string, string> Versions(JsonElement packages)
     {

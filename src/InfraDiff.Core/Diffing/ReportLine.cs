@@ -37,8 +37,17 @@ public sealed record ReportLine(DriftChange Change, string Summary, int Count)
 
     private static string Describe(List<DriftChange> group)
     {
-        var verified = group.Count(c => c.Op == ChangeKind.Remove || (c.NewValue.ValueKind == JsonValueKind.Object && c.NewValue.TryGetProperty("verified", out var v) && v.ValueKind == JsonValueKind.True));
-        var what = group.Count == 1 ? "1 file change" : $"{group.Count:N0} file changes";
-        return verified == group.Count ? $"{what}, all verified" : $"{what}, {verified:N0} verified, {group.Count - verified:N0} without a recorded digest";
+        // A folder has no digest to check: it is counted apart from the files, whose verification the line reports.
+        var folders = group.Count(c => PackageExplainer.IsDirectory(c.Op == ChangeKind.Remove ? c.OldValue : c.NewValue));
+        var files = group.Count - folders;
+        var verified = group.Count(c => !PackageExplainer.IsDirectory(c.Op == ChangeKind.Remove ? c.OldValue : c.NewValue)
+            && (c.Op == ChangeKind.Remove || (c.NewValue.ValueKind == JsonValueKind.Object && c.NewValue.TryGetProperty("verified", out var v) && v.ValueKind == JsonValueKind.True)));
+        var what = files == 1 ? "1 file change" : $"{files:N0} file changes";
+        if (folders > 0)
+        {
+            what += folders == 1 ? " and 1 folder" : $" and {folders:N0} folders";
+        }
+
+        return verified == files ? $"{what}, all verified" : $"{what}, {verified:N0} verified, {files - verified:N0} without a recorded digest";
     }
 }

@@ -57,11 +57,6 @@ public static class SnapshotDiffer
             // What the package database accounts for is low, whatever the path; what it contradicts goes by the rules.
             var explainedBy = explainer.Explain(change);
             var severity = explainedBy is null ? compiled.SeverityOf(change) : Severity.Low;
-            if (severity < compiled.Minimum)
-            {
-                continue;
-            }
-
             var keys = JsonPointer.Parse(change.Path);
             var summary = explainer.Mismatch(change) is { } mismatch
                 ? $"{mismatch}; {ChangeDescriber.Describe(change.Kind, keys, change.OldValue, change.NewValue).Split(": ", 2)[^1]}"
@@ -69,6 +64,8 @@ public static class SnapshotDiffer
             changes.Add(new DriftChange(keys[0], change.Kind, change.Path, change.OldValue, change.NewValue, severity, summary) { ExplainedBy = explainedBy });
         }
 
+        // Below the minimum severity only now: a directory is explained by the changes below it, whatever theirs.
+        changes = PackageExplainer.ExplainDirectories(changes).Where(c => c.Severity >= compiled.Minimum).ToList();
         return new DriftReport
         {
             Before = new SnapshotIdentity(before.Metadata.Host, before.Metadata.TakenAt),

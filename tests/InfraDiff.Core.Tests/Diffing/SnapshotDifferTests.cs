@@ -119,6 +119,37 @@ public sealed class SnapshotDifferTests
     }
 
     [Fact]
+    public void A_directory_that_came_with_one_package_files_is_explained_by_it_and_one_shared_with_an_unexplained_file_is_not()
+    {
+        var before = Snap("""
+            "packages":{},
+            "files":{"/usr/share/doc":{"type":"dir"}}
+            """);
+        var after = Snap("""
+            "packages":{"extra":{"version":"1.2-1"}},
+            "files":{"/usr/share/doc":{"type":"dir"},
+                     "/usr/share/doc/extra":{"type":"dir"},
+                     "/usr/share/doc/extra/examples":{"type":"dir"},
+                     "/usr/share/doc/extra/examples/a.conf":{"type":"file","package":"extra","verified":true,"sha256":"a","size":1},
+                     "/usr/share/doc/extra/copyright":{"type":"file","package":"extra","verified":true,"sha256":"b","size":1},
+                     "/usr/share/doc/extra-notes":{"type":"dir"},
+                     "/usr/share/doc/mixed":{"type":"dir"},
+                     "/usr/share/doc/mixed/copyright":{"type":"file","package":"extra","verified":true,"sha256":"c","size":1},
+                     "/usr/share/doc/mixed/dropped-by-hand":{"type":"file","sha256":"d","size":1}}
+            """);
+
+        var report = SnapshotDiffer.Compare(before, after);
+        var medium = SnapshotDiffer.Compare(before, after, new DriftRules { MinimumSeverity = Severity.Medium });
+
+        string? Why(string key) => report.Changes.Single(c => c.Path == JsonPointer.Append("/files", key)).ExplainedBy;
+        Assert.Equal("package extra 1.2-1 installed", Why("/usr/share/doc/extra"));
+        Assert.Equal("package extra 1.2-1 installed", Why("/usr/share/doc/extra/examples"));
+        Assert.Null(Why("/usr/share/doc/extra-notes"));
+        Assert.Null(Why("/usr/share/doc/mixed"));
+        Assert.DoesNotContain(medium.Changes, c => c.Path.Contains("~1extra~1", StringComparison.Ordinal) || c.Path.EndsWith("~1extra", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void File_changes_a_package_change_accounts_for_are_low_and_say_which_package()
     {
         var before = Snap("""

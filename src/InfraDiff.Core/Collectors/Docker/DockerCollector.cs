@@ -19,24 +19,7 @@ internal sealed class DockerCollector(DockerCollectorOptions options) : ICollect
 
     public async Task<object> CollectAsync(CollectionContext context, CancellationToken cancellationToken = default)
     {
-        var endpoint = options.Host ?? Environment.GetEnvironmentVariable("DOCKER_HOST");
-        var shown = SecretRedactor.RedactUrls(endpoint ?? DefaultEndpoint);
-        var builder = new DockerClientBuilder().WithTimeout(options.Timeout);
-        if (endpoint is not null)
-        {
-            builder = builder.WithEndpoint(new Uri(endpoint));
-        }
-
-        using var client = builder.Build();
-        try
-        {
-            await client.System.PingAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is HttpRequestException or SocketException or TimeoutException or IOException
-            || (ex is TaskCanceledException && !cancellationToken.IsCancellationRequested))
-        {
-            throw new CollectorUnavailableException($"no Docker engine at {shown}: {ex.Message}");
-        }
+        using var client = await ConnectAsync(options.Host, options.Timeout, cancellationToken).ConfigureAwait(false);
 
         var fingerprinter = await EnvironmentFingerprinter.LoadAsync(options.KeyDirectory, cancellationToken).ConfigureAwait(false);
         var containers = new SortedDictionary<string, DockerContainer>(StringComparer.Ordinal);
@@ -73,6 +56,45 @@ internal sealed class DockerCollector(DockerCollectorOptions options) : ICollect
         }
 
         return new DockerSection(containers, images, networks, volumes);
+    }
+
+    /// <summary>
+    /// A client of the engine at <paramref name="host"/> (else DOCKER_HOST, else the default socket) that answered a
+    /// ping within <paramref name="timeout"/>; requests made with it are not limited further.
+    /// </summary>
+    /// <exception cref="CollectorUnavailableException">No engine answered; the message names the endpoint without credentials.</exception>
+    /// <exception cref="InfraDiffException">The endpoint is not a URL.</exception>
+    internal static async Task<DockerClient> ConnectAsync(string? host, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var endpoint = host ?? Environment.GetEnvironmentVariable("DOCKER_HOST");
+        var shown = SecretRedactor.RedactUrls(endpoint ?? DefaultEndpoint);
+        Uri? uri = null;
+        if (endpoint is not null && !Uri.TryCreate(endpoint, UriKind.Absolute, out uri))
+        {
+            throw new InfraDiffException($"the Docker endpoint {shown} is not a URL (unix:///var/run/docker.sock, tcp://host:2376)");
+        }
+
+        var builder = new DockerClientBuilder().WithTimeout(Timeout.InfiniteTimeSpan);
+        var client = (uri is null ? builder : builder.WithEndpoint(uri)).Build();
+        using var ping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        ping.CancelAfter(timeout);
+        try
+        {
+            await client.System.PingAsync(ping.Token).ConfigureAwait(false);
+            return client;
+        }
+        catch (Exception ex) when (ex is HttpRequestException or SocketException or TimeoutException or IOException
+            || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            client.Dispose();
+            var reason = ex is OperationCanceledException ? $"no answer within {timeout.TotalSeconds:0.#} s" : ex.Message;
+            throw new CollectorUnavailableException($"no Docker engine at {shown}: {reason}");
+        }
+        catch
+        {
+            client.Dispose();
+            throw;
+        }
     }
 
     private static DockerContainer Describe(ContainerInspectResponse inspect, string name, EnvironmentFingerprinter fingerprinter)
