@@ -24,6 +24,7 @@ requirements=(
   "node:nodejs"                    # fast-json-patch and adaptivecards, the independent checks
   "npm:npm"
   "xmllint:libxml2-utils"          # validates the JUnit report against its schema
+  "promtool:prometheus"            # checks the metrics file
 )
 
 missing=()

@@ -4,6 +4,7 @@ using InfraDiff.Cli.Commands;
 var root = new RootCommand("infradiff: snapshot a Linux host as canonical JSON, diff snapshots as RFC 6902 JSON Patch, alert on drift.")
 {
     CommonOptions.Verbose,
+    CommonOptions.LogFormat,
     SnapshotCommand.Create(),
     DiffCommand.Create(),
     CheckCommand.Create(),

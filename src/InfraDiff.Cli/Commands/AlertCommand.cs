@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Security.Cryptography;
 using System.Text.Json;
 using InfraDiff.Alerting;
-using InfraDiff.Cli.Rendering;
 using InfraDiff.Collection;
 using InfraDiff.Diffing;
 using InfraDiff.Monitoring;
@@ -38,11 +37,11 @@ internal static class AlertCommand
             settings.EmailFrom,
         };
 
-        command.SetAction((parseResult, cancellationToken) => CommonOptions.RunAsync(parseResult, async logger =>
+        command.SetAction((parseResult, cancellationToken) => CommonOptions.RunAsync(parseResult, async loggers =>
         {
             if (parseResult.GetValue(retryDead))
             {
-                return await RetryDeadAsync(parseResult, settings, logger, cancellationToken);
+                return await RetryDeadAsync(parseResult, settings, loggers, cancellationToken);
             }
 
             var path = parseResult.GetValue(reportPath) ?? throw new InfraDiffException("give a REPORT file, or --retry-dead to resend the store's dead alerts");
@@ -85,7 +84,7 @@ internal static class AlertCommand
             }
 
             var key = Convert.ToHexStringLower(SHA256.HashData(bytes))[..32];
-            foreach (var sink in resolved.Sinks(logger))
+            foreach (var sink in resolved.Sinks(loggers))
             {
                 await sink.SendAsync(new DriftAlert(key, report.After.Host, report.After.TakenAt, report), cancellationToken);
                 Console.Error.WriteLine($"infradiff: sent to {sink.Name}");
@@ -97,7 +96,7 @@ internal static class AlertCommand
         return command;
     }
 
-    private static async Task<int> RetryDeadAsync(ParseResult parseResult, WatchSettings settings, ILogger logger, CancellationToken cancellationToken)
+    private static async Task<int> RetryDeadAsync(ParseResult parseResult, WatchSettings settings, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         var resolved = settings.Resolve(parseResult, InfraDiffConfiguration.LoadOrDefault(null));
         if (!Directory.Exists(resolved.Dir))
@@ -106,8 +105,8 @@ internal static class AlertCommand
         }
 
         var url = resolved.Webhook ?? throw new InfraDiffException("no webhook: give --webhook URL or set WEBHOOK_URL");
-        using var sink = resolved.WebhookSink(url, logger);
-        var monitor = new DriftMonitor(new Snapshotter([]), new DriftMonitorOptions { Directory = resolved.Dir }, [sink], new TypedLogger<DriftMonitor>(logger));
+        using var sink = resolved.WebhookSink(url, loggers);
+        var monitor = new DriftMonitor(new Snapshotter([]), new DriftMonitorOptions { Directory = resolved.Dir }, [sink], loggers.CreateLogger<DriftMonitor>());
         using var storeLock = monitor.Store.Lock();
         var requeued = await monitor.Store.Outbox.RequeueDeadAsync(cancellationToken);
         var waiting = await monitor.DeliverAsync(cancellationToken);

@@ -32,7 +32,7 @@ internal static class CheckCommand
         selection.AddTo(command, withImage: true);
         report.AddTo(command);
 
-        command.SetAction((parseResult, cancellationToken) => CommonOptions.RunAsync(parseResult, async logger =>
+        command.SetAction((parseResult, cancellationToken) => CommonOptions.RunAsync(parseResult, async loggers =>
         {
             var baselinePath = parseResult.GetRequiredValue(baseline);
             var updating = parseResult.GetValue(update);
@@ -44,7 +44,7 @@ internal static class CheckCommand
                 old = await SnapshotFile.ReadAsync(baselinePath, cancellationToken);
             }
 
-            var now = await selection.TakeAsync(parseResult, logger, cancellationToken);
+            var now = await selection.TakeAsync(parseResult, loggers, cancellationToken);
             var exitCode = ExitCodes.Ok;
             if (old is not null)
             {

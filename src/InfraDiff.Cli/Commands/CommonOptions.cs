@@ -1,6 +1,7 @@
 using System.CommandLine;
 using InfraDiff.Snapshots;
 using InfraDiff.Cli.Rendering;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace InfraDiff.Cli.Commands;
@@ -21,34 +22,70 @@ internal static class CommonOptions
         HelpName = "FILE",
     };
 
+    public static readonly Option<string> LogFormat = new Option<string>("--log-format")
+    {
+        Description = "How stderr logs: text (one line each) or json (one JSON object a line: Timestamp in UTC, LogLevel, Category, EventId, Message, State) [env INFRADIFF_LOG_FORMAT; default text].",
+        Recursive = true,
+    }.AcceptOnlyFromAmong("text", "json");
+
     /// <summary>Runs a command body, turning any error into one line on stderr and exit code 2 (a stack trace only with --verbose).</summary>
     /// <param name="parseResult">The parsed command line.</param>
-    /// <param name="body">The command.</param>
+    /// <param name="body">The command, given the loggers to hand to what it builds.</param>
     /// <param name="minimum">The least a line must weigh to be logged without --verbose; watch logs each cycle (information), with UTC timestamps.</param>
-    public static async Task<int> RunAsync(ParseResult parseResult, Func<ILogger, Task<int>> body, LogLevel minimum = LogLevel.Warning)
+    public static async Task<int> RunAsync(ParseResult parseResult, Func<ILoggerFactory, Task<int>> body, LogLevel minimum = LogLevel.Warning)
     {
         var verbose = parseResult.GetValue(Verbose);
-        var logger = new StderrLogger(verbose ? LogLevel.Debug : minimum, timestamps: minimum < LogLevel.Warning);
+        var level = verbose ? LogLevel.Debug : minimum;
+        var json = (parseResult.GetValue(LogFormat) ?? Environment.GetEnvironmentVariable("INFRADIFF_LOG_FORMAT")) == "json";
+        using var loggers = LoggerFactory.Create(builder =>
+        {
+            builder.SetMinimumLevel(level);
+            if (json)
+            {
+                builder.AddJsonConsole(options =>
+                {
+                    options.UseUtcTimestamp = true;
+                    options.TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
+                });
+                builder.AddConsole(options => options.LogToStandardErrorThreshold = LogLevel.Trace);
+            }
+            else
+            {
+                builder.AddProvider(new StderrLogger(level, timestamps: minimum < LogLevel.Warning));
+            }
+
+            if (!verbose)
+            {
+                // Each provider's loggers lose their exceptions: the message says what happened, --verbose shows where.
+                var providers = builder.Services.Where(d => d.ServiceType == typeof(ILoggerProvider)).ToList();
+                foreach (var provider in providers)
+                {
+                    builder.Services.Remove(provider);
+                    builder.Services.Add(ServiceDescriptor.Singleton<ILoggerProvider>(services => new WithoutStackTraces(Create(provider, services))));
+                }
+            }
+        });
+        var log = loggers.CreateLogger("InfraDiff.Cli");
         try
         {
-            return await body(logger);
+            return await body(loggers);
         }
         catch (OperationCanceledException)
         {
-            Console.Error.WriteLine("infradiff: cancelled");
+            CliLog.CommandFailed(log, "cancelled", null);
             return ExitCodes.Error;
         }
         catch (Exception ex)
         {
-            Console.Error.WriteLine(ex is InfraDiffException ? $"infradiff: {ex.Message}" : $"infradiff: unexpected error: {ex.Message}");
-            if (verbose)
-            {
-                Console.Error.WriteLine(ex);
-            }
-
+            CliLog.CommandFailed(log, ex is InfraDiffException ? ex.Message : $"unexpected error: {ex.Message}", verbose ? ex : null);
             return ExitCodes.Error;
         }
     }
+
+    private static ILoggerProvider Create(ServiceDescriptor descriptor, IServiceProvider services) =>
+        (ILoggerProvider)(descriptor.ImplementationInstance
+            ?? descriptor.ImplementationFactory?.Invoke(services)
+            ?? ActivatorUtilities.CreateInstance(services, descriptor.ImplementationType!));
 
     /// <summary>A snapshot's exit code: partial when any collector or part of one failed or timed out ("unavailable" alone is not partial).</summary>
     public static int ExitCodeOf(Snapshot snapshot) =>

@@ -29,14 +29,14 @@ internal static class SnapshotCommand
         };
         selection.AddTo(command, withImage: true);
 
-        command.SetAction((parseResult, cancellationToken) => CommonOptions.RunAsync(parseResult, async logger =>
+        command.SetAction((parseResult, cancellationToken) => CommonOptions.RunAsync(parseResult, async loggers =>
         {
             if (parseResult.GetValue(signKey) is not null && parseResult.GetValue(output) is null or "-")
             {
                 throw new InfraDiffException("--sign-key needs -o FILE: the signature is written beside it as FILE.sig");
             }
 
-            var snapshot = await selection.TakeAsync(parseResult, logger, cancellationToken);
+            var snapshot = await selection.TakeAsync(parseResult, loggers, cancellationToken);
             var key = parseResult.GetValue(signKey);
             if (parseResult.GetValue(output) is { } path && path != "-")
             {

@@ -104,11 +104,11 @@ internal sealed class SnapshotSelection
     }
 
     /// <summary>Takes the snapshot these flags describe: of this host, of --root, or of --image's file system.</summary>
-    public async Task<Snapshot> TakeAsync(ParseResult parseResult, ILogger logger, CancellationToken cancellationToken)
+    public async Task<Snapshot> TakeAsync(ParseResult parseResult, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         if (parseResult.GetValue(image) is not { } name)
         {
-            var (snapshotter, options) = Create(parseResult, logger);
+            var (snapshotter, options) = Create(parseResult, loggers);
             return await snapshotter.TakeAsync(options, cancellationToken);
         }
 
@@ -135,7 +135,7 @@ internal sealed class SnapshotSelection
         await using (unpacked)
         {
             // Each unpacking makes new inodes, so the hash cache would only grow: an image is hashed afresh each time.
-            var (snapshotter, options) = Create(parseResult, logger, hostRoot: unpacked.Root, useCache: false);
+            var (snapshotter, options) = Create(parseResult, loggers, hostRoot: unpacked.Root, useCache: false);
             options = options with { Exclude = [.. options.Exclude, "docker"] };
             var snapshot = await snapshotter.TakeAsync(options, cancellationToken);
             return snapshot with { Metadata = snapshot.Metadata with { Host = $"image {name}" } };
@@ -143,7 +143,7 @@ internal sealed class SnapshotSelection
     }
 
     /// <summary>The snapshotter and options these flags describe; bad globs are rejected before anything is collected.</summary>
-    public (Snapshotter Snapshotter, SnapshotOptions Options) Create(ParseResult parseResult, ILogger logger, string? alsoExclude = null, string? hostRoot = null, bool useCache = true)
+    public (Snapshotter Snapshotter, SnapshotOptions Options) Create(ParseResult parseResult, ILoggerFactory loggers, string? alsoExclude = null, string? hostRoot = null, bool useCache = true)
     {
         var excludes = FilesCollectorOptions.DefaultExcludes.Concat(parseResult.GetValue(filesExclude) ?? []).Concat(alsoExclude is null ? [] : [alsoExclude]).ToArray();
         foreach (var pattern in excludes)
@@ -176,7 +176,7 @@ internal sealed class SnapshotSelection
             Progress = Console.IsErrorRedirected ? null : new HashProgressLine(),
         };
         var dockerOptions = new DockerCollectorOptions { Host = parseResult.GetValue(dockerHost), KeyDirectory = filesOptions.CacheDirectory };
-        var snapshotter = new Snapshotter(BuiltInCollectors.Create(files: filesOptions, docker: dockerOptions), logger: new TypedLogger<Snapshotter>(logger));
+        var snapshotter = new Snapshotter(BuiltInCollectors.Create(files: filesOptions, docker: dockerOptions), logger: loggers.CreateLogger<Snapshotter>(), loggerFactory: loggers);
         var options = new SnapshotOptions
         {
             Only = SplitList(parseResult.GetValue(only)),

@@ -19,7 +19,7 @@ internal static class VerifyCommand
             keyFile,
         };
 
-        command.SetAction((parseResult, cancellationToken) => CommonOptions.RunAsync(parseResult, logger =>
+        command.SetAction((parseResult, cancellationToken) => CommonOptions.RunAsync(parseResult, loggers =>
         {
             var resolved = settings.Resolve(parseResult, InfraDiffConfiguration.LoadOrDefault(null));
             if (!Directory.Exists(resolved.Dir))

@@ -22,6 +22,11 @@ internal static class WatchCommand
             Description = "How often to send a heartbeat (the store journal's head, no change) to a generic webhook or stdout, so a receiver notices a watcher that stopped: 1h, 24h, …, or off [env INFRADIFF_HEARTBEAT; default 24h].",
             HelpName = "DURATION",
         };
+        var metricsFile = new Option<string?>("--metrics-file")
+        {
+            Description = "After each cycle, write the InfraDiff meter (cycles, durations per collector, changes by severity and category, alerts sent, failed and waiting, last success) to FILE in Prometheus' text format, atomically, for node_exporter's textfile collector [env INFRADIFF_METRICS_FILE].",
+            HelpName = "FILE",
+        };
         var settings = new WatchSettings();
         var selection = new SnapshotSelection();
         var command = new Command(
@@ -35,17 +40,21 @@ internal static class WatchCommand
             resetBaseline,
             keyFile,
             heartbeat,
+            metricsFile,
         };
         settings.AddTo(command);
         selection.AddTo(command);
 
-        command.SetAction((parseResult, cancellationToken) => CommonOptions.RunAsync(parseResult, async logger =>
+        command.SetAction((parseResult, cancellationToken) => CommonOptions.RunAsync(parseResult, async loggers =>
         {
             var configuration = InfraDiffConfiguration.LoadOrDefault(parseResult.GetValue(config));
+            using var metrics = (parseResult.GetValue(metricsFile) ?? Environment.GetEnvironmentVariable("INFRADIFF_METRICS_FILE")) is { Length: > 0 } metricsPath
+                ? new PrometheusTextFile(metricsPath)
+                : null;
             var resolved = settings.Resolve(parseResult, configuration);
             // The store changes every cycle: scanning it would be drift every cycle.
-            var (snapshotter, snapshotOptions) = selection.Create(parseResult, logger, alsoExclude: Path.GetFullPath(resolved.Dir));
-            var sinks = resolved.Sinks(logger);
+            var (snapshotter, snapshotOptions) = selection.Create(parseResult, loggers, alsoExclude: Path.GetFullPath(resolved.Dir));
+            var sinks = resolved.Sinks(loggers);
             var monitor = new DriftMonitor(
                 snapshotter,
                 new DriftMonitorOptions
@@ -64,8 +73,8 @@ internal static class WatchCommand
                     StoreKey = StoreKey.Load(parseResult.GetValue(keyFile)),
                 },
                 sinks,
-                new TypedLogger<DriftMonitor>(logger));
-            logger.LogInformation("watching: every {Interval}, store {Dir}, alerts to {Sink}", resolved.Interval, monitor.Store.Directory, string.Join("; ", sinks.Select(s => s.Name)));
+                loggers.CreateLogger<DriftMonitor>());
+            CliLog.Watching(loggers.CreateLogger("InfraDiff.Cli"), resolved.Interval, monitor.Store.Directory, string.Join("; ", sinks.Select(s => s.Name)));
             if (parseResult.GetValue(once))
             {
                 var result = await monitor.RunCycleAsync(cancellationToken);

@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using InfraDiff.Alerting;
-using InfraDiff.Cli.Rendering;
 using InfraDiff.Diffing;
 using InfraDiff.Monitoring;
 using Microsoft.Extensions.Logging;
@@ -43,12 +42,12 @@ internal sealed partial class WatchSettings
         public EmailOptions? Email { get; init; }
 
         /// <summary>The sinks these settings name: the webhook, email; stdout (JSON lines) when neither is given.</summary>
-        public IReadOnlyList<IAlertSink> Sinks(ILogger logger)
+        public IReadOnlyList<IAlertSink> Sinks(ILoggerFactory loggers)
         {
             var sinks = new List<IAlertSink>();
             if (Webhook is { } url)
             {
-                sinks.Add(WebhookSink(url, logger));
+                sinks.Add(WebhookSink(url, loggers));
             }
 
             if (Email is { } email)
@@ -60,8 +59,8 @@ internal sealed partial class WatchSettings
         }
 
         /// <summary>The webhook sink these settings describe, posting to <paramref name="url"/>.</summary>
-        public WebhookAlertSink WebhookSink(Uri url, ILogger logger) =>
-            new(new WebhookOptions { Url = url, Format = Format, Secret = Secret }, new TypedLogger<WebhookAlertSink>(logger));
+        public WebhookAlertSink WebhookSink(Uri url, ILoggerFactory loggers) =>
+            new(new WebhookOptions { Url = url, Format = Format, Secret = Secret }, loggers.CreateLogger<WebhookAlertSink>());
     }
 
     public Resolved Resolve(ParseResult parseResult, InfraDiffConfiguration configuration)

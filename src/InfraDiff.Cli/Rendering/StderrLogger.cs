@@ -3,9 +3,15 @@ using Microsoft.Extensions.Logging;
 
 namespace InfraDiff.Cli.Rendering;
 
-/// <summary>Logs to stderr, one line a message, so stdout stays data only; a stack trace only at debug level (--verbose); UTC timestamps for long-running commands.</summary>
-internal sealed class StderrLogger(LogLevel minimum, bool timestamps = false) : ILogger
+/// <summary>
+/// The text log: one line a message on stderr, so stdout stays data only; a stack trace only at debug level
+/// (--verbose); UTC timestamps for long-running commands. Synchronous, so its lines keep their order with what
+/// the commands print themselves.
+/// </summary>
+internal sealed class StderrLogger(LogLevel minimum, bool timestamps) : ILogger, ILoggerProvider
 {
+    public ILogger CreateLogger(string categoryName) => this;
+
     public IDisposable? BeginScope<TState>(TState state)
         where TState : notnull => null;
 
@@ -20,17 +26,25 @@ internal sealed class StderrLogger(LogLevel minimum, bool timestamps = false) : 
 
         var level = logLevel switch
         {
-            LogLevel.Warning => "warning",
-            LogLevel.Error or LogLevel.Critical => "error",
-            _ => "info",
+            LogLevel.Warning => "warning: ",
+            LogLevel.Error or LogLevel.Critical => "error: ",
+            _ => "info: ",
         };
+
+        // A command's own failure is its last line and reads "infradiff: <why>", as it always has.
+        var commandFailed = eventId.Id == CliLog.CommandFailedEventId;
+        level = commandFailed ? "" : level;
         var advice = eventId.Id == SnapshotterLog.CollectorFailedEventId ? CollectorAdvice(state) : "";
-        var time = timestamps ? DateTime.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss'Z' ", System.Globalization.CultureInfo.InvariantCulture) : "";
-        Console.Error.WriteLine($"{time}infradiff: {level}: {formatter(state, exception)}{advice}");
-        if (exception is not null && minimum <= LogLevel.Debug)
+        var time = timestamps && !commandFailed ? DateTime.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss'Z' ", System.Globalization.CultureInfo.InvariantCulture) : "";
+        Console.Error.WriteLine($"{time}infradiff: {level}{formatter(state, exception)}{advice}");
+        if (exception is not null && (minimum <= LogLevel.Debug || commandFailed))
         {
             Console.Error.WriteLine(exception);
         }
+    }
+
+    public void Dispose()
+    {
     }
 
     /// <summary>The flag that changes what happened to a collector, in the CLI's vocabulary.</summary>
@@ -48,14 +62,33 @@ internal sealed class StderrLogger(LogLevel minimum, bool timestamps = false) : 
     }
 }
 
-/// <summary>The same logger where Core asks for an <see cref="ILogger{TCategoryName}"/>.</summary>
-internal sealed class TypedLogger<T>(ILogger inner) : ILogger<T>
+/// <summary>Without --verbose, a logger that passes each message on without its exception (whose message the text carries already): no stack trace.</summary>
+internal sealed class WithoutStackTraces(ILoggerProvider inner) : ILoggerProvider
 {
-    public IDisposable? BeginScope<TState>(TState state)
-        where TState : notnull => inner.BeginScope(state);
+    public ILogger CreateLogger(string categoryName) => new Logger(inner.CreateLogger(categoryName));
 
-    public bool IsEnabled(LogLevel logLevel) => inner.IsEnabled(logLevel);
+    public void Dispose() => inner.Dispose();
 
-    public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-        inner.Log(logLevel, eventId, state, exception, formatter);
+    private sealed class Logger(ILogger inner) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => inner.BeginScope(state);
+
+        public bool IsEnabled(LogLevel logLevel) => inner.IsEnabled(logLevel);
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            inner.Log(logLevel, eventId, state, null, formatter);
+    }
+}
+
+/// <summary>The CLI's own log messages, defined once.</summary>
+internal static partial class CliLog
+{
+    public const int CommandFailedEventId = 3002;
+
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "watching: every {Interval}, store {Dir}, alerts to {Sinks}")]
+    public static partial void Watching(ILogger logger, TimeSpan interval, string dir, string sinks);
+
+    [LoggerMessage(EventId = CommandFailedEventId, Level = LogLevel.Error, Message = "{Reason}")]
+    public static partial void CommandFailed(ILogger logger, string reason, Exception? exception);
 }

@@ -140,7 +140,7 @@ public sealed class WebhookAlertSink : IAlertSink, IDisposable
             {
                 var delay = retryAfter ?? Backoff(attempt);
                 delay = delay > options.MaxDelay ? options.MaxDelay : delay;
-                logger.LogWarning("{Sink}: attempt {Attempt} failed ({Problem}); retrying in {Delay:0.0} s", Name, attempt, lastProblem, delay.TotalSeconds);
+                AlertLog.Retrying(logger, Name, attempt, lastProblem, delay.TotalSeconds);
                 await Task.Delay(delay, clock, cancellationToken).ConfigureAwait(false);
             }
         }

@@ -14,10 +14,16 @@ public sealed class Snapshotter
     private readonly IReadOnlyList<ICollector> collectors;
     private readonly ICommandRunner commands;
     private readonly ILogger logger;
+    private readonly ILoggerFactory? loggerFactory;
     private readonly TimeProvider clock;
 
     /// <summary>Creates a snapshotter over the given collectors.</summary>
-    public Snapshotter(IEnumerable<ICollector> collectors, ICommandRunner? commands = null, ILogger<Snapshotter>? logger = null, TimeProvider? clock = null)
+    /// <param name="collectors">The collectors, each named once.</param>
+    /// <param name="commands">How collectors run commands (default: local processes).</param>
+    /// <param name="logger">Where the snapshotter logs.</param>
+    /// <param name="clock">The time snapshots are stamped with.</param>
+    /// <param name="loggerFactory">When given, each collector logs, and its failures are logged, under a category of its own ("InfraDiff.Collectors.files").</param>
+    public Snapshotter(IEnumerable<ICollector> collectors, ICommandRunner? commands = null, ILogger<Snapshotter>? logger = null, TimeProvider? clock = null, ILoggerFactory? loggerFactory = null)
     {
         ArgumentNullException.ThrowIfNull(collectors);
         this.collectors = collectors.ToArray();
@@ -36,6 +42,7 @@ public sealed class Snapshotter
         this.commands = commands ?? LocalCommandRunner.Instance;
         this.logger = (ILogger?)logger ?? NullLogger.Instance;
         this.clock = clock ?? TimeProvider.System;
+        this.loggerFactory = loggerFactory;
     }
 
     /// <summary>The names of the collectors this snapshotter knows.</summary>
@@ -98,6 +105,7 @@ public sealed class Snapshotter
         TimeSpan timeout,
         CancellationToken cancellationToken)
     {
+        var logger = loggerFactory?.CreateLogger("InfraDiff.Collectors." + collector.Name) ?? this.logger;
         var context = new CollectionContext(files, commands, logger);
         var stopwatch = Stopwatch.StartNew();
         using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -119,6 +127,7 @@ public sealed class Snapshotter
                 SnapshotterLog.PartFailed(logger, collector.Name, part, reason);
             }
 
+            Measure(collector.Name, "ok", stopwatch);
             return (collector.Name, new CollectorReport(CollectorStatus.Ok, stopwatch.ElapsedMilliseconds, Unavailable: Sorted(context.UnavailableParts), Failed: Sorted(context.FailedParts)), section);
         }
         catch (OperationCanceledException) when (timeoutSource.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
@@ -149,9 +158,13 @@ public sealed class Snapshotter
                 SnapshotterLog.CollectorFailed(logger, collector.Name, status == CollectorStatus.Timeout ? "timed out" : "failed", reason, exception);
             }
 
+            Measure(collector.Name, status.ToString().ToLowerInvariant(), stopwatch);
             return (collector.Name, new CollectorReport(status, stopwatch.ElapsedMilliseconds, reason), null);
         }
     }
+
+    private static void Measure(string collector, string status, Stopwatch stopwatch) =>
+        Monitoring.InfraDiffMetrics.CollectorDuration.Record(stopwatch.Elapsed.TotalSeconds, new("collector", collector), new("status", status));
 
     private static SortedDictionary<string, string>? Sorted(IReadOnlyDictionary<string, string> parts) =>
         parts.Count == 0 ? null : new SortedDictionary<string, string>(parts.ToDictionary(), StringComparer.Ordinal);

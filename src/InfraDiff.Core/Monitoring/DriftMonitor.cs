@@ -114,7 +114,8 @@ public sealed class DriftMonitor
             }
             catch (Exception ex)
             {
-                logger.LogError(ex, "cycle failed: {Reason}; the next one runs in {Interval}", ex.Message, options.Interval);
+                InfraDiffMetrics.Cycles.Add(1, new KeyValuePair<string, object?>("outcome", "failed"));
+                DriftMonitorLog.CycleFailed(logger, ex.Message, options.Interval, ex);
             }
 
             var wait = options.Interval - (clock.GetUtcNow() - started);
@@ -175,6 +176,7 @@ public sealed class DriftMonitor
         await HeartbeatAsync(snapshot).ConfigureAwait(false);
         var undelivered = await DeliverAsync(cancellationToken).ConfigureAwait(false);
         var changes = report?.Changes ?? [];
+        Measure(changes, clock.GetElapsedTime(started), undelivered);
         DriftMonitorLog.Cycle(
             logger,
             clock.GetElapsedTime(started).TotalSeconds,
@@ -203,18 +205,21 @@ public sealed class DriftMonitor
                 {
                     await sink.SendAsync(entry.Alert, cancellationToken).ConfigureAwait(false);
                     delivered.Add(sink.Name);
+                    InfraDiffMetrics.AlertsSent.Add(1, new KeyValuePair<string, object?>("sink", sink.Name));
                 }
                 catch (AlertDeliveryException ex) when (ex.Permanent)
                 {
                     // Refused for good: re-sending would block every later alert behind this one. Set aside, and said loudly.
                     refused[sink.Name] = ex.Message;
-                    logger.LogError("{Sink}: {Reason}; the alert is set aside in {Dead} ('infradiff alert --retry-dead' sends it again)", sink.Name, ex.Message, Store.Outbox.DeadDirectory);
+                    InfraDiffMetrics.AlertsFailed.Add(1, new("sink", sink.Name), new("outcome", "refused"));
+                    DriftMonitorLog.AlertRefused(logger, sink.Name, ex.Message, Store.Outbox.DeadDirectory);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
                     // One sink's failure never stops the others; the alert stays queued for this one.
                     failed = true;
-                    logger.LogWarning("{Sink}: {Reason}; the alert stays in the outbox", sink.Name, ex.Message);
+                    InfraDiffMetrics.AlertsFailed.Add(1, new("sink", sink.Name), new("outcome", "failed"));
+                    DriftMonitorLog.AlertFailed(logger, sink.Name, ex.Message);
                 }
             }
 
@@ -297,7 +302,7 @@ public sealed class DriftMonitor
 
         foreach (var file in files)
         {
-            logger.LogWarning("store: {File}: {Reason}; the watcher goes on", file.Name, file.Reason);
+            DriftMonitorLog.StoreFileQuarantined(logger, file.Name, file.Reason);
         }
 
         var changes = files.Select(f => new DriftChange("store", ChangeKind.Remove, JsonPointer.Append("/store", f.Name), default, default, Severity.Critical, $"store file {f.Name}: {f.Reason}")).ToList();
@@ -305,6 +310,28 @@ public sealed class DriftMonitor
     }
 
     private JournalHead Head() => new(Store.Journal.Sequence, Store.Journal.Head);
+
+    /// <summary>The cycle's figures for <see cref="InfraDiffMetrics"/>; the cycle count last, so a listener that writes on it sees the rest.</summary>
+    private void Measure(IReadOnlyList<DriftChange> changes, TimeSpan duration, int pending)
+    {
+        foreach (var group in changes.GroupBy(c => (c.Severity, c.Category)))
+        {
+            InfraDiffMetrics.Changes.Add(group.Count(), new("severity", Name(group.Key.Severity)), new("category", group.Key.Category));
+        }
+
+        foreach (var severity in Enum.GetValues<Severity>())
+        {
+            InfraDiffMetrics.LastChanges.Record(changes.Count(c => c.Severity == severity), new KeyValuePair<string, object?>("severity", Name(severity)));
+        }
+
+        InfraDiffMetrics.CycleDuration.Record(duration.TotalSeconds);
+        InfraDiffMetrics.AlertsPending.Record(pending);
+        InfraDiffMetrics.AlertsDead.Record(Store.Outbox.DeadCount);
+        InfraDiffMetrics.LastSuccess.Record(clock.GetUtcNow().ToUnixTimeMilliseconds() / 1000.0);
+        InfraDiffMetrics.Cycles.Add(1, new KeyValuePair<string, object?>("outcome", "ok"));
+    }
+
+    private static string Name(Severity severity) => severity.ToString().ToLowerInvariant();
 
     private DateTimeOffset? lastHeartbeat;
 

@@ -10,7 +10,6 @@ using InfraDiff.Collectors.Users;
 using InfraDiff.Diffing;
 using InfraDiff.Packaging;
 using InfraDiff.Snapshots;
-using Microsoft.Extensions.Logging;
 
 namespace InfraDiff.Collectors.Files;
 
@@ -101,11 +100,11 @@ internal sealed class FilesCollector(FilesCollectorOptions options) : ICollector
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
                 // A full disk or a read-only cache folder costs the next scan its speed, never this scan its section.
-                context.Logger.LogWarning("files: the hash cache {Path} could not be written ({Reason}); the next scan hashes everything again", cachePath, ex.Message);
+                FilesLog.CacheNotWritten(context.Logger, cachePath, ex.Message);
             }
         }
 
-        context.Logger.LogDebug("files: {Entries} entries, {Hashed} files hashed, {Reused} hashes reused from the cache", scan.Entries.Count, scan.FilesHashed, scan.Reused);
+        FilesLog.Scanned(context.Logger, scan.Entries.Count, scan.FilesHashed, scan.Reused);
         return ToSection(scan.Entries);
     }
 
@@ -224,7 +223,7 @@ internal sealed class FilesCollector(FilesCollectorOptions options) : ICollector
         try
         {
             var index = await PackageDatabases.LoadAsync(context, cancellationToken).ConfigureAwait(false);
-            context.Logger.LogDebug("files: {Count} files owned by {Source} packages", index.Count, index.Source);
+            FilesLog.PackageFiles(context.Logger, index.Count, index.Source);
             return index;
         }
         catch (Exception ex) when (ex is InfraDiffException or IOException or FormatException or UnauthorizedAccessException)
@@ -417,7 +416,7 @@ internal sealed class FilesCollector(FilesCollectorOptions options) : ICollector
             }
             catch (Exception ex) when (ex is UnauthorizedAccessException or IOException)
             {
-                context.Logger.LogInformation("files: {Reason}", ex.Message);
+                FilesLog.RootUnreadable(context.Logger, ex.Message);
                 return null;
             }
         }

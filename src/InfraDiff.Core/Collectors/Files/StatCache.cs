@@ -85,7 +85,7 @@ internal sealed class StatCache
         }
         catch (Exception ex) when (ex is InvalidDataException or EndOfStreamException or IOException)
         {
-            logger.LogWarning("discarding the file hash cache {Path}: {Reason}; every file will be hashed", path, ex.Message);
+            FilesLog.CacheDiscarded(logger, path, ex.Message);
             return Empty();
         }
     }
