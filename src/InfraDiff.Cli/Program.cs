@@ -11,6 +11,7 @@ var root = new RootCommand("infradiff: snapshot a Linux host as canonical JSON, 
     WatchCommand.Create(),
     AlertCommand.Create(),
     VerifyCommand.Create(),
+    HistoryCommand.Create(),
 };
 
 var parseResult = root.Parse(args);

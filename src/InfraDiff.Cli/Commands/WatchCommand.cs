@@ -64,6 +64,7 @@ internal static class WatchCommand
                     Against = resolved.Against,
                     RepeatAfter = resolved.RepeatAfter,
                     Keep = resolved.Keep,
+                    KeepReports = resolved.KeepReports,
                     Rules = configuration.ToDriftRules(resolved.MinSeverity),
                     Snapshot = snapshotOptions,
                     ResetBaseline = parseResult.GetValue(resetBaseline),

@@ -21,7 +21,8 @@ internal sealed partial class WatchSettings
     public readonly Option<string> WebhookFormat = new Option<string>("--webhook-format") { Description = "generic, slack (also Mattermost, Rocket.Chat), teams or discord [env INFRADIFF_WEBHOOK_FORMAT; default generic]." }.AcceptOnlyFromAmong("generic", "slack", "teams", "discord");
     public readonly Option<string> Against = new Option<string>("--against") { Description = "previous: alert once per change; baseline: alert while drift persists [env INFRADIFF_AGAINST; default previous]." }.AcceptOnlyFromAmong("previous", "baseline");
     public readonly Option<string> RepeatAfter = new("--repeat-after") { Description = "With --against baseline, repeat an unchanged drift's alert after this long [env INFRADIFF_REPEAT_AFTER; default 24h].", HelpName = "DURATION" };
-    public readonly Option<int?> Keep = new("--keep") { Description = "Snapshots kept; the baseline and the latest are never deleted [env INFRADIFF_KEEP; default 100].", HelpName = "N" };
+    public readonly Option<int?> Keep = new("--keep") { Description = "Snapshots kept (a cycle that changed nothing stores none); the baseline and the latest are never deleted [env INFRADIFF_KEEP; default 100].", HelpName = "N" };
+    public readonly Option<int?> KeepReports = new("--keep-reports") { Description = "Cycle records kept in the store's reports/ folder, each with its drift report when it alerted ('infradiff history' lists them) [env INFRADIFF_KEEP_REPORTS; default 10000].", HelpName = "N" };
     public readonly Option<string> MinSeverity = new Option<string>("--min-severity") { Description = "Alert only on changes at or above low, medium, high or critical [env INFRADIFF_MIN_SEVERITY; default low]." }.AcceptOnlyFromAmong("low", "medium", "high", "critical");
 
     public readonly Option<string[]> EmailTo = new("--email-to") { Description = "Also email alerts to ADDRESS (repeatable; comma-separated in env INFRADIFF_EMAIL_TO), through --smtp.", HelpName = "ADDRESS" };
@@ -30,7 +31,7 @@ internal sealed partial class WatchSettings
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Interval, Dir, Webhook, WebhookFormat, Against, RepeatAfter, Keep, MinSeverity, EmailTo, Smtp, EmailFrom })
+        foreach (var option in new Option[] { Interval, Dir, Webhook, WebhookFormat, Against, RepeatAfter, Keep, KeepReports, MinSeverity, EmailTo, Smtp, EmailFrom })
         {
             command.Options.Add(option);
         }
@@ -38,6 +39,9 @@ internal sealed partial class WatchSettings
 
     public sealed record Resolved(TimeSpan Interval, string Dir, Uri? Webhook, WebhookFormat Format, string? Secret, Comparison Against, TimeSpan RepeatAfter, int Keep, Severity MinSeverity)
     {
+        /// <summary>Cycle records kept.</summary>
+        public int KeepReports { get; init; } = 10_000;
+
         /// <summary>The email sink, when --email-to (or INFRADIFF_EMAIL_TO) names a recipient.</summary>
         public EmailOptions? Email { get; init; }
 
@@ -123,11 +127,8 @@ internal sealed partial class WatchSettings
             throw new InfraDiffException($"the webhook must be an http or https URL, not '{Redaction.SecretRedactor.RedactUrls(webhook)}'");
         }
 
-        var keepText = Pick(Keep, file.Keep?.ToString(CultureInfo.InvariantCulture), "INFRADIFF_KEEP") ?? "100";
-        if (!int.TryParse(keepText, CultureInfo.InvariantCulture, out var keep) || keep < 1)
-        {
-            throw new InfraDiffException($"keep must be a whole number of at least 1, not '{keepText}'");
-        }
+        var keep = AtLeastOne("keep", Pick(Keep, file.Keep?.ToString(CultureInfo.InvariantCulture), "INFRADIFF_KEEP") ?? "100");
+        var keepReports = AtLeastOne("keep-reports", Pick(KeepReports, null, "INFRADIFF_KEEP_REPORTS") ?? "10000");
 
         return new Resolved(
             Duration("interval", Pick(Interval, file.Interval, "INFRADIFF_INTERVAL", "INTERVAL") ?? "5m"),
@@ -142,8 +143,12 @@ internal sealed partial class WatchSettings
             Choice<Severity>("min-severity", Pick(MinSeverity, file.MinSeverity, "INFRADIFF_MIN_SEVERITY") ?? "low"))
         {
             Email = email,
+            KeepReports = keepReports,
         };
     }
+
+    private static int AtLeastOne(string name, string text) =>
+        int.TryParse(text, CultureInfo.InvariantCulture, out var count) && count >= 1 ? count : throw new InfraDiffException($"{name} must be a whole number of at least 1, not '{text}'");
 
     /// <summary>The longest the runtime can wait for in one go (Task.Delay and timers take int milliseconds): about 24.8 days.</summary>
     internal static readonly TimeSpan LongestWait = TimeSpan.FromMilliseconds(int.MaxValue - 1);

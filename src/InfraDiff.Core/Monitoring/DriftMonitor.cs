@@ -42,6 +42,9 @@ public sealed record DriftMonitorOptions
     /// <summary>Snapshots kept in the store (the baseline and the latest are never deleted). Default: 100.</summary>
     public int Keep { get; init; } = 100;
 
+    /// <summary>Cycle records kept in the store's reports/ folder. Default: 10,000 (five weeks at the default interval).</summary>
+    public int KeepReports { get; init; } = 10_000;
+
     /// <summary>Ignore rules, severity rules, and the minimum severity that alerts.</summary>
     public DriftRules Rules { get; init; } = new();
 
@@ -79,9 +82,9 @@ public sealed class DriftMonitor
         ArgumentNullException.ThrowIfNull(snapshotter);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(sinks);
-        if (options.Interval <= TimeSpan.Zero || options.Keep < 1)
+        if (options.Interval <= TimeSpan.Zero || options.Keep < 1 || options.KeepReports < 1)
         {
-            throw new InfraDiffException("the interval must be positive and at least one snapshot must be kept");
+            throw new InfraDiffException("the interval must be positive and at least one snapshot and one report must be kept");
         }
 
         this.snapshotter = snapshotter;
@@ -165,17 +168,34 @@ public sealed class DriftMonitor
         }
 
         // Writes are not cancelled: SIGTERM lets the current one finish, so the store never holds half a cycle.
-        await Store.SaveAsync(snapshot, CancellationToken.None).ConfigureAwait(false);
+        // A snapshot identical to the last one stored (outside its time) is not stored again: the cycle's record points to it.
+        var digest = CycleRecord.DigestOf(snapshot);
+        lastCycle ??= await Store.LastCycleAsync(CancellationToken.None).ConfigureAwait(false);
+        var unchanged = lastCycle is { } last && last.Digest == digest && Store.Snapshots() is { Count: > 0 } stored && Path.GetFileName(stored[^1]) == last.Snapshot;
+        var snapshotName = unchanged ? lastCycle!.Snapshot : Path.GetFileName(await Store.SaveAsync(snapshot, CancellationToken.None).ConfigureAwait(false));
         if (options.Against == Comparison.Baseline && reference is null && Store.MayCreateBaseline(options.ResetBaseline))
         {
             await Store.SaveBaselineAsync(snapshot, CancellationToken.None).ConfigureAwait(false);
         }
 
         Store.Prune(options.Keep);
+        var changes = report?.Changes ?? [];
+        lastCycle = new CycleRecord(
+            snapshot.Metadata.TakenAt,
+            snapshot.Metadata.Host,
+            Math.Round(clock.GetElapsedTime(started).TotalSeconds, 3),
+            snapshotName,
+            !unchanged,
+            digest,
+            report is null ? new Dictionary<string, int>() : Enum.GetValues<Severity>().Reverse().ToDictionary(Name, s => changes.Count(c => c.Severity == s)),
+            report?.Unknown.Count ?? 0,
+            alerted,
+            alerted ? report : null);
+        await Store.SaveCycleAsync(lastCycle, CancellationToken.None).ConfigureAwait(false);
+        Store.PruneCycles(options.KeepReports);
         await AlertQuarantinedAsync(snapshot, CancellationToken.None).ConfigureAwait(false);
         await HeartbeatAsync(snapshot).ConfigureAwait(false);
         var undelivered = await DeliverAsync(cancellationToken).ConfigureAwait(false);
-        var changes = report?.Changes ?? [];
         Measure(changes, clock.GetElapsedTime(started), undelivered);
         DriftMonitorLog.Cycle(
             logger,
@@ -310,6 +330,8 @@ public sealed class DriftMonitor
     }
 
     private JournalHead Head() => new(Store.Journal.Sequence, Store.Journal.Head);
+
+    private CycleRecord? lastCycle;
 
     /// <summary>The cycle's figures for <see cref="InfraDiffMetrics"/>; the cycle count last, so a listener that writes on it sees the rest.</summary>
     private void Measure(IReadOnlyList<DriftChange> changes, TimeSpan duration, int pending)

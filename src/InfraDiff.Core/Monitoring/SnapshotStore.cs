@@ -11,6 +11,8 @@ public sealed class SnapshotStore
 {
     private const string Prefix = "snapshot-";
     private const string BaselineName = "baseline.json";
+    private const string ReportsFolder = "reports";
+    private const string CyclePrefix = "cycle-";
 
     private readonly List<QuarantinedFile> quarantined = [];
     private readonly StoreKey key;
@@ -61,14 +63,16 @@ public sealed class SnapshotStore
 
     internal IEnumerable<string> StoreFiles() => FilesIn(Directory);
 
-    /// <summary>The files a store's journal speaks for: snapshots, the baseline, the alert state, outbox entries (dead ones too).</summary>
+    /// <summary>The files a store's journal speaks for: snapshots, the baseline, the alert state, outbox entries (dead ones too), cycle reports.</summary>
     internal static IEnumerable<string> FilesIn(string directory)
     {
         var outbox = Path.Join(directory, "outbox");
         var dead = Path.Join(outbox, "dead");
+        var reports = Path.Join(directory, ReportsFolder);
         return System.IO.Directory.EnumerateFiles(directory, "*.json")
             .Concat(System.IO.Directory.Exists(outbox) ? System.IO.Directory.EnumerateFiles(outbox, "*.json") : [])
             .Concat(System.IO.Directory.Exists(dead) ? System.IO.Directory.EnumerateFiles(dead, "*.json") : [])
+            .Concat(System.IO.Directory.Exists(reports) ? System.IO.Directory.EnumerateFiles(reports, "*.json") : [])
             .Where(f => !Path.GetFileName(f).StartsWith('.'))
             .Order(StringComparer.Ordinal);
     }
@@ -320,6 +324,58 @@ public sealed class SnapshotStore
 
         await WriteFileAsync(path, SnapshotJson.ToCanonicalBytes(snapshot), cancellationToken).ConfigureAwait(false);
         return path;
+    }
+
+    /// <summary>Where each cycle's record is kept (<c>reports/</c>).</summary>
+    public string ReportsDirectory => Path.Join(Directory, ReportsFolder);
+
+    /// <summary>The cycle records' files, oldest first.</summary>
+    public IReadOnlyList<string> CycleFiles() =>
+        System.IO.Directory.Exists(ReportsDirectory) ? [.. System.IO.Directory.EnumerateFiles(ReportsDirectory, CyclePrefix + "*.json").Order(StringComparer.Ordinal)] : [];
+
+    /// <summary>Records a cycle as "reports/cycle-20261127T140000.123Z.json".</summary>
+    public async Task SaveCycleAsync(CycleRecord record, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        AtomicFile.CreateDirectory(ReportsDirectory);
+        var time = record.Time.UtcDateTime;
+        string path;
+        while (File.Exists(path = Path.Join(ReportsDirectory, $"{CyclePrefix}{time.ToString("yyyyMMdd'T'HHmmss.fff'Z'", CultureInfo.InvariantCulture)}.json")))
+        {
+            time = time.AddMilliseconds(1);
+        }
+
+        await WriteFileAsync(path, System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(record, SnapshotJson.Options), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The newest cycle record the journal vouches for, or null (none yet, or it was quarantined).</summary>
+    public async Task<CycleRecord?> LastCycleAsync(CancellationToken cancellationToken = default)
+    {
+        var files = CycleFiles();
+        if (files.Count == 0 || await ReadTrustedAsync(files[^1], cancellationToken).ConfigureAwait(false) is not { } bytes)
+        {
+            return null;
+        }
+
+        try
+        {
+            return System.Text.Json.JsonSerializer.Deserialize<CycleRecord>(bytes, SnapshotJson.Options);
+        }
+        catch (System.Text.Json.JsonException ex)
+        {
+            Quarantine(files[^1], $"unreadable cycle record: {ex.Message.Split(" Path:")[0]}");
+            return null;
+        }
+    }
+
+    /// <summary>Deletes the oldest cycle records beyond <paramref name="keep"/>.</summary>
+    public void PruneCycles(int keep)
+    {
+        var all = CycleFiles();
+        foreach (var old in all.Take(Math.Max(0, all.Count - Math.Max(1, keep))))
+        {
+            DeleteFile(old);
+        }
     }
 
     /// <summary>Writes the baseline.</summary>
