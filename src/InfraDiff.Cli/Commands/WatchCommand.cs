@@ -82,6 +82,8 @@ internal static class WatchCommand
                 return result.Undelivered > 0 ? ExitCodes.Error : ExitCodes.Ok;
             }
 
+            using var systemd = new SystemdService();
+            systemd.Ready($"watching {monitor.Store.Directory} every {resolved.Interval}");
             await monitor.RunAsync(cancellationToken);
             return ExitCodes.Ok;
         }, LogLevel.Information));
