@@ -26,9 +26,9 @@ internal sealed class SnapshotSelection
 
     private readonly Option<string> root = new("--root")
     {
-        Description = "Read the host's files under DIR instead of / (a mounted image, a container's rootfs). Runtime state is then not collected.",
+        Description = "Read the host's files under DIR instead of / (a mounted image, a container's rootfs, the host's root mounted into infradiff's container). Runtime state is then not collected [env INFRADIFF_ROOT; default /].",
         HelpName = "DIR",
-        DefaultValueFactory = _ => "/",
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("INFRADIFF_ROOT") is { Length: > 0 } root ? root : "/",
     };
 
     private readonly Option<string?> image = new("--image")

@@ -9,9 +9,19 @@ namespace InfraDiff.IntegrationTests.Docker;
 /// A throwaway Docker engine of the tests' own: Debian's dockerd on a socket in a temporary folder (vfs storage,
 /// no iptables, no default bridge), with a test image imported from a tar of busybox-static. Stopped by its PID.
 /// </summary>
-public sealed class DockerEngine : IAsyncLifetime
+public class DockerEngine : IAsyncLifetime
 {
     public const string Image = "infradiff-test/busybox:1";
+
+    private readonly string storageDriver;
+
+    public DockerEngine()
+        : this("vfs")
+    {
+    }
+
+    /// <summary>An engine on another storage driver (overlay2 for image builds, where vfs would copy every layer whole).</summary>
+    protected DockerEngine(string storageDriver) => this.storageDriver = storageDriver;
 
     private readonly string directory = Directory.CreateTempSubdirectory("idt-dockerd-").FullName;
     private Process? dockerd;
@@ -29,7 +39,7 @@ public sealed class DockerEngine : IAsyncLifetime
         {
             "--data-root", Path.Join(directory, "data"), "--exec-root", Path.Join(directory, "exec"),
             "-H", Endpoint, "--pidfile", Path.Join(directory, "docker.pid"),
-            "--storage-driver", "vfs", "--iptables=false", "--ip6tables=false", "--bridge=none",
+            "--storage-driver", storageDriver, "--iptables=false", "--ip6tables=false", "--bridge=none",
         })
         {
             start.ArgumentList.Add(argument);
@@ -70,7 +80,7 @@ public sealed class DockerEngine : IAsyncLifetime
         await Client.Images.CreateImageAsync(new ImagesCreateParameters { FromSrc = "-", Repo = "infradiff-test/busybox", Tag = "1" }, tar, null, new Progress<JSONMessage>());
     }
 
-    public Task DisposeAsync()
+    public virtual Task DisposeAsync()
     {
         Client?.Dispose();
         if (dockerd is { HasExited: false })
