@@ -65,6 +65,17 @@ public sealed class WatchProcessTests : IAsyncLifetime
 
     private int SnapshotCount() => Directory.Exists(Store) ? Directory.GetFiles(Store, "snapshot-*.json").Length : 0;
 
+    /// <summary>Cycles run: a cycle that changed nothing stores no snapshot, but always its record.</summary>
+    private int CycleCount() => Directory.Exists(Path.Join(Store, "reports")) ? Directory.GetFiles(Path.Join(Store, "reports"), "cycle-*.json").Length : 0;
+
+    /// <summary>Two stored snapshots: the first, then one after a change to the tree.</summary>
+    private async Task WaitForTwoSnapshotsAsync()
+    {
+        await WaitForAsync(() => SnapshotCount() >= 1, "the first snapshot");
+        File.WriteAllText(Path.Join(Tree, "second"), "2");
+        await WaitForAsync(() => SnapshotCount() >= 2, "a second snapshot after a change");
+    }
+
     [Fact]
     public async Task The_seeds_three_variables_drive_the_loop_and_sigterm_exits_0()
     {
@@ -98,8 +109,8 @@ public sealed class WatchProcessTests : IAsyncLifetime
         first.Kill();
         await first.WaitForExitAsync();
         var third = StartWatcher();
-        var before = SnapshotCount();
-        await WaitForAsync(() => SnapshotCount() > before, "a snapshot from the watcher that took the lock over");
+        var before = CycleCount();
+        await WaitForAsync(() => CycleCount() > before, "a cycle from the watcher that took the lock over");
 
         Assert.Equal(2, second.ExitCode);
         Assert.Contains("in use by another infradiff watch", refusal, StringComparison.Ordinal);
@@ -200,7 +211,7 @@ public sealed class WatchProcessTests : IAsyncLifetime
         Directory.CreateDirectory(Tree);
         File.WriteAllText(Path.Join(Tree, "a"), "1");
         var first = StartWatcher();
-        await WaitForAsync(() => SnapshotCount() >= 2, "two snapshots");
+        await WaitForTwoSnapshotsAsync();
         await StopAsync(first);
 
         // What a crash, a full disk or a careless hand leaves: a truncated latest snapshot, garbage and "{}" in the outbox.
@@ -236,7 +247,7 @@ public sealed class WatchProcessTests : IAsyncLifetime
         Directory.CreateDirectory(Tree);
         File.WriteAllText(Path.Join(Tree, "a"), "1");
         var first = StartWatcher();
-        await WaitForAsync(() => SnapshotCount() >= 2, "two snapshots");
+        await WaitForTwoSnapshotsAsync();
         await StopAsync(first);
 
         // The intruder plants a file and rewrites the newest stored snapshot so that it already lists it.

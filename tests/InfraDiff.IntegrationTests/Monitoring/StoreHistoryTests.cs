@@ -49,7 +49,9 @@ public sealed class StoreHistoryTests : IDisposable
     [Fact]
     public async Task A_thousand_unchanged_cycles_keep_one_snapshot_and_a_small_record_each()
     {
-        var collector = new FixedFilesCollector(1_000);
+        // bench/store/run.sh sets a host-sized section (70,000 entries); the suite keeps it small to stay fast.
+        var entries = int.TryParse(Environment.GetEnvironmentVariable("INFRADIFF_BENCH_HISTORY_ENTRIES"), out var n) ? n : 1_000;
+        var collector = new FixedFilesCollector(entries);
         var store = Path.Join(work, "store");
         var monitor = new DriftMonitor(
             new Snapshotter([collector]),
@@ -71,7 +73,7 @@ public sealed class StoreHistoryTests : IDisposable
         var recordBytes = Bytes(records);
         var journalBytes = new FileInfo(Path.Join(store, "journal.jsonl")).Length;
         Console.WriteLine(
-            $"1,000 unchanged cycles + 1 drift of a 1,000-entry files section in {watch.Elapsed.TotalSeconds:0.0} s: {snapshots.Count} snapshots of {snapshotBytes:N0} bytes, "
+            $"1,000 unchanged cycles + 1 drift of a {entries:N0}-entry files section in {watch.Elapsed.TotalSeconds:0.0} s: {snapshots.Count} snapshots of {snapshotBytes:N0} bytes, "
             + $"{records.Count:N0} records {recordBytes:N0} bytes ({recordBytes / records.Count:N0} each), journal {journalBytes:N0} bytes");
         Assert.True(drift.Alerted);
         Assert.Equal(2, snapshots.Count);
