@@ -25,6 +25,7 @@ requirements=(
   "npm:npm"
   "xmllint:libxml2-utils"          # validates the JUnit report against its schema
   "promtool:prometheus"            # checks the metrics file
+  "chromium:chromium"              # opens the HTML report
 )
 
 missing=()

@@ -12,6 +12,7 @@ var root = new RootCommand("infradiff: snapshot a Linux host as canonical JSON, 
     AlertCommand.Create(),
     VerifyCommand.Create(),
     HistoryCommand.Create(),
+    ReportCommand.Create(),
 };
 
 var parseResult = root.Parse(args);

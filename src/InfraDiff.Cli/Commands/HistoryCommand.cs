@@ -32,40 +32,45 @@ internal static class HistoryCommand
         command.SetAction((parseResult, cancellationToken) => CommonOptions.RunAsync(parseResult, async _ =>
         {
             var resolved = settings.Resolve(parseResult, InfraDiffConfiguration.LoadOrDefault(null));
-            if (!Directory.Exists(resolved.Dir))
-            {
-                throw new InfraDiffException($"{resolved.Dir}: no such store (give --dir or set SNAPSHOT_DIR)");
-            }
-
-            var from = parseResult.GetValue(since) is { } window ? DateTimeOffset.UtcNow - WatchSettings.Duration("--since", window, waited: false) : DateTimeOffset.MinValue;
-            var reports = Path.Join(Path.GetFullPath(resolved.Dir), "reports");
-            var files = Directory.Exists(reports) ? Directory.EnumerateFiles(reports, "cycle-*.json").Order(StringComparer.Ordinal).ToList() : [];
             await using var stdout = new StreamWriter(Console.OpenStandardOutput());
-            foreach (var file in files)
+            foreach (var (record, bytes) in await ReadAsync(resolved.Dir, parseResult.GetValue(since), cancellationToken))
             {
-                var bytes = await File.ReadAllBytesAsync(file, cancellationToken);
-                CycleRecord? record;
-                try
-                {
-                    record = JsonSerializer.Deserialize<CycleRecord>(bytes, SnapshotJson.Options);
-                }
-                catch (JsonException ex)
-                {
-                    Console.Error.WriteLine($"infradiff: warning: {Path.GetFileName(file)}: not a cycle record ({ex.Message.Split(" Path:")[0]}); 'infradiff verify' checks the store");
-                    continue;
-                }
-
-                if (record is null || record.Time < from)
-                {
-                    continue;
-                }
-
                 await stdout.WriteLineAsync(parseResult.GetValue(json) ? System.Text.Encoding.UTF8.GetString(bytes) : Line(record));
             }
 
             return ExitCodes.Ok;
         }));
         return command;
+    }
+
+    /// <summary>A store's cycle records, oldest first, within --since; a file that is not a record is a warning and skipped.</summary>
+    internal static async Task<List<(CycleRecord Record, byte[] Bytes)>> ReadAsync(string dir, string? since, CancellationToken cancellationToken)
+    {
+        if (!Directory.Exists(dir))
+        {
+            throw new InfraDiffException($"{dir}: no such store (give --dir or set SNAPSHOT_DIR)");
+        }
+
+        var from = since is not null ? DateTimeOffset.UtcNow - WatchSettings.Duration("--since", since, waited: false) : DateTimeOffset.MinValue;
+        var reports = Path.Join(Path.GetFullPath(dir), "reports");
+        var records = new List<(CycleRecord, byte[])>();
+        foreach (var file in Directory.Exists(reports) ? Directory.EnumerateFiles(reports, "cycle-*.json").Order(StringComparer.Ordinal) : Enumerable.Empty<string>())
+        {
+            var bytes = await File.ReadAllBytesAsync(file, cancellationToken);
+            try
+            {
+                if (JsonSerializer.Deserialize<CycleRecord>(bytes, SnapshotJson.Options) is { } record && record.Time >= from)
+                {
+                    records.Add((record, bytes));
+                }
+            }
+            catch (JsonException ex)
+            {
+                Console.Error.WriteLine($"infradiff: warning: {Path.GetFileName(file)}: not a cycle record ({ex.Message.Split(" Path:")[0]}); 'infradiff verify' checks the store");
+            }
+        }
+
+        return records;
     }
 
     /// <summary>"2026-11-30T02:49:07Z  0.5 s  3 changes: 1 critical, 0 high, 2 medium, 0 low; alerted; snapshot stored".</summary>

@@ -15,11 +15,12 @@ internal sealed class ReportOptions
         ["json-patch"] = ReportFormat.JsonPatch,
         ["markdown"] = ReportFormat.Markdown,
         ["junit"] = ReportFormat.Junit,
+        ["html"] = ReportFormat.Html,
     };
 
     private readonly Option<string> format = new Option<string>("--format", "-f")
     {
-        Description = "text (grouped by category; colour on a terminal unless NO_COLOR), markdown (a table per category, for a pull request or CI summary), junit (JUnit XML: a test suite per category, a failed case per change, for CI test reports), json (the report), or json-patch (the RFC 6902 array alone). Under GitHub Actions the markdown report is also appended to the step summary, the counts written to GITHUB_OUTPUT, and critical and high changes annotated.",
+        Description = "text (grouped by category; colour on a terminal unless NO_COLOR), markdown (a table per category, for a pull request or CI summary), junit (JUnit XML: a test suite per category, a failed case per change, for CI test reports), html (one self-contained page with filters and expandable changes), json (the report), or json-patch (the RFC 6902 array alone). Under GitHub Actions the markdown report is also appended to the step summary, the counts written to GITHUB_OUTPUT, and critical and high changes annotated.",
         DefaultValueFactory = _ => "text",
     }.AcceptOnlyFromAmong([.. Formats.Keys]);
 

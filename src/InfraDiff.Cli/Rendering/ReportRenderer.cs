@@ -14,6 +14,7 @@ internal enum ReportFormat
     JsonPatch,
     Markdown,
     Junit,
+    Html,
 }
 
 /// <summary>Renders a drift report for people (text, markdown) or machines (json, json-patch).</summary>
@@ -53,6 +54,9 @@ internal static class ReportRenderer
                 break;
             case ReportFormat.Junit:
                 await JunitReport.WriteAsync(report, output, cancellationToken);
+                break;
+            case ReportFormat.Html:
+                await WriteTextAsync(output, HtmlReport.ForDiff(report), cancellationToken);
                 break;
             default:
                 await WriteTextAsync(output, Text(report, colour), cancellationToken);

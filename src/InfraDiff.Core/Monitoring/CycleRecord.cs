@@ -31,6 +31,10 @@ public sealed record CycleRecord(
     bool Alerted,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DriftReport? Report)
 {
+    /// <summary>Whether this cycle wrote the baseline (the first against it, or after --reset-baseline).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool Baseline { get; init; }
+
     /// <summary>The total of <see cref="Counts"/>.</summary>
     [JsonIgnore]
     public int Changes => Counts.Values.Sum();

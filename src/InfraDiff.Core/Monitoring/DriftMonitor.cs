@@ -173,9 +173,11 @@ public sealed class DriftMonitor
         lastCycle ??= await Store.LastCycleAsync(CancellationToken.None).ConfigureAwait(false);
         var unchanged = lastCycle is { } last && last.Digest == digest && Store.Snapshots() is { Count: > 0 } stored && Path.GetFileName(stored[^1]) == last.Snapshot;
         var snapshotName = unchanged ? lastCycle!.Snapshot : Path.GetFileName(await Store.SaveAsync(snapshot, CancellationToken.None).ConfigureAwait(false));
+        var baselineWritten = false;
         if (options.Against == Comparison.Baseline && reference is null && Store.MayCreateBaseline(options.ResetBaseline))
         {
             await Store.SaveBaselineAsync(snapshot, CancellationToken.None).ConfigureAwait(false);
+            baselineWritten = true;
         }
 
         Store.Prune(options.Keep);
@@ -190,7 +192,10 @@ public sealed class DriftMonitor
             report is null ? new Dictionary<string, int>() : Enum.GetValues<Severity>().Reverse().ToDictionary(Name, s => changes.Count(c => c.Severity == s)),
             report?.Unknown.Count ?? 0,
             alerted,
-            alerted ? report : null);
+            alerted ? report : null)
+        {
+            Baseline = baselineWritten,
+        };
         await Store.SaveCycleAsync(lastCycle, CancellationToken.None).ConfigureAwait(false);
         Store.PruneCycles(options.KeepReports);
         await AlertQuarantinedAsync(snapshot, CancellationToken.None).ConfigureAwait(false);

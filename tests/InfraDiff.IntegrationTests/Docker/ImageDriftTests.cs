@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Docker.DotNet.Models;
 using InfraDiff.IntegrationTests.Scenarios;
@@ -16,20 +15,8 @@ public sealed class ImageDriftTests(DockerEngine engine) : IDisposable
 
     public void Dispose() => Directory.Delete(directory, recursive: true);
 
-    private static async Task RunAsync(string file, params string[] arguments)
-    {
-        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        Assert.True(process.ExitCode == 0, $"{file} {string.Join(' ', arguments)}: {await output}{await error}");
-    }
+    private static async Task RunAsync(string file, params string[] arguments) =>
+        Assert.Equal(0, await DebianRoot.TryRunAsync(file, arguments));
 
     /// <summary>A small root: busybox, root's account, a config file, and an empty dpkg database.</summary>
     private string BaseRoot(string name)

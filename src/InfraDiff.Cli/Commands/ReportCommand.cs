@@ -1,0 +1,49 @@
+using System.CommandLine;
+using System.Text;
+using InfraDiff.Cli.Rendering;
+using InfraDiff.Snapshots;
+
+namespace InfraDiff.Cli.Commands;
+
+/// <summary><c>infradiff report --dir STORE -o drift.html</c>: the store's cycles as one self-contained HTML page.</summary>
+internal static class ReportCommand
+{
+    public static Command Create()
+    {
+        var settings = new WatchSettings();
+        var since = new Option<string?>("--since") { Description = "Only cycles in the last DURATION (1h, 7d, 30d, …).", HelpName = "DURATION" };
+        var output = new Option<string?>("--output", "-o")
+        {
+            Description = "Write the page to FILE (atomically, 0600) instead of stdout.",
+            HelpName = "FILE",
+        };
+        var command = new Command(
+            "report",
+            "Write a watch store's history as one HTML page that works offline: a timeline of cycles coloured by their most severe change "
+            + "(gaps where the watcher was down), changes per category and day, and each cycle that alerted, with filters and expandable changes.")
+        {
+            settings.Dir,
+            since,
+            output,
+        };
+
+        command.SetAction((parseResult, cancellationToken) => CommonOptions.RunAsync(parseResult, async _ =>
+        {
+            var resolved = settings.Resolve(parseResult, InfraDiffConfiguration.LoadOrDefault(null));
+            var records = await HistoryCommand.ReadAsync(resolved.Dir, parseResult.GetValue(since), cancellationToken);
+            var page = Encoding.UTF8.GetBytes(HtmlReport.ForHistory(resolved.Dir, [.. records.Select(r => r.Record)]));
+            if (parseResult.GetValue(output) is { } path && path != "-")
+            {
+                await AtomicFile.WriteAsync(path, page, cancellationToken);
+            }
+            else
+            {
+                await using var stdout = Console.OpenStandardOutput();
+                await stdout.WriteAsync(page, cancellationToken);
+            }
+
+            return ExitCodes.Ok;
+        }));
+        return command;
+    }
+}
