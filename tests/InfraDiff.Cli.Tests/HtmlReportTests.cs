@@ -1,3 +1,4 @@
+using System.Reflection;
 using System.Text.Json;
 using InfraDiff.Diffing;
 using InfraDiff.Monitoring;
@@ -154,6 +155,34 @@ public sealed class HtmlReportTests(Chromium chromium) : IClassFixture<Chromium>
         Assert.Empty(problems);
         Assert.Empty(linkedProblems);
     }
+
+    public static TheoryData<string> Schemes => new() { "light", "dark" };
+
+    /// <summary>axe-core's WCAG 2 A and AA rules (contrast included) on the change view, one row expanded, in each colour scheme.</summary>
+    [Theory]
+    [MemberData(nameof(Schemes))]
+    public async Task The_change_view_passes_axe_core_wcag_aa_in_light_and_dark(string scheme)
+    {
+        var file = await DiffPageAsync();
+        // The audit's own script is injected, which the page's CSP would refuse: this context alone bypasses it.
+        await using var context = await chromium.Browser.NewContextAsync(new() { BypassCSP = true, ColorScheme = scheme == "dark" ? ColorScheme.Dark : ColorScheme.Light });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(new Uri(file).AbsoluteUri);
+        await page.WaitForSelectorAsync("html[data-ready=true]");
+        await page.Locator("li.change button.row").First.ClickAsync();
+        await page.AddScriptTagAsync(new() { Path = Path.Join(Metadata("OracleDirectory"), "node_modules", "axe-core", "axe.min.js") });
+
+        const string audit = "async () => (await axe.run(document, { runOnly: ['wcag2a', 'wcag2aa'] })).violations.map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '))";
+        var violations = await page.EvaluateAsync<string[]>(audit);
+        await page.EvaluateAsync("() => { const p = document.createElement('p'); p.textContent = 'faint'; p.style.color = '#ccc'; p.style.background = '#ddd'; document.getElementById('app').appendChild(p); }");
+        var control = await page.EvaluateAsync<string[]>(audit);
+
+        Assert.Empty(violations);
+        Assert.Contains(control, v => v.StartsWith("color-contrast", StringComparison.Ordinal));
+    }
+
+    private static string Metadata(string key) =>
+        typeof(HtmlReportTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == key).Value!;
 
     private static CycleRecord Cycle(DateTimeOffset time, int changes, DriftReport? report) =>
         new(time, "web1", 1.2, "snapshot-x.json", changes > 0, "d", new Dictionary<string, int> { ["critical"] = 0, ["high"] = report is null ? 0 : 1, ["medium"] = report is null ? changes : changes - 1, ["low"] = 0 }, 0, report is not null, report);
