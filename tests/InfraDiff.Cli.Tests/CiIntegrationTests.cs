@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -53,25 +52,10 @@ public sealed class CiIntegrationTests : IDisposable
         return (Write("before.json", before), Write("after.json", after));
     }
 
-    private static async Task<(int ExitCode, string Output)> RunAsync(string file, params string[] arguments)
-    {
-        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return (process.ExitCode, await stdout + await stderr);
-    }
-
     /// <summary>xmllint --schema with the xunit plugin's JUnit XSD: exit 0 only for a valid document.</summary>
     private static async Task AssertValidJunitAsync(string path)
     {
-        var (exitCode, output) = await RunAsync("xmllint", "--noout", "--schema", Path.Join(AppContext.BaseDirectory, "fixtures", "junit-10.xsd"), path);
+        var (exitCode, output) = await CliRunner.RunToolAsync("xmllint", "--noout", "--schema", Path.Join(AppContext.BaseDirectory, "fixtures", "junit-10.xsd"), path);
         Assert.True(exitCode == 0, output);
         Assert.Contains("validates", output, StringComparison.Ordinal);
     }
@@ -79,7 +63,7 @@ public sealed class CiIntegrationTests : IDisposable
     /// <summary>The suites as xunit-viewer reads them: name → tests (name, status, messages).</summary>
     private static async Task<JsonArray> ParseWithXunitViewerAsync(string path)
     {
-        var (exitCode, output) = await RunAsync("node", Path.Join(Oracle, "parse-junit.mjs"), path);
+        var (exitCode, output) = await CliRunner.RunToolAsync("node", Path.Join(Oracle, "parse-junit.mjs"), path);
         Assert.True(exitCode == 0, output);
         return JsonNode.Parse(output)!.AsArray();
     }
@@ -92,7 +76,7 @@ public sealed class CiIntegrationTests : IDisposable
     {
         var broken = Write("broken.xml", """<testsuites><testsuite name="x"><testcase name="y"/></testsuite></testsuites>""");
 
-        var (exitCode, output) = await RunAsync("xmllint", "--noout", "--schema", Path.Join(AppContext.BaseDirectory, "fixtures", "junit-10.xsd"), broken);
+        var (exitCode, output) = await CliRunner.RunToolAsync("xmllint", "--noout", "--schema", Path.Join(AppContext.BaseDirectory, "fixtures", "junit-10.xsd"), broken);
 
         Assert.NotEqual(0, exitCode);
         Assert.Contains("'tests' is required", output, StringComparison.Ordinal);

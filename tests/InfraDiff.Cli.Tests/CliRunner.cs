@@ -11,6 +11,22 @@ internal static class CliRunner
 
     public static async Task<Result> RunAsync(params string[] arguments) => await RunInAsync(null, null, arguments);
 
+    /// <summary>Another program the tests check infradiff's output with (xmllint, node, systemd-analyze): its exit code and everything it printed.</summary>
+    public static async Task<(int ExitCode, string Output)> RunToolAsync(string file, params string[] arguments)
+    {
+        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return (process.ExitCode, await stdout + await stderr);
+    }
+
     public static async Task<Result> RunInAsync(string? workingDirectory, IDictionary<string, string?>? environment, params string[] arguments)
     {
         var start = new ProcessStartInfo("dotnet")

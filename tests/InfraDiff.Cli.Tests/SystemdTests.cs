@@ -18,20 +18,7 @@ public sealed class SystemdTests : IDisposable
 
     public void Dispose() => Directory.Delete(directory, recursive: true);
 
-    private static async Task<(int ExitCode, string Output)> VerifyAsync(params string[] units)
-    {
-        var start = new ProcessStartInfo("systemd-analyze") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add("verify");
-        foreach (var unit in units)
-        {
-            start.ArgumentList.Add(unit);
-        }
-
-        using var process = Process.Start(start)!;
-        var output = await process.StandardOutput.ReadToEndAsync() + await process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return (process.ExitCode, output);
-    }
+    private static Task<(int ExitCode, string Output)> VerifyAsync(params string[] units) => CliRunner.RunToolAsync("systemd-analyze", ["verify", .. units]);
 
     /// <summary>The shipped units, with ExecStart pointing at this build (verify checks the program exists), in a folder of the test's.</summary>
     private string[] CopyUnits(string folder, Func<string, string>? edit = null)
