@@ -2,7 +2,7 @@
 # the docker section, snapshots, diffs and the outbox in /snapshots.
 #
 #   docker build -t infradiff --build-arg SDK_IMAGE=<.NET 10 SDK image> --build-arg RUNTIME_IMAGE=<.NET 10 runtime image> .
-#   docker run -d --name infradiff --restart unless-stopped --network host \
+#   docker run -d --name infradiff --restart unless-stopped --pid host --network host -e INFRADIFF_HOST_KERNEL=1 \
 #     -v /:/host:ro -v /var/run/docker.sock:/var/run/docker.sock:ro -v /var/lib/infradiff:/snapshots \
 #     --env-file .env infradiff
 #

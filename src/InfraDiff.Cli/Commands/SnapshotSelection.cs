@@ -37,6 +37,11 @@ internal sealed class SnapshotSelection
         HelpName = "IMAGE",
     };
 
+    private readonly Option<bool> hostKernel = new("--host-kernel")
+    {
+        Description = "With --root holding the host's own root inside a container run with --pid host --network host: read the running kernel, mounts, interfaces, sockets and firewall as the host's (checked: PID 1 must be the host's init, in this network namespace) [env INFRADIFF_HOST_KERNEL=1].",
+    };
+
     private readonly Option<string> timeout = new("--collector-timeout")
     {
         Description = "How long one collector may run before it is recorded as timed out: 30s, 5m, … [default: 30s].",
@@ -92,7 +97,7 @@ internal sealed class SnapshotSelection
     /// <summary>Adds the options; <paramref name="withImage"/> adds --image too (a command that takes one snapshot).</summary>
     public void AddTo(Command command, bool withImage = false)
     {
-        foreach (var option in new Option[] { only, exclude, root, timeout, filesTimeout, files, filesExclude, filesCrossMounts, cacheDirectory, noCache, noVerify, dockerHost })
+        foreach (var option in new Option[] { only, exclude, root, hostKernel, timeout, filesTimeout, files, filesExclude, filesCrossMounts, cacheDirectory, noCache, noVerify, dockerHost })
         {
             command.Options.Add(option);
         }
@@ -112,9 +117,9 @@ internal sealed class SnapshotSelection
             return await snapshotter.TakeAsync(options, cancellationToken);
         }
 
-        if (parseResult.GetResult(root) is { Implicit: false })
+        if (parseResult.GetResult(root) is { Implicit: false } || parseResult.GetValue(hostKernel))
         {
-            throw new InfraDiffException("--image reads the image's own file system as the root: leave out --root");
+            throw new InfraDiffException("--image reads the image's own file system as the root: leave out --root and --host-kernel");
         }
 
         if (SplitList(parseResult.GetValue(only)).Contains("docker"))
@@ -135,7 +140,7 @@ internal sealed class SnapshotSelection
         await using (unpacked)
         {
             // Each unpacking makes new inodes, so the hash cache would only grow: an image is hashed afresh each time.
-            var (snapshotter, options) = Create(parseResult, loggers, hostRoot: unpacked.Root, useCache: false);
+            var (snapshotter, options) = Create(parseResult, loggers, hostRoot: unpacked.Root, image: true);
             options = options with { Exclude = [.. options.Exclude, "docker"] };
             var snapshot = await snapshotter.TakeAsync(options, cancellationToken);
             return snapshot with { Metadata = snapshot.Metadata with { Host = $"image {name}" } };
@@ -143,7 +148,7 @@ internal sealed class SnapshotSelection
     }
 
     /// <summary>The snapshotter and options these flags describe; bad globs are rejected before anything is collected.</summary>
-    public (Snapshotter Snapshotter, SnapshotOptions Options) Create(ParseResult parseResult, ILoggerFactory loggers, string? alsoExclude = null, string? hostRoot = null, bool useCache = true)
+    public (Snapshotter Snapshotter, SnapshotOptions Options) Create(ParseResult parseResult, ILoggerFactory loggers, string? alsoExclude = null, string? hostRoot = null, bool image = false)
     {
         var excludes = FilesCollectorOptions.DefaultExcludes.Concat(parseResult.GetValue(filesExclude) ?? []).Concat(alsoExclude is null ? [] : [alsoExclude]).ToArray();
         foreach (var pattern in excludes)
@@ -170,7 +175,7 @@ internal sealed class SnapshotSelection
             Roots = roots,
             Excludes = excludes,
             CacheDirectory = parseResult.GetRequiredValue(cacheDirectory),
-            UseCache = useCache && !parseResult.GetValue(noCache),
+            UseCache = !image && !parseResult.GetValue(noCache),
             VerifyPackages = !parseResult.GetValue(noVerify),
             CrossFilesystems = parseResult.GetValue(filesCrossMounts),
             Progress = Console.IsErrorRedirected ? null : new HashProgressLine(),
@@ -182,6 +187,7 @@ internal sealed class SnapshotSelection
             Only = SplitList(parseResult.GetValue(only)),
             Exclude = SplitList(parseResult.GetValue(exclude)),
             Root = hostRoot,
+            LiveKernel = hostRoot != "/" && !image && (parseResult.GetValue(hostKernel) || Environment.GetEnvironmentVariable("INFRADIFF_HOST_KERNEL") == "1"),
             CollectorTimeout = parseResult.GetValue(timeout) is { } limit ? WatchSettings.Duration("--collector-timeout", limit) : new SnapshotOptions().CollectorTimeout,
         };
         if (parseResult.GetValue(filesTimeout) is { } filesLimit)

@@ -5,7 +5,11 @@ using Microsoft.Extensions.Logging;
 namespace InfraDiff.Collection;
 
 /// <summary>What a collector may use to read the host, and where it reports a part it could not collect.</summary>
-public sealed class CollectionContext(IHostFileSystem files, ICommandRunner commands, ILogger logger)
+/// <param name="files">The host's files.</param>
+/// <param name="commands">Runs programs.</param>
+/// <param name="logger">Where the collector logs.</param>
+/// <param name="liveKernel">The files are under a root, yet this process sees the host's kernel, PIDs and network (see <see cref="SnapshotOptions.LiveKernel"/>).</param>
+public sealed class CollectionContext(IHostFileSystem files, ICommandRunner commands, ILogger logger, bool liveKernel = false)
 {
     private readonly ConcurrentDictionary<string, string> unavailable = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, string> failed = new(StringComparer.Ordinal);
@@ -21,6 +25,13 @@ public sealed class CollectionContext(IHostFileSystem files, ICommandRunner comm
 
     /// <summary>Whether this is the live host ("/"), so runtime state (processes, kernel, running units) belongs to it.</summary>
     public bool IsLiveHost => Files.Root == "/";
+
+    /// <summary>
+    /// Where the running kernel is read (/proc, /sys), and whether commands see the host's network: the live host, or
+    /// this process's own /proc when the root is the host's file system mounted into a container that shares the host's
+    /// PID and network namespaces; null when the kernel is not the host's (an image, a mounted disk).
+    /// </summary>
+    public IHostFileSystem? Kernel { get; } = files.Root == "/" ? files : liveKernel ? RootedFileSystem.Live : null;
 
     /// <summary>The parts reported unavailable so far (part → reason).</summary>
     public IReadOnlyDictionary<string, string> UnavailableParts => unavailable;

@@ -6,6 +6,14 @@ public sealed record SnapshotOptions
     /// <summary>The directory that stands for the host's "/". Default: the live host.</summary>
     public string Root { get; init; } = "/";
 
+    /// <summary>
+    /// With <see cref="Root"/> the host's own file system mounted elsewhere (a container run with <c>-v /:/host:ro
+    /// --pid host --network host</c>): read the running kernel (release, sysctls, modules, mounts) from this process's
+    /// /proc and the interfaces, sockets and firewall through its network namespace, since they are the host's.
+    /// Checked before collecting: PID 1 must be the host's init (mounts other than this process's) with this process's interfaces.
+    /// </summary>
+    public bool LiveKernel { get; init; }
+
     /// <summary>Run only these collectors (empty: all).</summary>
     public IReadOnlyCollection<string> Only { get; init; } = [];
 

@@ -64,8 +64,13 @@ public sealed class Snapshotter
         }
 
         var files = options.Root == "/" ? RootedFileSystem.Live : new RootedFileSystem(options.Root);
+        if (options.LiveKernel && options.Root != "/")
+        {
+            CheckHostNamespaces();
+        }
+
         var takenAt = clock.GetUtcNow();
-        var results = await Task.WhenAll(selected.Select(c => RunAsync(c, files, options.TimeoutFor(c.Name), cancellationToken))).ConfigureAwait(false);
+        var results = await Task.WhenAll(selected.Select(c => RunAsync(c, files, options.LiveKernel, options.TimeoutFor(c.Name), cancellationToken))).ConfigureAwait(false);
 
         var reports = new Dictionary<string, CollectorReport>(StringComparer.Ordinal);
         var sections = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
@@ -80,6 +85,38 @@ public sealed class Snapshotter
 
         var metadata = new SnapshotMetadata(files.ReadHostName() ?? (files.Root == "/" ? Environment.MachineName : "unknown"), TruncateToSeconds(takenAt), ToolVersion, reports);
         return new Snapshot(Snapshot.CurrentSchemaVersion, metadata, sections);
+    }
+
+    /// <summary>
+    /// The kernel this process sees is the host's only when PID 1 is the host's init (its mounts are not this
+    /// process's) and shares this process's network namespace (the same interfaces in /proc/1/net/dev).
+    /// </summary>
+    private static void CheckHostNamespaces()
+    {
+        static string? Read(string path)
+        {
+            try
+            {
+                return File.ReadAllText(path);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                return null;
+            }
+        }
+
+        static string? Interfaces(string? dev) =>
+            dev is null ? null : string.Join(',', dev.Split('\n').Skip(2).Select(l => l.Split(':')[0].Trim()).Where(n => n.Length > 0).Order(StringComparer.Ordinal));
+
+        if (Environment.ProcessId == 1 || Read("/proc/1/mountinfo") is not { } initMounts || initMounts == Read("/proc/self/mountinfo"))
+        {
+            throw new InfraDiffException("the host's kernel under --root needs the host's PID namespace (docker run --pid host): PID 1 here is not the host's init");
+        }
+
+        if (Interfaces(Read("/proc/1/net/dev")) is not { } hostInterfaces || hostInterfaces != Interfaces(Read("/proc/self/net/dev")))
+        {
+            throw new InfraDiffException("the host's kernel under --root needs the host's network namespace (docker run --network host)");
+        }
     }
 
     private List<ICollector> Select(SnapshotOptions options)
@@ -102,11 +139,12 @@ public sealed class Snapshotter
     private async Task<(string Name, CollectorReport Report, JsonElement? Section)> RunAsync(
         ICollector collector,
         IHostFileSystem files,
+        bool liveKernel,
         TimeSpan timeout,
         CancellationToken cancellationToken)
     {
         var logger = loggerFactory?.CreateLogger("InfraDiff.Collectors." + collector.Name) ?? this.logger;
-        var context = new CollectionContext(files, commands, logger);
+        var context = new CollectionContext(files, commands, logger, liveKernel);
         var stopwatch = Stopwatch.StartNew();
         using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeoutSource.CancelAfter(timeout);

@@ -71,8 +71,8 @@ public sealed class ContainerImageTests(DebianRoot debian, OverlayDockerEngine e
     /// <summary>docker run as the README shows it, one cycle; returns what the container printed.</summary>
     private Task<string> RunAsync(string host, string store) =>
         ShellAsync(
-            $"docker run --rm --network host -v '{host}:/host:ro' -v '{engine.Endpoint["unix://".Length..]}:/var/run/docker.sock' -v '{store}:/snapshots'"
-            + $" -e WEBHOOK_URL='{receiver.Url}' {Tag} --once --only files,users,docker --files /etc --heartbeat off 2>&1");
+            $"docker run --rm --network host --pid host -e INFRADIFF_HOST_KERNEL=1 -v '{host}:/host:ro' -v '{engine.Endpoint["unix://".Length..]}:/var/run/docker.sock' -v '{store}:/snapshots'"
+            + $" -e WEBHOOK_URL='{receiver.Url}' {Tag} --once --only files,users,docker,os --files /etc --heartbeat off 2>&1");
 
     [Fact]
     public async Task The_image_builds_and_watches_a_mounted_host_root_and_its_engine_and_alerts_a_loopback_receiver()
@@ -97,6 +97,11 @@ public sealed class ContainerImageTests(DebianRoot debian, OverlayDockerEngine e
         Assert.True(snapshot.RootElement.GetProperty("docker").GetProperty("containers").TryGetProperty("web", out _), "the engine's containers are seen through the socket");
         Assert.True(snapshot.RootElement.GetProperty("files").TryGetProperty("/etc/app.conf", out _), "the mounted root's files are read");
         Assert.Contains("cycle done", second, StringComparison.Ordinal);
+
+        // --pid host --network host and INFRADIFF_HOST_KERNEL: the running kernel and the host's mounts are read, as on the host.
+        Assert.True(snapshot.RootElement.TryGetProperty("os", out var os), snapshot.RootElement.GetProperty("metadata").GetProperty("collectors").ToString() + first);
+        Assert.Equal(File.ReadAllText("/proc/sys/kernel/osrelease").Trim(), os.GetProperty("kernel").GetProperty("release").GetString());
+        Assert.True(os.GetProperty("mounts").EnumerateObject().Any(m => m.Name == "/"), "the host's mounts, from its init");
 
         var alert = Assert.Single(receiver.Requests);
         using var body = JsonDocument.Parse(alert.Body);

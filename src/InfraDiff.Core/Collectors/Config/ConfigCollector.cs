@@ -85,12 +85,12 @@ internal sealed class ConfigCollector : ICollector
             }
         }
 
-        if (context.IsLiveHost)
+        if (context.Kernel is { } kernel)
         {
             // Configured beside live: a value set in a file but not in the kernel (or changed since boot) is visible.
             foreach (var (key, setting) in settings.Where(s => !s.Key.Contains('*', StringComparison.Ordinal)).ToList())
             {
-                var live = LiveValue(context, key);
+                var live = LiveValue(kernel, key);
                 settings[key] = setting with { Live = live is null ? null : ConfigLines.Collapse(live) };
             }
         }
@@ -99,11 +99,11 @@ internal sealed class ConfigCollector : ICollector
     }
 
     /// <summary>A parameter's value in the running kernel; null when the kernel has none or it cannot be read (write-only parameters exist).</summary>
-    private static string? LiveValue(CollectionContext context, string key)
+    private static string? LiveValue(IHostFileSystem kernel, string key)
     {
         try
         {
-            return context.Files.ReadTextOrNull("/proc/sys/" + key.Replace('.', '/'));
+            return kernel.ReadTextOrNull("/proc/sys/" + key.Replace('.', '/'));
         }
         catch (Exception ex) when (ex is UnauthorizedAccessException or IOException)
         {

@@ -14,7 +14,7 @@ internal sealed class NetworkCollector : ICollector
     public async Task<object> CollectAsync(CollectionContext context, CancellationToken cancellationToken = default)
     {
         var section = new SortedDictionary<string, object>(StringComparer.Ordinal);
-        if (context.IsLiveHost)
+        if (context.Kernel is not null)
         {
             // Interfaces, routes, sockets and rules belong to a running kernel: a --root image has none.
             var interfaces = RunPartAsync(context, "interfaces", "ip", ["-j", "-d", "addr", "show"], IpJsonParser.ParseInterfaces, cancellationToken);

@@ -13,7 +13,7 @@ internal sealed partial class OsCollector(OsCollectorOptions options) : ICollect
     public Task<object> CollectAsync(CollectionContext context, CancellationToken cancellationToken = default)
     {
         var files = context.Files;
-        if (!context.IsLiveHost)
+        if (context.Kernel is not { } kernel)
         {
             // A /proc mounted inside the tree is this machine's kernel, not the image's: never read it as the image's.
             foreach (var part in LiveParts)
@@ -27,11 +27,26 @@ internal sealed partial class OsCollector(OsCollectorOptions options) : ICollect
         var section = new OsSection(
             Hostname: files.ReadHostName(),
             Release: ReadRelease(context),
-            Kernel: ReadKernel(context),
-            Sysctls: ReadSysctls(context),
-            Modules: ReadModules(context),
-            Mounts: ReadMounts(context));
+            Kernel: Part(context, "kernel", () => ReadKernel(context, kernel)),
+            Sysctls: Part(context, "sysctls", () => ReadSysctls(context, kernel)),
+            Modules: Part(context, "modules", () => ReadModules(context, kernel)),
+            Mounts: Part(context, "mounts", () => ReadMounts(context, kernel)));
         return Task.FromResult<object>(section);
+    }
+
+    /// <summary>One live part; a file of it this process may not read (a container's masked /proc) makes the part unavailable, with why.</summary>
+    private static T? Part<T>(CollectionContext context, string part, Func<T?> read)
+        where T : class
+    {
+        try
+        {
+            return read();
+        }
+        catch (Exception ex) when (ex is UnauthorizedAccessException or IOException)
+        {
+            context.ReportUnavailable(part, ex.Message);
+            return null;
+        }
     }
 
     private static OsRelease? ReadRelease(CollectionContext context)
@@ -48,9 +63,9 @@ internal sealed partial class OsCollector(OsCollectorOptions options) : ICollect
         return new OsRelease(values.GetValueOrDefault("ID"), values.GetValueOrDefault("VERSION_ID"), values.GetValueOrDefault("PRETTY_NAME"));
     }
 
-    private static KernelInfo? ReadKernel(CollectionContext context)
+    private static KernelInfo? ReadKernel(CollectionContext context, IHostFileSystem kernel)
     {
-        var release = context.Files.ReadTextOrNull("/proc/sys/kernel/osrelease")?.Trim();
+        var release = kernel.ReadTextOrNull("/proc/sys/kernel/osrelease")?.Trim();
         if (release is null)
         {
             context.ReportUnavailable("kernel", "no /proc/sys/kernel under the root");
@@ -59,13 +74,13 @@ internal sealed partial class OsCollector(OsCollectorOptions options) : ICollect
 
         return new KernelInfo(
             release,
-            context.Files.ReadTextOrNull("/proc/sys/kernel/version")?.Trim(),
-            context.Files.ReadTextOrNull("/proc/sys/kernel/arch")?.Trim());
+            kernel.ReadTextOrNull("/proc/sys/kernel/version")?.Trim(),
+            kernel.ReadTextOrNull("/proc/sys/kernel/arch")?.Trim());
     }
 
-    private SortedDictionary<string, string>? ReadSysctls(CollectionContext context)
+    private SortedDictionary<string, string>? ReadSysctls(CollectionContext context, IHostFileSystem kernel)
     {
-        if (!context.Files.DirectoryExists("/proc/sys"))
+        if (!kernel.DirectoryExists("/proc/sys"))
         {
             context.ReportUnavailable("sysctls", "no /proc/sys under the root");
             return null;
@@ -75,7 +90,7 @@ internal sealed partial class OsCollector(OsCollectorOptions options) : ICollect
         foreach (var name in options.Sysctls)
         {
             // A parameter this kernel lacks is left out rather than recorded as empty.
-            if (context.Files.ReadTextOrNull("/proc/sys/" + name.Replace('.', '/')) is { } value)
+            if (kernel.ReadTextOrNull("/proc/sys/" + name.Replace('.', '/')) is { } value)
             {
                 values[name] = Whitespace().Replace(value.Trim(), " ");
             }
@@ -84,18 +99,18 @@ internal sealed partial class OsCollector(OsCollectorOptions options) : ICollect
         return values;
     }
 
-    private static SortedDictionary<string, bool>? ReadModules(CollectionContext context)
+    private static SortedDictionary<string, bool>? ReadModules(CollectionContext context, IHostFileSystem kernel)
     {
         IEnumerable<string> names;
-        if (context.Files.ReadTextOrNull("/proc/modules") is { } procModules)
+        if (kernel.ReadTextOrNull("/proc/modules") is { } procModules)
         {
             names = procModules.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split(' ')[0]);
         }
-        else if (context.Files.DirectoryExists("/sys/module"))
+        else if (kernel.DirectoryExists("/sys/module"))
         {
             // Without /proc/modules (containers), a loadable module is a /sys/module entry with an initstate file.
-            names = context.Files.ListDirectories("/sys/module")
-                .Where(d => context.Files.FileExists(d + "/initstate"))
+            names = kernel.ListDirectories("/sys/module")
+                .Where(d => kernel.FileExists(d + "/initstate"))
                 .Select(Path.GetFileName).OfType<string>();
         }
         else
@@ -107,12 +122,14 @@ internal sealed partial class OsCollector(OsCollectorOptions options) : ICollect
         return new SortedDictionary<string, bool>(names.Distinct().ToDictionary(n => n, _ => true), StringComparer.Ordinal);
     }
 
-    private static SortedDictionary<string, MountEntry>? ReadMounts(CollectionContext context)
+    private static SortedDictionary<string, MountEntry>? ReadMounts(CollectionContext context, IHostFileSystem kernel)
     {
-        var text = context.Files.ReadTextOrNull("/proc/self/mountinfo");
+        // In a container on the host's PID namespace, this process's mounts are the container's: the host's are init's.
+        var source = context.IsLiveHost ? "/proc/self/mountinfo" : "/proc/1/mountinfo";
+        var text = kernel.ReadTextOrNull(source);
         if (text is null)
         {
-            context.ReportUnavailable("mounts", "no /proc/self/mountinfo under the root");
+            context.ReportUnavailable("mounts", $"no {source}");
             return null;
         }
 
