@@ -138,4 +138,21 @@ public sealed class SnapshotCommandTests : IDisposable
         Assert.StartsWith("infradiff: warning: collector docker failed: ", line, StringComparison.Ordinal);
         Assert.EndsWith("(--verbose shows why; --exclude docker leaves it out)", line, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task The_host_kernel_under_a_root_is_refused_outside_a_container_on_the_hosts_namespaces()
+    {
+        var root = Directory.CreateTempSubdirectory("infradiff-hostkernel-").FullName;
+        try
+        {
+            var result = await CliRunner.RunAsync("snapshot", "--only", "os", "--root", root, "--host-kernel");
+
+            Assert.Equal(2, result.ExitCode);
+            Assert.Equal("infradiff: the host's kernel under --root needs the host's PID namespace (docker run --pid host): PID 1 here is not the host's init", result.StandardError.TrimEnd());
+        }
+        finally
+        {
+            Directory.Delete(root);
+        }
+    }
 }
