@@ -282,7 +282,7 @@ internal static class ReportRenderer
             : $"| {op} | {Name(change.Severity)} | {Cell(summary)} | {path} |";
     }
 
-    internal static string Name(Severity severity) => severity.ToString().ToLowerInvariant();
+    internal static string Name(Severity severity) => Alerting.AlertPayloads.Name(severity);
 
     private static string Count(int count, string noun) => count == 1 ? $"1 {noun}" : $"{count} {noun}s";
 

@@ -358,7 +358,7 @@ public sealed class DriftMonitor
         InfraDiffMetrics.Cycles.Add(1, new KeyValuePair<string, object?>("outcome", "ok"));
     }
 
-    private static string Name(Severity severity) => severity.ToString().ToLowerInvariant();
+    private static string Name(Severity severity) => AlertPayloads.Name(severity);
 
     private DateTimeOffset? lastHeartbeat;
 
