@@ -52,9 +52,8 @@ internal static class HistoryCommand
         }
 
         var from = since is not null ? DateTimeOffset.UtcNow - WatchSettings.Duration("--since", since, waited: false) : DateTimeOffset.MinValue;
-        var reports = Path.Join(Path.GetFullPath(dir), "reports");
         var records = new List<(CycleRecord, byte[])>();
-        foreach (var file in Directory.Exists(reports) ? Directory.EnumerateFiles(reports, "cycle-*.json").Order(StringComparer.Ordinal) : Enumerable.Empty<string>())
+        foreach (var file in SnapshotStore.CycleFilesIn(Path.GetFullPath(dir)))
         {
             var bytes = await File.ReadAllBytesAsync(file, cancellationToken);
             try

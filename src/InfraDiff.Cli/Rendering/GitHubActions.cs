@@ -39,7 +39,7 @@ internal static class GitHubActions
         var lines = new StringBuilder();
         lines.Append($"drift={(report.HasDrift ? "true" : "false")}\n");
         lines.Append($"changes={report.Changes.Count}\n");
-        foreach (var severity in new[] { Severity.Critical, Severity.High, Severity.Medium, Severity.Low })
+        foreach (var severity in ReportRenderer.Severities)
         {
             lines.Append($"{ReportRenderer.Name(severity)}={report.Changes.Count(c => c.Severity == severity)}\n");
         }

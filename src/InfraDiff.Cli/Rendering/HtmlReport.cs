@@ -24,8 +24,6 @@ internal static class HtmlReport
     // Every letter as itself (a smaller page), but <, >, &, quotes and the like escaped: nothing can close the data block.
     private static readonly JsonSerializerOptions Options = new() { Encoder = JavaScriptEncoder.Create(System.Text.Unicode.UnicodeRanges.All) };
 
-    private static readonly Severity[] Severities = [Severity.Critical, Severity.High, Severity.Medium, Severity.Low];
-
     public static string ForDiff(DriftReport report) =>
         Page($"infradiff: {ReportRenderer.SummaryLine(report)}", new Dictionary<string, object?>
         {
@@ -83,33 +81,31 @@ internal static class HtmlReport
         var lines = categories.SelectMany(g => ReportLine.Collapse(ReportRenderer.BySeverity(g))).ToList();
         var samples = report.Changes.Where(c => c.ExplainedBy is not null).GroupBy(c => c.ExplainedBy!, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.Take(SamplePaths).Select(c => c.Path).ToArray(), StringComparer.Ordinal);
-        object?[] Line(ReportLine line) => HtmlReport.Line(line, line.Change.ExplainedBy is { } package ? samples[package] : null);
-        var kept = new HashSet<ReportLine>(ReferenceEqualityComparer.Instance);
+        var rows = lines.Select(l => Line(l, l.Change.ExplainedBy is { } package ? samples[package] : null)).ToList();
+        var kept = new bool[lines.Count];
         var used = 0;
-        foreach (var line in lines.OrderBy(l => Array.IndexOf(Severities, l.Change.Severity)))
+        foreach (var i in Enumerable.Range(0, lines.Count).OrderBy(i => Array.IndexOf(ReportRenderer.Severities, lines[i].Change.Severity)))
         {
-            var cost = Line(line).Sum(v => v is string s ? s.Length + 3 : 8) + 16;
+            var cost = rows[i].Sum(v => v is string s ? s.Length + 3 : 8) + 16;
             if (used + cost > budget)
             {
                 break;
             }
 
             used += cost;
-            kept.Add(line);
+            kept[i] = true;
         }
 
-        var hidden = lines.Where(l => !kept.Contains(l)).ToList();
+        var hidden = lines.Where((_, i) => !kept[i]).ToList();
         return new Dictionary<string, object?>
         {
-            ["title"] = $"{report.Before.Host} {ReportRenderer.Time(report.Before.TakenAt)} → {report.After.Host} {ReportRenderer.Time(report.After.TakenAt)}",
+            ["title"] = ReportRenderer.Header(report),
             ["summary"] = ReportRenderer.SummaryLine(report),
-            ["counts"] = Severities.ToDictionary(ReportRenderer.Name, s => report.Changes.Count(c => c.Severity == s)),
+            ["counts"] = ReportRenderer.Severities.ToDictionary(ReportRenderer.Name, s => report.Changes.Count(c => c.Severity == s)),
             ["categories"] = categories.Select(g => new object[] { g.Key, report.Summary[g.Key].Added, report.Summary[g.Key].Removed, report.Summary[g.Key].Changed }),
-            ["lines"] = lines.Where(kept.Contains).Select(Line),
+            ["lines"] = rows.Where((_, i) => kept[i]),
             ["hidden"] = hidden.Count == 0 ? null
-                : $"Cut to keep the page small: {hidden.Sum(l => l.Count):N0} of {report.Changes.Count:N0} changes not shown ("
-                  + string.Join(", ", Severities.Select(s => (s, hidden.Where(l => l.Change.Severity == s).Sum(l => l.Count))).Where(x => x.Item2 > 0).Select(x => $"{x.Item2:N0} {ReportRenderer.Name(x.s)}"))
-                  + "); --format json has them all.",
+                : $"Cut to keep the page small: {hidden.Sum(l => l.Count):N0} of {report.Changes.Count:N0} changes not shown ({ReportRenderer.HiddenBySeverity(hidden)}); --format json has them all.",
             ["unknown"] = report.Unknown.Select(u => new[] { u.Category, u.Part, u.Reason }),
             ["notices"] = report.Notices,
         };
@@ -123,7 +119,7 @@ internal static class HtmlReport
         var group = change.ExplainedBy is not null;
         return
         [
-            Array.IndexOf(Severities, change.Severity), op, change.Category, line.Summary, change.Path,
+            Array.IndexOf(ReportRenderer.Severities, change.Severity), op, change.Category, line.Summary, change.Path,
             group ? null : Value(change.OldValue), group ? null : Value(change.NewValue), line.Count, change.ExplainedBy,
             paths,
         ];

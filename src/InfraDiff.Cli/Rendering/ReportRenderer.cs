@@ -67,7 +67,8 @@ internal static class ReportRenderer
     private static async Task WriteTextAsync(Stream output, string text, CancellationToken cancellationToken) =>
         await output.WriteAsync(Encoding.UTF8.GetBytes(text), cancellationToken);
 
-    private static string Header(DriftReport report) =>
+    /// <summary>"web1 2026-11-27T14:00:00Z → web1 2026-11-27T15:00:00Z".</summary>
+    internal static string Header(DriftReport report) =>
         $"{report.Before.Host} {Time(report.Before.TakenAt)} → {report.After.Host} {Time(report.After.TakenAt)}";
 
     internal static string Time(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
@@ -75,7 +76,8 @@ internal static class ReportRenderer
     /// <summary>A GitHub comment, and a step summary, hold 65,536 characters.</summary>
     internal const int MarkdownLimit = 65_536;
 
-    private static readonly Severity[] Severities = [Severity.Critical, Severity.High, Severity.Medium, Severity.Low];
+    /// <summary>The severities, most severe first: the order every report counts them in.</summary>
+    internal static readonly Severity[] Severities = [Severity.Critical, Severity.High, Severity.Medium, Severity.Low];
 
     /// <summary>"905 changes: 1 critical, 5 high, 12 medium, 887 low"; "No drift" when nothing changed.</summary>
     internal static string SummaryLine(DriftReport report) =>
@@ -227,9 +229,8 @@ internal static class ReportRenderer
         var hidden = hiddenLines.Sum(l => l.Count);
         if (hidden > 0)
         {
-            var bySeverity = Severities.Select(s => (s, hiddenLines.Where(l => l.Change.Severity == s).Sum(l => l.Count))).Where(x => x.Item2 > 0);
             builder.AppendLine();
-            builder.AppendLine($"> Cut to fit {limit:N0} characters: {hidden:N0} of {report.Changes.Count:N0} changes not shown ({string.Join(", ", bySeverity.Select(x => $"{x.Item2:N0} {Name(x.s)}"))}); `--format json` has them all.");
+            builder.AppendLine($"> Cut to fit {limit:N0} characters: {hidden:N0} of {report.Changes.Count:N0} changes not shown ({HiddenBySeverity(hiddenLines)}); `--format json` has them all.");
         }
 
         var urgent = BySeverity(report.Changes.Where(c => IsUrgent(c) && shown.Contains(c)));
@@ -281,6 +282,10 @@ internal static class ReportRenderer
             ? $"| {op} | {Name(change.Severity)} | {Cell(change.Category)} | {Cell(summary)} | {path} |"
             : $"| {op} | {Name(change.Severity)} | {Cell(summary)} | {path} |";
     }
+
+    /// <summary>"1,204 low, 3 medium": how many changes the lines left out stand for, by severity, most severe first.</summary>
+    internal static string HiddenBySeverity(IReadOnlyCollection<ReportLine> hidden) =>
+        string.Join(", ", Severities.Select(s => (s, hidden.Where(l => l.Change.Severity == s).Sum(l => l.Count))).Where(x => x.Item2 > 0).Select(x => $"{x.Item2:N0} {Name(x.s)}"));
 
     internal static string Name(Severity severity) => Alerting.AlertPayloads.Name(severity);
 

@@ -182,6 +182,7 @@ public sealed class DriftMonitor
 
         Store.Prune(options.Keep);
         var changes = report?.Changes ?? [];
+        var counts = Enum.GetValues<Severity>().Reverse().ToDictionary(Name, s => changes.Count(c => c.Severity == s), StringComparer.Ordinal);
         lastCycle = new CycleRecord(
             snapshot.Metadata.TakenAt,
             snapshot.Metadata.Host,
@@ -189,7 +190,7 @@ public sealed class DriftMonitor
             snapshotName,
             !unchanged,
             digest,
-            report is null ? new Dictionary<string, int>() : Enum.GetValues<Severity>().Reverse().ToDictionary(Name, s => changes.Count(c => c.Severity == s)),
+            report is null ? new Dictionary<string, int>() : counts,
             report?.Unknown.Count ?? 0,
             alerted,
             alerted ? report : null)
@@ -201,15 +202,16 @@ public sealed class DriftMonitor
         await AlertQuarantinedAsync(snapshot, CancellationToken.None).ConfigureAwait(false);
         await HeartbeatAsync(snapshot).ConfigureAwait(false);
         var undelivered = await DeliverAsync(cancellationToken).ConfigureAwait(false);
-        Measure(changes, clock.GetElapsedTime(started), undelivered);
+        var elapsed = clock.GetElapsedTime(started);
+        Measure(changes, counts, elapsed, undelivered);
         DriftMonitorLog.Cycle(
             logger,
-            clock.GetElapsedTime(started).TotalSeconds,
+            elapsed.TotalSeconds,
             reference is null ? "first snapshot stored" : $"{changes.Count} changes",
-            changes.Count(c => c.Severity == Severity.Critical),
-            changes.Count(c => c.Severity == Severity.High),
-            changes.Count(c => c.Severity == Severity.Medium),
-            changes.Count(c => c.Severity == Severity.Low),
+            counts["critical"],
+            counts["high"],
+            counts["medium"],
+            counts["low"],
             alerted ? "alert queued" : "no alert",
             undelivered,
             Store.Outbox.DeadCount);
@@ -339,16 +341,16 @@ public sealed class DriftMonitor
     private CycleRecord? lastCycle;
 
     /// <summary>The cycle's figures for <see cref="InfraDiffMetrics"/>; the cycle count last, so a listener that writes on it sees the rest.</summary>
-    private void Measure(IReadOnlyList<DriftChange> changes, TimeSpan duration, int pending)
+    private void Measure(IReadOnlyList<DriftChange> changes, Dictionary<string, int> counts, TimeSpan duration, int pending)
     {
         foreach (var group in changes.GroupBy(c => (c.Severity, c.Category)))
         {
             InfraDiffMetrics.Changes.Add(group.Count(), new("severity", Name(group.Key.Severity)), new("category", group.Key.Category));
         }
 
-        foreach (var severity in Enum.GetValues<Severity>())
+        foreach (var (severity, count) in counts)
         {
-            InfraDiffMetrics.LastChanges.Record(changes.Count(c => c.Severity == severity), new KeyValuePair<string, object?>("severity", Name(severity)));
+            InfraDiffMetrics.LastChanges.Record(count, new KeyValuePair<string, object?>("severity", severity));
         }
 
         InfraDiffMetrics.CycleDuration.Record(duration.TotalSeconds);

@@ -330,8 +330,14 @@ public sealed class SnapshotStore
     public string ReportsDirectory => Path.Join(Directory, ReportsFolder);
 
     /// <summary>The cycle records' files, oldest first.</summary>
-    public IReadOnlyList<string> CycleFiles() =>
-        System.IO.Directory.Exists(ReportsDirectory) ? [.. System.IO.Directory.EnumerateFiles(ReportsDirectory, CyclePrefix + "*.json").Order(StringComparer.Ordinal)] : [];
+    public IReadOnlyList<string> CycleFiles() => CycleFilesIn(Directory);
+
+    /// <summary>The cycle records' files of the store in <paramref name="directory"/>, oldest first, without opening the store (no lock, no key).</summary>
+    public static IReadOnlyList<string> CycleFilesIn(string directory)
+    {
+        var reports = Path.Join(directory, ReportsFolder);
+        return System.IO.Directory.Exists(reports) ? [.. System.IO.Directory.EnumerateFiles(reports, CyclePrefix + "*.json").Order(StringComparer.Ordinal)] : [];
+    }
 
     /// <summary>Records a cycle as "reports/cycle-20261127T140000.123Z.json".</summary>
     public async Task SaveCycleAsync(CycleRecord record, CancellationToken cancellationToken = default)

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Reflection;
+using InfraDiff.Monitoring;
 using InfraDiff.Snapshots;
 
 namespace InfraDiff.IntegrationTests.Alerting;
@@ -66,14 +67,19 @@ public sealed class WatchProcessTests : IAsyncLifetime
     private int SnapshotCount() => Directory.Exists(Store) ? Directory.GetFiles(Store, "snapshot-*.json").Length : 0;
 
     /// <summary>Cycles run: a cycle that changed nothing stores no snapshot, but always its record.</summary>
-    private int CycleCount() => Directory.Exists(Path.Join(Store, "reports")) ? Directory.GetFiles(Path.Join(Store, "reports"), "cycle-*.json").Length : 0;
+    private int CycleCount() => SnapshotStore.CycleFilesIn(Store).Count;
 
-    /// <summary>Two stored snapshots: the first, then one after a change to the tree.</summary>
-    private async Task WaitForTwoSnapshotsAsync()
+    /// <summary>A watcher over a tree with one file runs until it has stored two snapshots (the first, then one after a change) and is stopped; returns the newest.</summary>
+    private async Task<string> TwoSnapshotsThenStopAsync()
     {
+        Directory.CreateDirectory(Tree);
+        File.WriteAllText(Path.Join(Tree, "a"), "1");
+        var watcher = StartWatcher();
         await WaitForAsync(() => SnapshotCount() >= 1, "the first snapshot");
         File.WriteAllText(Path.Join(Tree, "second"), "2");
         await WaitForAsync(() => SnapshotCount() >= 2, "a second snapshot after a change");
+        await StopAsync(watcher);
+        return Directory.GetFiles(Store, "snapshot-*.json").Order(StringComparer.Ordinal).Last();
     }
 
     [Fact]
@@ -208,21 +214,16 @@ public sealed class WatchProcessTests : IAsyncLifetime
     public async Task Poison_files_in_the_store_are_quarantined_alerted_and_the_next_change_still_arrives()
     {
         await receiver.StartAsync();
-        Directory.CreateDirectory(Tree);
-        File.WriteAllText(Path.Join(Tree, "a"), "1");
-        var first = StartWatcher();
-        await WaitForTwoSnapshotsAsync();
-        await StopAsync(first);
+        var latest = await TwoSnapshotsThenStopAsync();
 
         // What a crash, a full disk or a careless hand leaves: a truncated latest snapshot, garbage and "{}" in the outbox.
-        var latest = Directory.GetFiles(Store, "snapshot-*.json").Order(StringComparer.Ordinal).Last();
         File.WriteAllBytes(latest, File.ReadAllBytes(latest)[..100]);
         File.WriteAllText(Path.Join(Store, "outbox", "20260101T000000000Z-garbage.json"), "garbage");
         File.WriteAllText(Path.Join(Store, "outbox", "20260101T000000001Z-empty.json"), "{}");
         var second = StartWatcher();
-        await WaitForAsync(() => receiver.Requests.Any(r => r.Body.Contains("\"category\":\"store\"", StringComparison.Ordinal)), "the store alert");
+        await WaitForAsync(() => Received("\"category\":\"store\""), "the store alert");
         File.WriteAllText(Path.Join(Tree, "b"), "2");
-        await WaitForAsync(() => receiver.Requests.Any(r => r.Body.Contains("~1b", StringComparison.Ordinal)), "the next real change");
+        await WaitForAsync(() => Received("~1b"), "the next real change");
 
         var store = receiver.Requests.First(r => r.Body.Contains("\"category\":\"store\"", StringComparison.Ordinal)).Body;
         Assert.Contains("\"severity\":\"critical\"", store, StringComparison.Ordinal);
@@ -244,15 +245,10 @@ public sealed class WatchProcessTests : IAsyncLifetime
     public async Task A_stored_snapshot_edited_to_hide_a_change_is_caught_and_the_change_still_alerted()
     {
         await receiver.StartAsync();
-        Directory.CreateDirectory(Tree);
-        File.WriteAllText(Path.Join(Tree, "a"), "1");
-        var first = StartWatcher();
-        await WaitForTwoSnapshotsAsync();
-        await StopAsync(first);
+        var latest = await TwoSnapshotsThenStopAsync();
 
         // The intruder plants a file and rewrites the newest stored snapshot so that it already lists it.
         File.WriteAllText(Path.Join(Tree, "backdoor"), "x");
-        var latest = Directory.GetFiles(Store, "snapshot-*.json").Order(StringComparer.Ordinal).Last();
         var forged = new ProcessStartInfo("dotnet", [Executable, "snapshot", "--only", "files", "--files", Tree, "--no-cache", "-o", latest]);
         forged.Environment["XDG_CACHE_HOME"] = Path.Join(work, "other-cache");
         Process.Start(forged)!.WaitForExit();
