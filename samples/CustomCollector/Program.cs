@@ -1,6 +1,6 @@
 // A custom collector adds its own section to the snapshot, and diffs like any built-in one:
 // here, the kernel's boot command line, keyed by parameter.
-using InfraDiff.Collection;
+using InfraDiff.Pipeline;
 using InfraDiff.Snapshots;
 
 var snapshotter = new Snapshotter([.. BuiltInCollectors.Create(), new KernelCommandLineCollector()]);

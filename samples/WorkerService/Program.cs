@@ -1,8 +1,8 @@
 // A .NET worker service that runs infradiff's watch loop as a hosted service: snapshot every five
 // minutes, keep the snapshots in /var/lib/infradiff, and post drift to the webhook in WEBHOOK_URL.
 using InfraDiff.Alerting;
-using InfraDiff.Collection;
 using InfraDiff.Monitoring;
+using InfraDiff.Pipeline;
 
 var builder = Host.CreateApplicationBuilder(args);
 builder.Services.AddInfraDiff();

@@ -2,9 +2,9 @@ using System.CommandLine;
 using System.Security.Cryptography;
 using System.Text.Json;
 using InfraDiff.Alerting;
-using InfraDiff.Collection;
 using InfraDiff.Diffing;
 using InfraDiff.Monitoring;
+using InfraDiff.Pipeline;
 using InfraDiff.Snapshots;
 using Microsoft.Extensions.Logging;
 

@@ -1,9 +1,9 @@
 using System.CommandLine;
 using InfraDiff.Cli.Rendering;
-using InfraDiff.Collection;
 using InfraDiff.Collectors.Docker;
 using InfraDiff.Collectors.Files;
-using InfraDiff.Diffing;
+using InfraDiff.Pipeline;
+using InfraDiff.Shared;
 using InfraDiff.Snapshots;
 using Microsoft.Extensions.Logging;
 

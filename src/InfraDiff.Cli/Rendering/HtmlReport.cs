@@ -139,7 +139,7 @@ internal static class HtmlReport
         page.Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<meta name=\"color-scheme\" content=\"light dark\">\n");
         page.Append("<title>").Append(HtmlEncoder.Default.Encode(Alerting.HostText.Clean(title))).Append("</title>\n");
         page.Append("<style>").Append(style).Append("</style>\n</head>\n<body>\n");
-        page.Append("<header><h1>infradiff</h1><p class=\"meta\">Generated ").Append(ReportRenderer.Time(DateTimeOffset.UtcNow)).Append(" by ").Append(HtmlEncoder.Default.Encode(Collection.Snapshotter.ToolVersion)).Append("</p></header>\n");
+        page.Append("<header><h1>infradiff</h1><p class=\"meta\">Generated ").Append(ReportRenderer.Time(DateTimeOffset.UtcNow)).Append(" by ").Append(HtmlEncoder.Default.Encode(Pipeline.Snapshotter.ToolVersion)).Append("</p></header>\n");
         page.Append("<main id=\"app\"><noscript>This report needs JavaScript; the same report is available as text, markdown or JSON.</noscript></main>\n");
         page.Append("<script type=\"application/json\" id=\"data\">").Append(json).Append("</script>\n");
         page.Append("<script>").Append(script).Append("</script>\n</body>\n</html>\n");

@@ -1,4 +1,4 @@
-using InfraDiff.Collection;
+using InfraDiff.Pipeline;
 using Microsoft.Extensions.Logging;
 
 namespace InfraDiff.Cli.Rendering;

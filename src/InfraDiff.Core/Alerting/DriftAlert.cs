@@ -1,4 +1,3 @@
-using System.Text.Json.Serialization;
 using InfraDiff.Diffing;
 
 namespace InfraDiff.Alerting;
@@ -23,47 +22,3 @@ public sealed record DriftAlert(string IdempotencyKey, string Host, DateTimeOffs
     /// </summary>
     public bool Heartbeat { get; init; }
 }
-
-
-/// <summary>Delivers alerts somewhere: a webhook, a chat, a file. One method, like a logging sink.</summary>
-public interface IAlertSink
-{
-    /// <summary>A short name for logs ("webhook https://hooks.example/…"), never carrying a secret.</summary>
-    string Name { get; }
-
-    /// <summary>Delivers the alert, or throws <see cref="AlertDeliveryException"/> once it has given up.</summary>
-    Task SendAsync(DriftAlert alert, CancellationToken cancellationToken = default);
-}
-
-/// <summary>
-/// An alert a sink could not deliver. The monitor keeps it in the outbox and tries again later, unless
-/// <see cref="Permanent"/>: the receiver refused it for good (a 4xx other than 408 and 429), and sending it again
-/// would only block the alerts behind it, so it is set aside as dead.
-/// </summary>
-public sealed class AlertDeliveryException(string message, Exception? innerException = null, bool permanent = false) : InfraDiffException(message, innerException)
-{
-    /// <summary>Whether the receiver refused the alert for good.</summary>
-    public bool Permanent { get; } = permanent;
-}
-
-/// <summary>The body formats a webhook sink can post.</summary>
-[JsonConverter(typeof(JsonStringEnumConverter<WebhookFormat>))]
-public enum WebhookFormat
-{
-    /// <summary>infradiff's own JSON: host, time, per-category summary, changes, RFC 6902 patch.</summary>
-    [JsonStringEnumMemberName("generic")]
-    Generic,
-
-    /// <summary>A Slack incoming webhook: Block Kit with a text fallback (Mattermost and Rocket.Chat show the text).</summary>
-    [JsonStringEnumMemberName("slack")]
-    Slack,
-
-    /// <summary>A Microsoft Teams webhook made through Workflows: an Adaptive Card (1.4) in a message envelope.</summary>
-    [JsonStringEnumMemberName("teams")]
-    Teams,
-
-    /// <summary>A Discord webhook: an embed, with mentions disabled.</summary>
-    [JsonStringEnumMemberName("discord")]
-    Discord,
-}
-

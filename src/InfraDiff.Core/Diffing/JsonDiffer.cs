@@ -25,7 +25,7 @@ internal static class JsonDiffer
 
     public static void Diff(JsonElement before, JsonElement after, string path, List<JsonChange> changes)
     {
-        if (RawEquals(before, after))
+        if (JsonValues.RawEquals(before, after))
         {
             return;
         }
@@ -65,12 +65,6 @@ internal static class JsonDiffer
 
         return operations;
     }
-
-    /// <summary>Byte equality of the two values as written: the fast path, since canonical snapshots write equal values identically.</summary>
-    private static bool RawEquals(JsonElement a, JsonElement b) =>
-        a.ValueKind == b.ValueKind && JsonMarshal.GetRawUtf8Value(a).SequenceEqual(JsonMarshal.GetRawUtf8Value(b));
-
-    private static bool ValueEquals(JsonElement a, JsonElement b) => RawEquals(a, b) || JsonElement.DeepEquals(a, b);
 
     private static void DiffObjects(JsonElement before, JsonElement after, string path, List<JsonChange> changes)
     {
@@ -116,7 +110,7 @@ internal static class JsonDiffer
             else
             {
                 // The child path is built only for values that differ: most of a large section is unchanged.
-                if (!RawEquals(a[i].Value, b[j].Value))
+                if (!JsonValues.RawEquals(a[i].Value, b[j].Value))
                 {
                     Diff(a[i].Value, b[j].Value, JsonPointer.Append(path, a[i].Name), changes);
                 }
@@ -180,20 +174,24 @@ internal static class JsonDiffer
         var a = before.EnumerateArray().ToArray();
         var b = after.EnumerateArray().ToArray();
         var prefix = 0;
-        while (prefix < a.Length && prefix < b.Length && ValueEquals(a[prefix], b[prefix]))
+        while (prefix < a.Length && prefix < b.Length && JsonValues.ValueEquals(a[prefix], b[prefix]))
         {
             prefix++;
         }
 
         var suffix = 0;
-        while (suffix < a.Length - prefix && suffix < b.Length - prefix && ValueEquals(a[a.Length - 1 - suffix], b[b.Length - 1 - suffix]))
+        while (suffix < a.Length - prefix && suffix < b.Length - prefix && JsonValues.ValueEquals(a[a.Length - 1 - suffix], b[b.Length - 1 - suffix]))
         {
             suffix++;
         }
 
         var oldMiddle = a.AsSpan(prefix, a.Length - prefix - suffix).ToArray();
         var newMiddle = b.AsSpan(prefix, b.Length - prefix - suffix).ToArray();
-        var script = MyersScript(oldMiddle, newMiddle);
+        var hashA = Array.ConvertAll(oldMiddle, JsonValues.Hash);
+        var hashB = Array.ConvertAll(newMiddle, JsonValues.Hash);
+        var total = oldMiddle.Length + newMiddle.Length;
+        var maxEdits = (int)Math.Min(MaxEditDistance, Math.Max(16, ArrayCostBudget / Math.Max(1, total)));
+        var script = Myers.Script(oldMiddle.Length, newMiddle.Length, (x, y) => hashA[x] == hashB[y] && JsonValues.ValueEquals(oldMiddle[x], newMiddle[y]), maxEdits);
         if (script is null)
         {
             changes.Add(new JsonChange(ChangeKind.Replace, path, before, after));
@@ -201,13 +199,6 @@ internal static class JsonDiffer
         }
 
         EmitScript(script, oldMiddle, newMiddle, prefix, path, changes);
-    }
-
-    private enum Edit : byte
-    {
-        Keep,
-        Delete,
-        Insert,
     }
 
     /// <summary>Turns an edit script into changes, tracking each element's index in the array as it is being patched.</summary>
@@ -260,107 +251,4 @@ internal static class JsonDiffer
         }
     }
 
-    /// <summary>Myers' O((N+M)D) shortest edit script over element hashes, or null when D would pass the cost bound.</summary>
-    private static List<Edit>? MyersScript(JsonElement[] a, JsonElement[] b)
-    {
-        int n = a.Length, m = b.Length;
-        if (n == 0 || m == 0)
-        {
-            return [.. Enumerable.Repeat(Edit.Delete, n), .. Enumerable.Repeat(Edit.Insert, m)];
-        }
-
-        var hashA = a.Select(Hash).ToArray();
-        var hashB = b.Select(Hash).ToArray();
-        bool Equal(int x, int y) => hashA[x] == hashB[y] && ValueEquals(a[x], b[y]);
-
-        var maxD = (int)Math.Min(Math.Min(n + m, MaxEditDistance), Math.Max(16, ArrayCostBudget / (n + m)));
-        var offset = maxD + 1;
-        var v = new int[2 * maxD + 3];
-        var trace = new List<int[]>();
-        for (var d = 0; d <= maxD; d++)
-        {
-            trace.Add(v[(offset - d)..(offset + d + 1)]);
-            for (var k = -d; k <= d; k += 2)
-            {
-                var x = k == -d || (k != d && v[offset + k - 1] < v[offset + k + 1]) ? v[offset + k + 1] : v[offset + k - 1] + 1;
-                var y = x - k;
-                while (x < n && y < m && Equal(x, y))
-                {
-                    x++;
-                    y++;
-                }
-
-                v[offset + k] = x;
-                if (x >= n && y >= m)
-                {
-                    return Backtrack(trace, n, m);
-                }
-            }
-        }
-
-        return null;
-    }
-
-    private static List<Edit> Backtrack(List<int[]> trace, int n, int m)
-    {
-        var script = new List<Edit>(n + m);
-        int x = n, y = m;
-        for (var d = trace.Count - 1; d >= 0; d--)
-        {
-            // trace[d] holds V for diagonals -d..d as it stood when step d began.
-            var v = trace[d];
-            int At(int k) => v[k + d];
-            var k = x - y;
-            var previousK = k == -d || (k != d && At(k - 1) < At(k + 1)) ? k + 1 : k - 1;
-            var previousX = d == 0 ? 0 : At(previousK);
-            var previousY = d == 0 ? 0 : previousX - previousK;
-            while (x > previousX && y > previousY)
-            {
-                script.Add(Edit.Keep);
-                x--;
-                y--;
-            }
-
-            if (d > 0)
-            {
-                script.Add(x == previousX ? Edit.Insert : Edit.Delete);
-            }
-
-            x = previousX;
-            y = previousY;
-        }
-
-        script.Reverse();
-        return script;
-    }
-
-    /// <summary>A hash consistent with <see cref="JsonElement.DeepEquals"/>: object members in any order, numbers by value.</summary>
-    private static int Hash(JsonElement element)
-    {
-        switch (element.ValueKind)
-        {
-            case JsonValueKind.Object:
-                var sum = 17;
-                foreach (var property in element.EnumerateObject())
-                {
-                    sum += HashCode.Combine(property.Name, Hash(property.Value));
-                }
-
-                return sum;
-            case JsonValueKind.Array:
-                var hash = new HashCode();
-                foreach (var item in element.EnumerateArray())
-                {
-                    hash.Add(Hash(item));
-                }
-
-                return hash.ToHashCode();
-            case JsonValueKind.String:
-                return element.GetString()!.GetHashCode(StringComparison.Ordinal);
-            case JsonValueKind.Number:
-                return element.TryGetDouble(out var number) ? number.GetHashCode() : 0;
-            default:
-                return (int)element.ValueKind;
-        }
-    }
 }

@@ -1,3 +1,4 @@
+using InfraDiff.Shared;
 using InfraDiff.Snapshots;
 
 namespace InfraDiff.Diffing;

@@ -1,5 +1,5 @@
 using System.Diagnostics.Metrics;
-using InfraDiff.Collection;
+using InfraDiff.Pipeline;
 
 namespace InfraDiff.Monitoring;
 

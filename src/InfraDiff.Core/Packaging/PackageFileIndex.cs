@@ -1,4 +1,4 @@
-using InfraDiff.Collection;
+using InfraDiff.Pipeline;
 
 namespace InfraDiff.Packaging;
 

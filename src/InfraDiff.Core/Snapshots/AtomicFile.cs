@@ -19,9 +19,9 @@ public static class AtomicFile
     public static async Task WriteAsync(string path, ReadOnlyMemory<byte> contents, CancellationToken cancellationToken = default)
     {
         var fullPath = Path.GetFullPath(path);
-        if (Collection.LinuxFile.TryLStat(fullPath, out var status, out _) && (status.Mode & Collection.LinuxFile.TypeMask) is not (Collection.LinuxFile.TypeRegular or Collection.LinuxFile.TypeSymlink))
+        if (Pipeline.LinuxFile.TryLStat(fullPath, out var status, out _) && (status.Mode & Pipeline.LinuxFile.TypeMask) is not (Pipeline.LinuxFile.TypeRegular or Pipeline.LinuxFile.TypeSymlink))
         {
-            throw new InfraDiffException($"{path}: a {Collection.LinuxFile.KindOf(status.Mode)}, not a regular file: not replaced (write to a file, or leave out -o for stdout)");
+            throw new InfraDiffException($"{path}: a {Pipeline.LinuxFile.KindOf(status.Mode)}, not a regular file: not replaced (write to a file, or leave out -o for stdout)");
         }
 
         var directory = Path.GetDirectoryName(fullPath)!;

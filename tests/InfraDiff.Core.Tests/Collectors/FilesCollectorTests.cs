@@ -1,6 +1,6 @@
-using InfraDiff.Collection;
 using InfraDiff.Collectors.Files;
 using InfraDiff.Diffing;
+using InfraDiff.Pipeline;
 using InfraDiff.Snapshots;
 using InfraDiff.Tests.Support;
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
-using InfraDiff.Collection;
 using InfraDiff.Collectors.Files;
+using InfraDiff.Pipeline;
 using InfraDiff.Snapshots;
 using InfraDiff.Tests.Support;
 

@@ -3,6 +3,7 @@ using InfraDiff.Collectors.Packages;
 using InfraDiff.Collectors.Scheduled;
 using InfraDiff.Collectors.Services;
 using InfraDiff.Collectors.Users;
+using InfraDiff.Shared;
 using InfraDiff.Tests.Support;
 
 namespace InfraDiff.Tests.Collectors;

@@ -1,4 +1,5 @@
 using InfraDiff.Diffing;
+using InfraDiff.Shared;
 
 namespace InfraDiff.Tests.Diffing;
 

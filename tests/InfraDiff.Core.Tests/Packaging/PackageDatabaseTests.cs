@@ -1,5 +1,5 @@
-using InfraDiff.Collection;
 using InfraDiff.Packaging;
+using InfraDiff.Pipeline;
 using InfraDiff.Tests.Support;
 
 namespace InfraDiff.Tests.Packaging;

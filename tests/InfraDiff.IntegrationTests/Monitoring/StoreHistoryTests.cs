@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Text.Json;
 using InfraDiff.Alerting;
-using InfraDiff.Collection;
 using InfraDiff.Monitoring;
+using InfraDiff.Pipeline;
 
 namespace InfraDiff.IntegrationTests.Monitoring;
 

@@ -1,8 +1,8 @@
 using System.Security.Cryptography;
 using InfraDiff.Alerting;
-using InfraDiff.Collection;
 using InfraDiff.Collectors.Files;
 using InfraDiff.Monitoring;
+using InfraDiff.Pipeline;
 
 namespace InfraDiff.IntegrationTests.Monitoring;
 

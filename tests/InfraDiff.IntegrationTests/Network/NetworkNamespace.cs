@@ -1,7 +1,7 @@
 using System.Diagnostics;
-using InfraDiff.Collection;
 using InfraDiff.Diffing;
 using InfraDiff.Execution;
+using InfraDiff.Pipeline;
 using InfraDiff.Snapshots;
 
 namespace InfraDiff.IntegrationTests.Network;

@@ -1,6 +1,6 @@
 using System.IO.Enumeration;
-using InfraDiff.Collection;
 using InfraDiff.Diffing;
+using InfraDiff.Pipeline;
 
 namespace InfraDiff.Collectors.Config;
 

@@ -1,6 +1,6 @@
 using Docker.DotNet;
 using Docker.DotNet.Models;
-using InfraDiff.Collection;
+using InfraDiff.Pipeline;
 
 namespace InfraDiff.Collectors.Docker;
 

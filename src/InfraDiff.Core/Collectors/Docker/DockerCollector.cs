@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Net.Sockets;
 using Docker.DotNet;
 using Docker.DotNet.Models;
-using InfraDiff.Collection;
+using InfraDiff.Pipeline;
 using InfraDiff.Redaction;
 
 namespace InfraDiff.Collectors.Docker;

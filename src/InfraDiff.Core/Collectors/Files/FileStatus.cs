@@ -1,4 +1,4 @@
-using InfraDiff.Collection;
+using InfraDiff.Pipeline;
 using Microsoft.Win32.SafeHandles;
 
 namespace InfraDiff.Collectors.Files;

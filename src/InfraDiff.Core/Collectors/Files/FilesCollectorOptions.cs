@@ -76,6 +76,3 @@ public sealed record FilesCollectorOptions
         return Path.Join(string.IsNullOrEmpty(xdg) ? Path.Join(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache") : xdg, "infradiff");
     }
 }
-
-/// <summary>How far hashing has come; <see cref="Done"/> on the last report.</summary>
-public readonly record struct FileHashProgress(long Files, long Bytes, TimeSpan Elapsed, bool Done = false);

@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using InfraDiff.Collection;
+using InfraDiff.Pipeline;
 
 namespace InfraDiff.Collectors.Os;
 

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
-using InfraDiff.Collection;
 using InfraDiff.Diffing;
+using InfraDiff.Pipeline;
 
 namespace InfraDiff.Collectors.Scheduled;
 

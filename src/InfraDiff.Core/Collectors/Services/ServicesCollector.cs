@@ -1,5 +1,5 @@
-using InfraDiff.Collection;
 using InfraDiff.Execution;
+using InfraDiff.Pipeline;
 
 namespace InfraDiff.Collectors.Services;
 

@@ -1,5 +1,6 @@
-using InfraDiff.Collection;
 using InfraDiff.Diffing;
+using InfraDiff.Pipeline;
+using InfraDiff.Shared;
 
 namespace InfraDiff.Collectors.Users;
 

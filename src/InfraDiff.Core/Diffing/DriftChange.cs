@@ -1,0 +1,26 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace InfraDiff.Diffing;
+
+/// <summary>One change.</summary>
+/// <param name="Category">The section it is in.</param>
+/// <param name="Op">add, remove or replace.</param>
+/// <param name="Path">The RFC 6901 pointer to the value.</param>
+/// <param name="OldValue">The value before (absent for add).</param>
+/// <param name="NewValue">The value after (absent for remove).</param>
+/// <param name="Severity">From the severity rules.</param>
+/// <param name="Summary">One line naming the thing as an operator would ("package openssl: 3.0.11 → 3.0.13").</param>
+public sealed record DriftChange(
+    string Category,
+    ChangeKind Op,
+    string Path,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] JsonElement OldValue,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] JsonElement NewValue,
+    Severity Severity,
+    string Summary)
+{
+    /// <summary>The package change that accounts for this file change ("package coreutils 9.1-1 → 9.1-1+deb12u1"), when one does.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? ExplainedBy { get; init; }
+}

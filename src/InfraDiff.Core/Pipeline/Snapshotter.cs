@@ -1,0 +1,212 @@
+using System.Diagnostics;
+using System.Reflection;
+using System.Text.Json;
+using InfraDiff.Execution;
+using InfraDiff.Snapshots;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace InfraDiff.Pipeline;
+
+/// <summary>Runs the collectors concurrently, each with its own timeout, and assembles their sections into a snapshot.</summary>
+public sealed class Snapshotter
+{
+    private readonly IReadOnlyList<ICollector> collectors;
+    private readonly ICommandRunner commands;
+    private readonly ILogger logger;
+    private readonly ILoggerFactory? loggerFactory;
+    private readonly TimeProvider clock;
+
+    /// <summary>Creates a snapshotter over the given collectors.</summary>
+    /// <param name="collectors">The collectors, each named once.</param>
+    /// <param name="commands">How collectors run commands (default: local processes).</param>
+    /// <param name="logger">Where the snapshotter logs.</param>
+    /// <param name="clock">The time snapshots are stamped with.</param>
+    /// <param name="loggerFactory">When given, each collector logs, and its failures are logged, under a category of its own ("InfraDiff.Collectors.files").</param>
+    public Snapshotter(IEnumerable<ICollector> collectors, ICommandRunner? commands = null, ILogger<Snapshotter>? logger = null, TimeProvider? clock = null, ILoggerFactory? loggerFactory = null)
+    {
+        ArgumentNullException.ThrowIfNull(collectors);
+        this.collectors = collectors.ToArray();
+        var duplicate = this.collectors.GroupBy(c => c.Name, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null)
+        {
+            throw new ArgumentException($"two collectors are named '{duplicate.Key}'", nameof(collectors));
+        }
+
+        var reserved = this.collectors.FirstOrDefault(c => Snapshot.ReservedKeys.Contains(c.Name));
+        if (reserved is not null)
+        {
+            throw new ArgumentException($"'{reserved.Name}' is reserved and cannot name a collector", nameof(collectors));
+        }
+
+        this.commands = commands ?? LocalCommandRunner.Instance;
+        this.logger = (ILogger?)logger ?? NullLogger.Instance;
+        this.clock = clock ?? TimeProvider.System;
+        this.loggerFactory = loggerFactory;
+    }
+
+    /// <summary>The names of the collectors this snapshotter knows.</summary>
+    public IEnumerable<string> CollectorNames => collectors.Select(c => c.Name);
+
+    /// <summary>The "infradiff X.Y.Z" string recorded in metadata.</summary>
+    public static string ToolVersion { get; } = "infradiff " + (typeof(Snapshotter).Assembly
+        .GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0");
+
+    /// <summary>Takes a snapshot. Collector failures are recorded in metadata, never thrown.</summary>
+    /// <exception cref="InfraDiffException">The options name an unknown collector or a root that does not exist.</exception>
+    public async Task<Snapshot> TakeAsync(SnapshotOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var selected = Select(options);
+        if (!Directory.Exists(options.Root))
+        {
+            throw new InfraDiffException($"--root {options.Root}: no such directory");
+        }
+
+        var files = options.Root == "/" ? RootedFileSystem.Live : new RootedFileSystem(options.Root);
+        if (options.LiveKernel && options.Root != "/")
+        {
+            CheckHostNamespaces();
+        }
+
+        var takenAt = clock.GetUtcNow();
+        var results = await Task.WhenAll(selected.Select(c => RunAsync(c, files, options.LiveKernel, options.TimeoutFor(c.Name), cancellationToken))).ConfigureAwait(false);
+
+        var reports = new Dictionary<string, CollectorReport>(StringComparer.Ordinal);
+        var sections = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        foreach (var (name, report, section) in results)
+        {
+            reports[name] = report;
+            if (section is { } s)
+            {
+                sections[name] = s;
+            }
+        }
+
+        var metadata = new SnapshotMetadata(files.ReadHostName() ?? (files.Root == "/" ? Environment.MachineName : "unknown"), TruncateToSeconds(takenAt), ToolVersion, reports);
+        return new Snapshot(Snapshot.CurrentSchemaVersion, metadata, sections);
+    }
+
+    /// <summary>
+    /// The kernel this process sees is the host's only when PID 1 is the host's init (its mounts are not this
+    /// process's) and shares this process's network namespace (the same interfaces in /proc/1/net/dev).
+    /// </summary>
+    private static void CheckHostNamespaces()
+    {
+        static string? Read(string path)
+        {
+            try
+            {
+                return File.ReadAllText(path);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                return null;
+            }
+        }
+
+        static string? Interfaces(string? dev) =>
+            dev is null ? null : string.Join(',', dev.Split('\n').Skip(2).Select(l => l.Split(':')[0].Trim()).Where(n => n.Length > 0).Order(StringComparer.Ordinal));
+
+        if (Environment.ProcessId == 1 || Read("/proc/1/mountinfo") is not { } initMounts || initMounts == Read("/proc/self/mountinfo"))
+        {
+            throw new InfraDiffException("the host's kernel under --root needs the host's PID namespace (docker run --pid host): PID 1 here is not the host's init");
+        }
+
+        if (Interfaces(Read("/proc/1/net/dev")) is not { } hostInterfaces || hostInterfaces != Interfaces(Read("/proc/self/net/dev")))
+        {
+            throw new InfraDiffException("the host's kernel under --root needs the host's network namespace (docker run --network host)");
+        }
+    }
+
+    private List<ICollector> Select(SnapshotOptions options)
+    {
+        var known = collectors.Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
+        foreach (var name in options.Only.Concat(options.Exclude))
+        {
+            if (!known.Contains(name))
+            {
+                throw new InfraDiffException($"unknown collector '{name}' (known: {string.Join(", ", known.Order(StringComparer.Ordinal))})");
+            }
+        }
+
+        return collectors
+            .Where(c => options.Only.Count == 0 || options.Only.Contains(c.Name))
+            .Where(c => !options.Exclude.Contains(c.Name))
+            .ToList();
+    }
+
+    private async Task<(string Name, CollectorReport Report, JsonElement? Section)> RunAsync(
+        ICollector collector,
+        IHostFileSystem files,
+        bool liveKernel,
+        TimeSpan timeout,
+        CancellationToken cancellationToken)
+    {
+        var logger = loggerFactory?.CreateLogger("InfraDiff.Collectors." + collector.Name) ?? this.logger;
+        var context = new CollectionContext(files, commands, logger, liveKernel);
+        var stopwatch = Stopwatch.StartNew();
+        using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeoutSource.CancelAfter(timeout);
+        try
+        {
+            // On the thread pool, and waited for no longer than the limit: a collector that blocks synchronously or
+            // ignores its token neither holds up the others nor outlives its timeout.
+            var model = await Task.Run(() => collector.CollectAsync(context, timeoutSource.Token), timeoutSource.Token)
+                .WaitAsync(timeoutSource.Token).ConfigureAwait(false);
+            var section = SnapshotJson.ToElement(model);
+            if (section.ValueKind != JsonValueKind.Object)
+            {
+                return Failed(CollectorStatus.Failed, $"the collector returned a JSON {section.ValueKind.ToString().ToLowerInvariant()}, not an object");
+            }
+
+            foreach (var (part, reason) in context.FailedParts)
+            {
+                SnapshotterLog.PartFailed(logger, collector.Name, part, reason);
+            }
+
+            Measure(collector.Name, "ok", stopwatch);
+            return (collector.Name, new CollectorReport(CollectorStatus.Ok, stopwatch.ElapsedMilliseconds, Unavailable: Sorted(context.UnavailableParts), Failed: Sorted(context.FailedParts)), section);
+        }
+        catch (OperationCanceledException) when (timeoutSource.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            return Failed(CollectorStatus.Timeout, $"did not finish within {timeout.TotalSeconds:0.###} s");
+        }
+        catch (CollectorUnavailableException ex)
+        {
+            return Failed(CollectorStatus.Unavailable, ex.Message);
+        }
+        catch (CommandNotFoundException ex)
+        {
+            return Failed(CollectorStatus.Unavailable, ex.Message);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return Failed(CollectorStatus.Failed, ex.Message, ex);
+        }
+
+        (string, CollectorReport, JsonElement?) Failed(CollectorStatus status, string reason, Exception? exception = null)
+        {
+            if (status == CollectorStatus.Unavailable)
+            {
+                SnapshotterLog.CollectorUnavailable(logger, collector.Name, reason);
+            }
+            else
+            {
+                SnapshotterLog.CollectorFailed(logger, collector.Name, status == CollectorStatus.Timeout ? "timed out" : "failed", reason, exception);
+            }
+
+            Measure(collector.Name, status.ToString().ToLowerInvariant(), stopwatch);
+            return (collector.Name, new CollectorReport(status, stopwatch.ElapsedMilliseconds, reason), null);
+        }
+    }
+
+    private static void Measure(string collector, string status, Stopwatch stopwatch) =>
+        Monitoring.InfraDiffMetrics.CollectorDuration.Record(stopwatch.Elapsed.TotalSeconds, new("collector", collector), new("status", status));
+
+    private static SortedDictionary<string, string>? Sorted(IReadOnlyDictionary<string, string> parts) =>
+        parts.Count == 0 ? null : new SortedDictionary<string, string>(parts.ToDictionary(), StringComparer.Ordinal);
+
+    private static DateTimeOffset TruncateToSeconds(DateTimeOffset time) =>
+        new(time.Ticks - (time.Ticks % TimeSpan.TicksPerSecond), TimeSpan.Zero);
+}
