@@ -3,7 +3,7 @@ using System.Globalization;
 namespace InfraDiff;
 
 /// <summary>Text shortened for a line a person reads (a summary, a message quoting a bad line, a chat field), the same way everywhere.</summary>
-internal static class Excerpt
+public static class Excerpt
 {
     /// <summary>How much of a rejected line a parse error quotes.</summary>
     public const int MessageLength = 60;

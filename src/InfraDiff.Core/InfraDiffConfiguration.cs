@@ -6,6 +6,7 @@ using InfraDiff.Snapshots;
 namespace InfraDiff;
 
 /// <summary>The settings file, <c>infradiff.json</c>: ignore and severity rules.</summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Skip)]
 public sealed record InfraDiffConfiguration
 {
     /// <summary>The file name looked for in the working directory when no --config is given.</summary>
@@ -17,40 +18,17 @@ public sealed record InfraDiffConfiguration
     /// <summary>Severity rules tried before the defaults.</summary>
     public IReadOnlyList<SeverityRule> Severity { get; init; } = [];
 
-    /// <summary>Settings of <c>infradiff watch</c>; flags, the environment and .env take precedence over these.</summary>
-    public WatchSettings Watch { get; init; } = new();
-
     /// <summary>The drift rules this configuration gives, at <paramref name="minimumSeverity"/>.</summary>
     public DriftRules ToDriftRules(Severity minimumSeverity = Diffing.Severity.Low) =>
         new() { Ignore = Ignore, Severity = Severity, MinimumSeverity = minimumSeverity };
 
-    /// <summary>The watch loop's settings as a configuration file gives them: each optional.</summary>
-    public sealed record WatchSettings
-    {
-        /// <summary>"300" (seconds), "5m", "1h", or "00:05:00".</summary>
-        public string? Interval { get; init; }
+    /// <summary>The top-level sections Core does not read, kept for the application that does (the tool's "watch").</summary>
+    [JsonExtensionData]
+    [JsonInclude]
+    internal Dictionary<string, JsonElement>? OtherSections { get; init; }
 
-        /// <summary>The store directory.</summary>
-        public string? Dir { get; init; }
-
-        /// <summary>The webhook URL.</summary>
-        public string? Webhook { get; init; }
-
-        /// <summary>generic, slack, teams or discord.</summary>
-        public string? WebhookFormat { get; init; }
-
-        /// <summary>previous or baseline.</summary>
-        public string? Against { get; init; }
-
-        /// <summary>A duration, as for the interval.</summary>
-        public string? RepeatAfter { get; init; }
-
-        /// <summary>Snapshots kept.</summary>
-        public int? Keep { get; init; }
-
-        /// <summary>low, medium, high or critical.</summary>
-        public string? MinSeverity { get; init; }
-    }
+    /// <summary>The section <paramref name="name"/> of the file, when the application reading it declared it (see <see cref="Load"/>) and the file has it.</summary>
+    public JsonElement? Section(string name) => OtherSections is not null && OtherSections.TryGetValue(name, out var value) ? value : null;
 
     private static readonly JsonSerializerOptions ReadOptions = new(SnapshotJson.Options)
     {
@@ -61,14 +39,16 @@ public sealed record InfraDiffConfiguration
 
     /// <summary>The file at <paramref name="path"/>, else ./infradiff.json when it exists, else the defaults.</summary>
     /// <exception cref="InfraDiffException">The file is missing (when named), unreadable or invalid.</exception>
-    public static InfraDiffConfiguration LoadOrDefault(string? path) =>
-        path is not null ? Load(path)
-        : File.Exists(DefaultFileName) ? Load(DefaultFileName)
+    public static InfraDiffConfiguration LoadOrDefault(string? path, params IReadOnlyCollection<string> otherSections) =>
+        path is not null ? Load(path, otherSections)
+        : File.Exists(DefaultFileName) ? Load(DefaultFileName, otherSections)
         : new InfraDiffConfiguration();
 
     /// <summary>Reads a configuration file; a misspelt key, a bad date or a bad pattern is an error naming the file.</summary>
     /// <exception cref="InfraDiffException">The file is missing, unreadable or invalid.</exception>
-    public static InfraDiffConfiguration Load(string path)
+    /// <param name="path">The file.</param>
+    /// <param name="otherSections">Top-level sections an application keeps in the same file (the tool's "watch"): accepted, and left to it through <see cref="Section"/>; any other unknown key is an error.</param>
+    public static InfraDiffConfiguration Load(string path, params IReadOnlyCollection<string> otherSections)
     {
         string text;
         try
@@ -91,6 +71,11 @@ public sealed record InfraDiffConfiguration
             var where = ex.LineNumber is { } line ? $" (line {line + 1}, position {ex.BytePositionInLine + 1})" : "";
             var what = ex.InnerException?.Message ?? ex.Message.Split(" Path:")[0];
             throw new InfraDiffException($"{path}: invalid configuration{where}: {what}", ex);
+        }
+
+        if (configuration.OtherSections?.Keys.FirstOrDefault(k => !otherSections.Contains(k)) is { } unknown)
+        {
+            throw new InfraDiffException($"{path}: invalid configuration: unknown setting '{Excerpt.Cut(unknown)}' (known: {string.Join(", ", new[] { "ignore", "severity" }.Concat(otherSections))})");
         }
 
         try

@@ -50,14 +50,14 @@ public sealed class ObservabilityTests : IDisposable
     [Fact]
     public async Task A_collector_failure_logs_under_its_own_category_with_its_stack_trace_only_when_verbose()
     {
-        var quiet = await CliRunner.RunAsync("snapshot", "--only", "docker", "--docker-host", "::not a uri", "--log-format", "json");
-        var verbose = await CliRunner.RunAsync("snapshot", "--only", "docker", "--docker-host", "::not a uri", "--log-format", "json", "--verbose");
+        var quiet = await CliRunner.RunAsync("snapshot", "--only", "docker", "--docker-host", "tcp://127.0.0.1:1", "--log-format", "json");
+        var verbose = await CliRunner.RunAsync("snapshot", "--only", "docker", "--docker-host", "tcp://127.0.0.1:1", "--log-format", "json", "--verbose");
 
         Assert.Equal(3, quiet.ExitCode);
         var line = Assert.Single(JsonLines(quiet.StandardError));
         Assert.Equal("InfraDiff.Collectors.docker", line.GetProperty("Category").GetString());
         Assert.Equal(1001, line.GetProperty("EventId").GetInt32());
-        Assert.Contains("is not a URL", line.GetProperty("Message").GetString(), StringComparison.Ordinal);
+        Assert.Contains("Connection refused", line.GetProperty("Message").GetString(), StringComparison.Ordinal);
         Assert.False(line.TryGetProperty("Exception", out _));
         var failure = JsonLines(verbose.StandardError).Single(l => l.GetProperty("EventId").GetInt32() == 1001);
         Assert.Contains("at InfraDiff.Collectors.Docker.DockerCollector", failure.GetProperty("Exception").GetString(), StringComparison.Ordinal);

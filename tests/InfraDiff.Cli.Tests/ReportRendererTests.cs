@@ -17,7 +17,7 @@ public sealed class ReportRendererTests
         {
             Before = new SnapshotIdentity("web1", DateTimeOffset.UnixEpoch),
             After = new SnapshotIdentity("web1", DateTimeOffset.UnixEpoch.AddDays(1)),
-            Summary = changes.GroupBy(c => c.Category).ToDictionary(g => g.Key, g => new CategorySummary(g.Count(c => c.Op == ChangeKind.Add), 0, g.Count(c => c.Op == ChangeKind.Replace))),
+            Summary = changes.GroupBy(c => c.Category).ToDictionary(g => g.Key, g => new CategorySummary(g.Count(c => c.Kind == ChangeKind.Add), 0, g.Count(c => c.Kind == ChangeKind.Replace))),
             Changes = changes,
             Unknown = [new UnknownSection("os", "unavailable: not the live host", "kernel")],
             Notices = [],

@@ -79,7 +79,7 @@ public sealed class SignatureTests : IDisposable
         var result = await CliRunner.RunAsync("diff", baseline, baseline, "--allowed-signers", AllowedSigners(key, "ci@example.test"));
 
         Assert.Equal(2, result.ExitCode);
-        Assert.Equal($"infradiff: {baseline}: no signature (baseline.json.sig) although --allowed-signers requires one", result.StandardError.TrimEnd());
+        Assert.Equal($"infradiff: {baseline}: no signature (baseline.json.sig) although the allowed signers require one", result.StandardError.TrimEnd());
     }
 
     [Fact]

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Security.Cryptography;
 using System.Text.Json;
 using InfraDiff.Alerting;
 using InfraDiff.Diffing;
@@ -13,8 +12,6 @@ namespace InfraDiff.Cli.Commands;
 /// <summary><c>infradiff alert REPORT.json</c>: send an existing drift report (from <c>diff --format json</c>) to a webhook.</summary>
 internal static class AlertCommand
 {
-    private static readonly JsonSerializerOptions ReportReadOptions = new(SnapshotJson.Options) { AllowDuplicateProperties = false };
-
     public static Command Create()
     {
         var reportPath = new Argument<string?>("REPORT") { Description = "A drift report written by 'infradiff diff --format json'.", Arity = ArgumentArity.ZeroOrOne };
@@ -45,31 +42,7 @@ internal static class AlertCommand
             }
 
             var path = parseResult.GetValue(reportPath) ?? throw new InfraDiffException("give a REPORT file, or --retry-dead to resend the store's dead alerts");
-            byte[] bytes;
-            DriftReport report;
-            try
-            {
-                bytes = await InputFile.ReadAllBytesAsync(path, cancellationToken);
-                report = JsonSerializer.Deserialize<DriftReport>(bytes, ReportReadOptions) ?? throw new JsonException("the report is null");
-                if (report.Before is null || report.After is null || report.Changes is null || report.Summary is null)
-                {
-                    throw new JsonException("before, after, summary and changes are required");
-                }
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                throw new InfraDiffException($"{path}: {FileProblem.Describe(ex)}", ex);
-            }
-            catch (JsonException ex)
-            {
-                var where = ex.LineNumber is { } line ? $" at line {line + 1}, position {ex.BytePositionInLine + 1}" : "";
-                throw new InfraDiffException($"{path}: not a drift report{where} ({ex.Message.Split(" Path:")[0]})");
-            }
-            catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or FormatException)
-            {
-                throw new InfraDiffException($"{path}: not a drift report ({ex.Message})");
-            }
-
+            var report = await DriftReport.ReadAsync(path, cancellationToken);
             if (!report.HasDrift)
             {
                 // An alert says something changed; a report without changes is not one.
@@ -77,17 +50,17 @@ internal static class AlertCommand
                 return ExitCodes.Ok;
             }
 
-            var resolved = settings.Resolve(parseResult, InfraDiffConfiguration.LoadOrDefault(null));
+            var resolved = settings.Resolve(parseResult, ConfigFile.Load(parseResult));
             if (resolved.Webhook is null && resolved.Email is null)
             {
                 throw new InfraDiffException("nowhere to send: give --webhook URL (or set WEBHOOK_URL), or --email-to with --smtp");
             }
 
-            var key = Convert.ToHexStringLower(SHA256.HashData(bytes))[..32];
+            var key = IdempotencyKeys.From(JsonSerializer.SerializeToUtf8Bytes(report, SnapshotJson.Options));
             foreach (var sink in resolved.Sinks(loggers))
             {
                 await sink.SendAsync(new DriftAlert(key, report.After.Host, report.After.TakenAt, report), cancellationToken);
-                Console.Error.WriteLine($"infradiff: sent to {sink.Name}");
+                Console.Error.WriteLine($"infradiff: sent to {sink.Id}");
                 (sink as IDisposable)?.Dispose();
             }
 
@@ -98,7 +71,7 @@ internal static class AlertCommand
 
     private static async Task<int> RetryDeadAsync(ParseResult parseResult, WatchSettings settings, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
-        var resolved = settings.Resolve(parseResult, InfraDiffConfiguration.LoadOrDefault(null));
+        var resolved = settings.Resolve(parseResult, ConfigFile.Load(parseResult));
         if (!Directory.Exists(resolved.Dir))
         {
             throw new InfraDiffException($"{resolved.Dir}: no such store (give --dir or set SNAPSHOT_DIR)");
@@ -108,9 +81,9 @@ internal static class AlertCommand
         using var sink = resolved.WebhookSink(url, loggers);
         var monitor = new DriftMonitor(new Snapshotter([]), new DriftMonitorOptions { Directory = resolved.Dir }, [sink], loggers.CreateLogger<DriftMonitor>());
         using var storeLock = monitor.Store.Lock();
-        var requeued = await monitor.Store.Outbox.RequeueDeadAsync(cancellationToken);
+        var requeued = await monitor.Store.RequeueDeadAlertsAsync(cancellationToken);
         var waiting = await monitor.DeliverAsync(cancellationToken);
-        var dead = monitor.Store.Outbox.DeadCount;
+        var dead = monitor.Store.DeadAlertCount;
         Console.Error.WriteLine($"infradiff: {requeued} dead alerts retried; {waiting} still waiting, {dead} refused again");
         return waiting == 0 && dead == 0 ? ExitCodes.Ok : ExitCodes.Error;
     }

@@ -1,6 +1,6 @@
 using System.CommandLine;
-using InfraDiff.Snapshots;
 using InfraDiff.Cli.Rendering;
+using InfraDiff.Snapshots;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -77,7 +77,7 @@ internal static class CommonOptions
         }
         catch (Exception ex)
         {
-            CliLog.CommandFailed(log, ex is InfraDiffException ? ex.Message : $"unexpected error: {ex.Message}", verbose ? ex : null);
+            CliLog.CommandFailed(log, OptionFlags.Message(ex), verbose ? ex : null);
             return ExitCodes.Error;
         }
     }

@@ -31,7 +31,7 @@ internal static class HistoryCommand
 
         command.SetAction((parseResult, cancellationToken) => CommonOptions.RunAsync(parseResult, async _ =>
         {
-            var resolved = settings.Resolve(parseResult, InfraDiffConfiguration.LoadOrDefault(null));
+            var resolved = settings.Resolve(parseResult, ConfigFile.Load(parseResult));
             await using var stdout = new StreamWriter(Console.OpenStandardOutput());
             foreach (var (record, bytes) in await ReadAsync(resolved.Dir, parseResult.GetValue(since), cancellationToken))
             {

@@ -29,7 +29,7 @@ internal static class ReportCommand
 
         command.SetAction((parseResult, cancellationToken) => CommonOptions.RunAsync(parseResult, async _ =>
         {
-            var resolved = settings.Resolve(parseResult, InfraDiffConfiguration.LoadOrDefault(null));
+            var resolved = settings.Resolve(parseResult, ConfigFile.Load(parseResult));
             var records = await HistoryCommand.ReadAsync(resolved.Dir, parseResult.GetValue(since), cancellationToken);
             var page = Encoding.UTF8.GetBytes(HtmlReport.ForHistory(resolved.Dir, [.. records.Select(r => r.Record)]));
             if (parseResult.GetValue(output) is { } path && path != "-")

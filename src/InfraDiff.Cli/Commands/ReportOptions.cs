@@ -24,17 +24,13 @@ internal sealed class ReportOptions
         DefaultValueFactory = _ => "text",
     }.AcceptOnlyFromAmong([.. Formats.Keys]);
 
-    private readonly Option<string?> config = new("--config")
-    {
-        Description = $"Ignore and severity rules (default: ./{InfraDiffConfiguration.DefaultFileName} when it exists).",
-        HelpName = "FILE",
-    };
+    private readonly Option<string?> config = ConfigFile.Option();
 
     private readonly Option<string> minimumSeverity = new Option<string>("--min-severity")
     {
         Description = "Leave out changes below this severity.",
         DefaultValueFactory = _ => "low",
-    }.AcceptOnlyFromAmong("low", "medium", "high", "critical");
+    }.AcceptOnlyFromAmong(ConfigFile.SeverityNames);
 
     private readonly Option<string?> allowedSigners = new("--allowed-signers")
     {
@@ -69,7 +65,7 @@ internal sealed class ReportOptions
     /// <summary>The rules from --config, or ./infradiff.json when present, at --min-severity.</summary>
     public DriftRules Rules(ParseResult parseResult)
     {
-        return InfraDiffConfiguration.LoadOrDefault(parseResult.GetValue(config)).ToDriftRules(Enum.Parse<Severity>(parseResult.GetRequiredValue(minimumSeverity), ignoreCase: true));
+        return ConfigFile.Load(parseResult, config).ToDriftRules(Enum.Parse<Severity>(parseResult.GetRequiredValue(minimumSeverity), ignoreCase: true));
     }
 
     /// <summary>

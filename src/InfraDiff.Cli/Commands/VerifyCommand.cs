@@ -21,7 +21,7 @@ internal static class VerifyCommand
 
         command.SetAction((parseResult, cancellationToken) => CommonOptions.RunAsync(parseResult, loggers =>
         {
-            var resolved = settings.Resolve(parseResult, InfraDiffConfiguration.LoadOrDefault(null));
+            var resolved = settings.Resolve(parseResult, ConfigFile.Load(parseResult));
             if (!Directory.Exists(resolved.Dir))
             {
                 throw new InfraDiffException($"{resolved.Dir}: no such store (give --dir or set SNAPSHOT_DIR)");

@@ -11,7 +11,7 @@ internal static class WatchCommand
     public static Command Create()
     {
         var once = new Option<bool>("--once") { Description = "Run one cycle and exit (for cron or a CI step)." };
-        var config = new Option<string?>("--config") { Description = $"Settings and rules (default: ./{InfraDiffConfiguration.DefaultFileName} when it exists).", HelpName = "FILE" };
+        var config = ConfigFile.Option();
         var resetBaseline = new Option<bool>("--reset-baseline")
         {
             Description = "With --against baseline: make a new baseline from this host although the store had one that is gone (deleted or quarantined); journalled and alerted.",
@@ -47,7 +47,7 @@ internal static class WatchCommand
 
         command.SetAction((parseResult, cancellationToken) => CommonOptions.RunAsync(parseResult, async loggers =>
         {
-            var configuration = InfraDiffConfiguration.LoadOrDefault(parseResult.GetValue(config));
+            var configuration = ConfigFile.Load(parseResult, config);
             using var metrics = (parseResult.GetValue(metricsFile) ?? Environment.GetEnvironmentVariable("INFRADIFF_METRICS_FILE")) is { Length: > 0 } metricsPath
                 ? new PrometheusTextFile(metricsPath)
                 : null;
@@ -75,7 +75,7 @@ internal static class WatchCommand
                 },
                 sinks,
                 loggers.CreateLogger<DriftMonitor>());
-            CliLog.Watching(loggers.CreateLogger("InfraDiff.Cli"), resolved.Interval, monitor.Store.Directory, string.Join("; ", sinks.Select(s => s.Name)));
+            CliLog.Watching(loggers.CreateLogger("InfraDiff.Cli"), resolved.Interval, monitor.Store.Directory, string.Join("; ", sinks.Select(s => s.Id)));
             if (parseResult.GetValue(once))
             {
                 var result = await monitor.RunCycleAsync(cancellationToken);

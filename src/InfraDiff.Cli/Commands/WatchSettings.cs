@@ -1,9 +1,11 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using InfraDiff.Alerting;
 using InfraDiff.Diffing;
 using InfraDiff.Monitoring;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 
 namespace InfraDiff.Cli.Commands;
@@ -23,7 +25,7 @@ internal sealed partial class WatchSettings
     public readonly Option<string> RepeatAfter = new("--repeat-after") { Description = "With --against baseline, repeat an unchanged drift's alert after this long [env INFRADIFF_REPEAT_AFTER; default 24h].", HelpName = "DURATION" };
     public readonly Option<int?> Keep = new("--keep") { Description = "Snapshots kept (a cycle that changed nothing stores none); the baseline and the latest are never deleted [env INFRADIFF_KEEP; default 100].", HelpName = "N" };
     public readonly Option<int?> KeepReports = new("--keep-reports") { Description = "Cycle records kept in the store's reports/ folder, each with its drift report when it alerted ('infradiff history' lists them) [env INFRADIFF_KEEP_REPORTS; default 10000].", HelpName = "N" };
-    public readonly Option<string> MinSeverity = new Option<string>("--min-severity") { Description = "Alert only on changes at or above low, medium, high or critical [env INFRADIFF_MIN_SEVERITY; default low]." }.AcceptOnlyFromAmong("low", "medium", "high", "critical");
+    public readonly Option<string> MinSeverity = new Option<string>("--min-severity") { Description = "Alert only on changes at or above low, medium, high or critical [env INFRADIFF_MIN_SEVERITY; default low]." }.AcceptOnlyFromAmong(ConfigFile.SeverityNames);
 
     public readonly Option<string[]> EmailTo = new("--email-to") { Description = "Also email alerts to ADDRESS (repeatable; comma-separated in env INFRADIFF_EMAIL_TO), through --smtp.", HelpName = "ADDRESS" };
     public readonly Option<string> Smtp = new("--smtp") { Description = "The SMTP server for --email-to: HOST or HOST:PORT [env INFRADIFF_SMTP; default port 25]; STARTTLS when offered.", HelpName = "HOST[:PORT]" };
@@ -37,7 +39,7 @@ internal sealed partial class WatchSettings
         }
     }
 
-    public sealed record Resolved(TimeSpan Interval, string Dir, Uri? Webhook, WebhookFormat Format, string? Secret, Comparison Against, TimeSpan RepeatAfter, int Keep, Severity MinSeverity)
+    public sealed record Resolved(TimeSpan Interval, string Dir, Uri? Webhook, WebhookFormat Format, string? Secret, DriftReference Against, TimeSpan RepeatAfter, int Keep, Severity MinSeverity)
     {
         /// <summary>Cycle records kept.</summary>
         public int KeepReports { get; init; } = 10_000;
@@ -67,36 +69,28 @@ internal sealed partial class WatchSettings
             new(new WebhookOptions { Url = url, Format = Format, Secret = Secret }, loggers.CreateLogger<WebhookAlertSink>());
     }
 
+    /// <summary>The keys of infradiff.json's "watch" section, each also a key of the layered settings.</summary>
+    internal static readonly string[] FileKeys = ["interval", "dir", "webhook", "webhookFormat", "against", "repeatAfter", "keep", "minSeverity"];
+
+    /// <summary>The section of infradiff.json these settings read.</summary>
+    internal const string FileSection = "watch";
+
     public Resolved Resolve(ParseResult parseResult, InfraDiffConfiguration configuration)
     {
-        // .env is read without touching the process environment, so a real environment variable still wins.
-        var dotenv = File.Exists(".env") || new FileInfo(".env").LinkTarget is not null
-            ? DotNetEnv.Env.LoadContents(Snapshots.InputFile.ReadAllText(".env"), DotNetEnv.Env.NoEnvVars()).GroupBy(p => p.Key).ToDictionary(g => g.Key, g => g.Last().Value)
-            : new Dictionary<string, string>();
-        var file = configuration.Watch;
-        string? Pick(Option option, string? fromFile, params string[] names)
+        if (configuration.Section(FileSection) is { ValueKind: JsonValueKind.Object } section
+            && section.EnumerateObject().Select(p => p.Name).FirstOrDefault(name => !FileKeys.Contains(name, StringComparer.Ordinal)) is { } unknown)
         {
-            if (parseResult.GetResult(option) is { Implicit: false } given)
-            {
-                return given.GetValueOrDefault<object>()?.ToString();
-            }
-
-            foreach (var source in new Func<string, string?>[] { Environment.GetEnvironmentVariable, n => dotenv.GetValueOrDefault(n) })
-            {
-                if (names.Select(source).FirstOrDefault(v => !string.IsNullOrWhiteSpace(v)) is { } value)
-                {
-                    return value;
-                }
-            }
-
-            return fromFile;
+            throw new InfraDiffException($"invalid configuration: unknown setting 'watch.{Excerpt.Cut(unknown)}' (known: {string.Join(", ", FileKeys)})");
         }
 
-        var emailTo = parseResult.GetValue(EmailTo) is { Length: > 0 } given ? given : (Pick(EmailTo, null, "INFRADIFF_EMAIL_TO") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var settings = Layers(parseResult, configuration);
+        string? Pick(Option option) => settings[Key(option)] is { Length: > 0 } value && !string.IsNullOrWhiteSpace(value) ? value : null;
+
+        var emailTo = (Pick(EmailTo) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         EmailOptions? email = null;
         if (emailTo.Length > 0)
         {
-            var smtp = Pick(Smtp, null, "INFRADIFF_SMTP") ?? throw new InfraDiffException("--email-to needs --smtp HOST[:PORT] (or INFRADIFF_SMTP)");
+            var smtp = Pick(Smtp) ?? throw new InfraDiffException("--email-to needs --smtp HOST[:PORT] (or INFRADIFF_SMTP)");
             var colon = smtp.LastIndexOf(':');
             var port = 25;
             if (colon > 0 && (!int.TryParse(smtp[(colon + 1)..], CultureInfo.InvariantCulture, out port) || port is < 1 or > 65535))
@@ -104,47 +98,104 @@ internal sealed partial class WatchSettings
                 throw new InfraDiffException($"--smtp must be HOST or HOST:PORT, not '{smtp}'");
             }
 
-            try
+            email = new EmailOptions { SmtpHost = colon > 0 ? smtp[..colon] : smtp, SmtpPort = port, To = emailTo };
+            if (Pick(EmailFrom) is { } from)
             {
-                email = new EmailOptions { SmtpHost = colon > 0 ? smtp[..colon] : smtp, SmtpPort = port, To = emailTo.SelectMany(t => t.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList() };
-                if (Pick(EmailFrom, null, "INFRADIFF_EMAIL_FROM") is { } from)
-                {
-                    email = email with { From = from };
-                }
+                email.From = from;
+            }
 
-                _ = new EmailAlertSink(email);
-            }
-            catch (ArgumentException ex)
-            {
-                throw new InfraDiffException($"--email-to: {ex.Message.Split(" (Parameter")[0]}");
-            }
+            email.Validate();
         }
 
-        var webhook = Pick(Webhook, file.Webhook, "INFRADIFF_WEBHOOK_URL", "WEBHOOK_URL");
+        var webhook = Pick(Webhook);
         Uri? url = null;
         if (webhook is not null && (!Uri.TryCreate(webhook, UriKind.Absolute, out url) || url.Scheme is not ("http" or "https")))
         {
             throw new InfraDiffException($"the webhook must be an http or https URL, not '{Redaction.SecretRedactor.RedactUrls(webhook)}'");
         }
 
-        var keep = AtLeastOne("keep", Pick(Keep, file.Keep?.ToString(CultureInfo.InvariantCulture), "INFRADIFF_KEEP") ?? "100");
-        var keepReports = AtLeastOne("keep-reports", Pick(KeepReports, null, "INFRADIFF_KEEP_REPORTS") ?? "10000");
+        var keep = AtLeastOne("keep", Pick(Keep) ?? "100");
+        var keepReports = AtLeastOne("keep-reports", Pick(KeepReports) ?? "10000");
 
         return new Resolved(
-            Duration("interval", Pick(Interval, file.Interval, "INFRADIFF_INTERVAL", "INTERVAL") ?? "5m"),
-            Pick(Dir, file.Dir, "INFRADIFF_DIR", "SNAPSHOT_DIR") ?? "snapshots",
+            Duration("interval", Pick(Interval) ?? "5m"),
+            Pick(Dir) ?? "snapshots",
             url,
-            Choice<WebhookFormat>("webhook format", Pick(WebhookFormat, file.WebhookFormat, "INFRADIFF_WEBHOOK_FORMAT") ?? "generic"),
-            Environment.GetEnvironmentVariable("INFRADIFF_WEBHOOK_SECRET") ?? Environment.GetEnvironmentVariable("WEBHOOK_SECRET")
-                ?? dotenv.GetValueOrDefault("INFRADIFF_WEBHOOK_SECRET") ?? dotenv.GetValueOrDefault("WEBHOOK_SECRET"),
-            Choice<Comparison>("against", Pick(Against, file.Against, "INFRADIFF_AGAINST") ?? "previous"),
-            Duration("repeat-after", Pick(RepeatAfter, file.RepeatAfter, "INFRADIFF_REPEAT_AFTER") ?? "24h", waited: false),
+            Choice<WebhookFormat>("webhook format", Pick(WebhookFormat) ?? "generic"),
+            settings[SecretKey],
+            Choice<DriftReference>("against", Pick(Against) ?? "previous"),
+            Duration("repeat-after", Pick(RepeatAfter) ?? "24h", waited: false),
             keep,
-            Choice<Severity>("min-severity", Pick(MinSeverity, file.MinSeverity, "INFRADIFF_MIN_SEVERITY") ?? "low"))
+            Choice<Severity>("min-severity", Pick(MinSeverity) ?? "low"))
         {
             Email = email,
             KeepReports = keepReports,
         };
+    }
+
+    private const string SecretKey = "webhookSecret";
+
+    /// <summary>Where each setting may come from besides its flag: the environment (and .env) names, first found wins.</summary>
+    private Dictionary<string, string[]> EnvironmentNames() => new(StringComparer.OrdinalIgnoreCase)
+    {
+        [Key(Interval)] = ["INFRADIFF_INTERVAL", "INTERVAL"],
+        [Key(Dir)] = ["INFRADIFF_DIR", "SNAPSHOT_DIR"],
+        [Key(Webhook)] = ["INFRADIFF_WEBHOOK_URL", "WEBHOOK_URL"],
+        [Key(WebhookFormat)] = ["INFRADIFF_WEBHOOK_FORMAT"],
+        [Key(Against)] = ["INFRADIFF_AGAINST"],
+        [Key(RepeatAfter)] = ["INFRADIFF_REPEAT_AFTER"],
+        [Key(Keep)] = ["INFRADIFF_KEEP"],
+        [Key(KeepReports)] = ["INFRADIFF_KEEP_REPORTS"],
+        [Key(MinSeverity)] = ["INFRADIFF_MIN_SEVERITY"],
+        [Key(EmailTo)] = ["INFRADIFF_EMAIL_TO"],
+        [Key(Smtp)] = ["INFRADIFF_SMTP"],
+        [Key(EmailFrom)] = ["INFRADIFF_EMAIL_FROM"],
+        [SecretKey] = ["INFRADIFF_WEBHOOK_SECRET", "WEBHOOK_SECRET"],
+    };
+
+    /// <summary>"--repeat-after" → "repeatAfter": the key a flag's setting has in every layer.</summary>
+    private static string Key(Option option) =>
+        string.Concat(option.Name.TrimStart('-').Split('-').Select((part, i) => i == 0 ? part : char.ToUpperInvariant(part[0]) + part[1..]));
+
+    /// <summary>
+    /// The settings in layers, each overriding the one before: infradiff.json's "watch" section, ./.env, the environment,
+    /// the flags. .env is read without touching the process environment, so a real environment variable still wins.
+    /// </summary>
+    private IConfiguration Layers(ParseResult parseResult, InfraDiffConfiguration configuration)
+    {
+        var names = EnvironmentNames();
+        var dotenv = File.Exists(".env") || new FileInfo(".env").LinkTarget is not null
+            ? DotNetEnv.Env.LoadContents(Snapshots.InputFile.ReadAllText(".env"), DotNetEnv.Env.NoEnvVars()).GroupBy(p => p.Key).ToDictionary(g => g.Key, g => g.Last().Value)
+            : [];
+        Dictionary<string, string?> FromNames(Func<string, string?> source) =>
+            names.Select(n => (n.Key, Value: n.Value.Select(source).FirstOrDefault(v => !string.IsNullOrWhiteSpace(v))))
+                .Where(n => n.Value is not null).ToDictionary(n => n.Key, n => n.Value);
+
+        var flags = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        foreach (var option in new Option[] { Interval, Dir, Webhook, WebhookFormat, Against, RepeatAfter, Keep, KeepReports, MinSeverity, EmailTo, Smtp, EmailFrom })
+        {
+            if (parseResult.GetResult(option) is { Implicit: false } given)
+            {
+                flags[Key(option)] = given.GetValueOrDefault<object>() switch
+                {
+                    string[] many => string.Join(',', many),
+                    var one => one?.ToString(),
+                };
+            }
+        }
+
+        var builder = new ConfigurationBuilder();
+        if (configuration.Section(FileSection) is { } section)
+        {
+            builder.AddJsonStream(new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(section)));
+        }
+
+        var layered = builder
+            .AddInMemoryCollection(FromNames(n => dotenv.GetValueOrDefault(n)))
+            .AddInMemoryCollection(FromNames(Environment.GetEnvironmentVariable))
+            .AddInMemoryCollection(flags)
+            .Build();
+        return layered;
     }
 
     private static int AtLeastOne(string name, string text) =>

@@ -41,7 +41,7 @@ internal static class GitHubActions
         lines.Append($"changes={report.Changes.Count}\n");
         foreach (var severity in ReportRenderer.Severities)
         {
-            lines.Append($"{ReportRenderer.Name(severity)}={report.Changes.Count(c => c.Severity == severity)}\n");
+            lines.Append($"{EnumNames.Of(severity)}={report.Changes.Count(c => c.Severity == severity)}\n");
         }
 
         lines.Append($"not_compared={report.Unknown.Count}\n");
@@ -52,7 +52,7 @@ internal static class GitHubActions
     internal static string Annotation(DriftChange change)
     {
         var command = change.Severity == Severity.Critical ? "error" : "warning";
-        var title = Property($"infradiff {ReportRenderer.Name(change.Severity)}: {change.Summary}");
+        var title = Property($"infradiff {EnumNames.Of(change.Severity)}: {change.Summary}");
         return $"::{command} title={title}::{Data($"{change.Category}: {change.Summary} ({change.Path})")}";
     }
 

@@ -101,7 +101,7 @@ internal static class HtmlReport
         {
             ["title"] = ReportRenderer.Header(report),
             ["summary"] = ReportRenderer.SummaryLine(report),
-            ["counts"] = ReportRenderer.Severities.ToDictionary(ReportRenderer.Name, s => report.Changes.Count(c => c.Severity == s)),
+            ["counts"] = ReportRenderer.Severities.ToDictionary(EnumNames.Of, s => report.Changes.Count(c => c.Severity == s)),
             ["categories"] = categories.Select(g => new object[] { g.Key, report.Summary[g.Key].Added, report.Summary[g.Key].Removed, report.Summary[g.Key].Changed }),
             ["lines"] = rows.Where((_, i) => kept[i]),
             ["hidden"] = hidden.Count == 0 ? null
@@ -115,7 +115,7 @@ internal static class HtmlReport
     private static object?[] Line(ReportLine line, string[]? paths)
     {
         var change = line.Change;
-        var op = change.Op switch { ChangeKind.Add => "+", ChangeKind.Remove => "-", _ => "~" };
+        var op = change.Kind switch { ChangeKind.Add => "+", ChangeKind.Remove => "-", _ => "~" };
         var group = change.ExplainedBy is not null;
         return
         [

@@ -82,7 +82,7 @@ internal static class JunitReport
         {
             var change = line.Change;
             var name = repeated.Contains(line.Summary) ? $"{line.Summary} ({change.Path})" : line.Summary;
-            var severity = ReportRenderer.Name(change.Severity);
+            var severity = EnumNames.Of(change.Severity);
             yield return new Case(name, severity, $"[{severity}] {line.Summary}", Body(line), Skipped: false);
         }
     }
@@ -96,8 +96,8 @@ internal static class JunitReport
     {
         var change = line.Change;
         var body = new StringBuilder();
-        body.Append(CultureInfo.InvariantCulture, $"severity: {ReportRenderer.Name(change.Severity)}\n");
-        body.Append(CultureInfo.InvariantCulture, $"change: {change.Op switch { ChangeKind.Add => "added", ChangeKind.Remove => "removed", _ => "changed" }}\n");
+        body.Append(CultureInfo.InvariantCulture, $"severity: {EnumNames.Of(change.Severity)}\n");
+        body.Append(CultureInfo.InvariantCulture, $"change: {change.Kind switch { ChangeKind.Add => "added", ChangeKind.Remove => "removed", _ => "changed" }}\n");
         if (change.ExplainedBy is { } package)
         {
             body.Append(CultureInfo.InvariantCulture, $"explained by: {package}\n");

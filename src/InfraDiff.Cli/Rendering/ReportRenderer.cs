@@ -38,7 +38,7 @@ internal static class ReportRenderer
                 {
                     await writer.WriteAsync('[');
                     var first = true;
-                    foreach (var operation in report.Patch)
+                    foreach (var operation in report.ToPatch())
                     {
                         await writer.WriteAsync(first ? "\n" : ",\n");
                         await writer.WriteAsync(JsonSerializer.Serialize(operation, Compact));
@@ -82,7 +82,7 @@ internal static class ReportRenderer
     /// <summary>"905 changes: 1 critical, 5 high, 12 medium, 887 low"; "No drift" when nothing changed.</summary>
     internal static string SummaryLine(DriftReport report) =>
         !report.HasDrift ? "No drift"
-        : $"{Count(report.Changes.Count, "change")}: " + string.Join(", ", Severities.Select(s => $"{report.Changes.Count(c => c.Severity == s)} {Name(s)}"));
+        : $"{Count(report.Changes.Count, "change")}: " + string.Join(", ", Severities.Select(s => $"{report.Changes.Count(c => c.Severity == s)} {EnumNames.Of(s)}"));
 
     /// <summary>The changes most severe first, in patch order within a severity.</summary>
     internal static List<DriftChange> BySeverity(IEnumerable<DriftChange> changes) => [.. changes.OrderByDescending(c => c.Severity)];
@@ -98,7 +98,7 @@ internal static class ReportRenderer
         string Paint(string code, string text) => colour ? $"\u001b[{code}m{text}\u001b[0m" : text;
         string Line(DriftChange change, string summary, bool withCategory)
         {
-            var (mark, markColour) = change.Op switch
+            var (mark, markColour) = change.Kind switch
             {
                 ChangeKind.Add => ("+", "32"),
                 ChangeKind.Remove => ("-", "31"),
@@ -111,7 +111,7 @@ internal static class ReportRenderer
                 Severity.Medium => "33",
                 _ => "2",
             };
-            return $"  {Paint(markColour, mark)} {Paint(severityColour, $"[{Name(change.Severity)}]")} {(withCategory ? change.Category + ": " : "")}{summary}";
+            return $"  {Paint(markColour, mark)} {Paint(severityColour, $"[{EnumNames.Of(change.Severity)}]")} {(withCategory ? change.Category + ": " : "")}{summary}";
         }
 
         var builder = new StringBuilder();
@@ -276,18 +276,17 @@ internal static class ReportRenderer
 
     private static string Row(DriftChange change, string summary, bool withCategory)
     {
-        var op = change.Op switch { ChangeKind.Add => "added", ChangeKind.Remove => "removed", _ => "changed" };
+        var op = change.Kind switch { ChangeKind.Add => "added", ChangeKind.Remove => "removed", _ => "changed" };
         var path = change.ExplainedBy is null ? $"`{Cell(change.Path)}`" : "(files of the package)";
         return withCategory
-            ? $"| {op} | {Name(change.Severity)} | {Cell(change.Category)} | {Cell(summary)} | {path} |"
-            : $"| {op} | {Name(change.Severity)} | {Cell(summary)} | {path} |";
+            ? $"| {op} | {EnumNames.Of(change.Severity)} | {Cell(change.Category)} | {Cell(summary)} | {path} |"
+            : $"| {op} | {EnumNames.Of(change.Severity)} | {Cell(summary)} | {path} |";
     }
 
     /// <summary>"1,204 low, 3 medium": how many changes the lines left out stand for, by severity, most severe first.</summary>
     internal static string HiddenBySeverity(IReadOnlyCollection<ReportLine> hidden) =>
-        string.Join(", ", Severities.Select(s => (s, hidden.Where(l => l.Change.Severity == s).Sum(l => l.Count))).Where(x => x.Item2 > 0).Select(x => $"{x.Item2:N0} {Name(x.s)}"));
+        string.Join(", ", Severities.Select(s => (s, hidden.Where(l => l.Change.Severity == s).Sum(l => l.Count))).Where(x => x.Item2 > 0).Select(x => $"{x.Item2:N0} {EnumNames.Of(x.s)}"));
 
-    internal static string Name(Severity severity) => Alerting.AlertPayloads.Name(severity);
 
     private static string Count(int count, string noun) => count == 1 ? $"1 {noun}" : $"{count} {noun}s";
 

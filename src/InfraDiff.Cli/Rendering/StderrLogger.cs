@@ -34,7 +34,7 @@ internal sealed class StderrLogger(LogLevel minimum, bool timestamps) : ILogger,
         // A command's own failure is its last line and reads "infradiff: <why>", as it always has.
         var commandFailed = eventId.Id == CliLog.CommandFailedEventId;
         level = commandFailed ? "" : level;
-        var advice = eventId.Id == SnapshotterLog.CollectorFailedEventId ? CollectorAdvice(state) : "";
+        var advice = eventId.Id == Snapshotter.CollectorFailedEventId ? CollectorAdvice(state) : "";
         var time = timestamps && !commandFailed ? DateTime.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss'Z' ", System.Globalization.CultureInfo.InvariantCulture) : "";
         Console.Error.WriteLine($"{time}infradiff: {level}{formatter(state, exception)}{advice}");
         if (exception is not null && (minimum <= LogLevel.Debug || commandFailed))

@@ -20,6 +20,9 @@ public static class AlertPayloads
     /// <summary>The default cap of a generic body: past it, the change list is cut (most severe kept) and the patch left out.</summary>
     public const int DefaultMaxGenericBytes = 256 * 1024;
 
+    /// <summary>The least a generic body may be given: room for the host, the totals and a few changes.</summary>
+    public const int MinimumGenericBytes = 4 * 1024;
+
     /// <summary>The version of the generic body's schema (README: "The generic body").</summary>
     public const int GenericSchemaVersion = 1;
 
@@ -57,7 +60,6 @@ public static class AlertPayloads
 
     internal static string When(DriftAlert alert) => alert.Time.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture);
 
-    internal static string Name(Severity severity) => severity.ToString().ToLowerInvariant();
 
     /// <summary>The lines a chat message lists, most severe first, and how many changes the rest stand for.</summary>
     private static (IReadOnlyList<ReportLine> Shown, int More) ChatLines(DriftAlert alert, int max = MaxChatLines)
@@ -70,7 +72,7 @@ public static class AlertPayloads
     {
         var (shown, more) = ChatLines(alert);
         var categories = alert.Report.Summary.Select(s => $"`{HostText.ForSlack(s.Key)}`: {s.Value.Counts}").ToList();
-        var changes = shown.Select(l => $"• [{Name(l.Change.Severity)}] {HostText.ForSlack(l.Summary)}").ToList();
+        var changes = shown.Select(l => $"• [{EnumNames.Of(l.Change.Severity)}] {HostText.ForSlack(l.Summary)}").ToList();
         var blocks = new JsonArray
         {
             new JsonObject { ["type"] = "header", ["text"] = new JsonObject { ["type"] = "plain_text", ["text"] = Excerpt.Cut(HostText.ForSlackPlain(Title(alert)), SlackHeaderText) } },
@@ -132,7 +134,7 @@ public static class AlertPayloads
             };
             foreach (var line in shown)
             {
-                var block = new JsonObject { ["type"] = "TextBlock", ["text"] = Excerpt.Cut($"[{Name(line.Change.Severity)}] {HostText.ForTeams(line.Summary)}", 1000), ["wrap"] = true };
+                var block = new JsonObject { ["type"] = "TextBlock", ["text"] = Excerpt.Cut($"[{EnumNames.Of(line.Change.Severity)}] {HostText.ForTeams(line.Summary)}", 1000), ["wrap"] = true };
                 if (line.Change.Severity >= Severity.High)
                 {
                     block["color"] = "Attention";
@@ -187,7 +189,7 @@ public static class AlertPayloads
         var listed = 0;
         foreach (var line in shown)
         {
-            var text = Excerpt.Cut($"• [{Name(line.Change.Severity)}] {HostText.ForDiscord(line.Summary)}", 500);
+            var text = Excerpt.Cut($"• [{EnumNames.Of(line.Change.Severity)}] {HostText.ForDiscord(line.Summary)}", 500);
             if (description.Length + text.Length + 1 > budget)
             {
                 break;
@@ -226,9 +228,9 @@ public static class AlertPayloads
             var change = new JsonObject
             {
                 ["category"] = c.Category,
-                ["op"] = JsonSerializer.SerializeToNode(c.Op, Options),
+                ["op"] = JsonSerializer.SerializeToNode(c.Kind, Options),
                 ["path"] = c.Path,
-                ["severity"] = Name(c.Severity),
+                ["severity"] = EnumNames.Of(c.Severity),
                 ["summary"] = c.Summary,
             };
             if (c.ExplainedBy is not null)
@@ -249,13 +251,13 @@ public static class AlertPayloads
             ["totals"] = new JsonObject
             {
                 ["changes"] = report.Changes.Count,
-                ["bySeverity"] = new JsonObject([.. Enum.GetValues<Severity>().Reverse().Select(s => KeyValuePair.Create(Name(s), (JsonNode?)report.Changes.Count(c => c.Severity == s)))]),
+                ["bySeverity"] = new JsonObject([.. Enum.GetValues<Severity>().Reverse().Select(s => KeyValuePair.Create(EnumNames.Of(s), (JsonNode?)report.Changes.Count(c => c.Severity == s)))]),
             },
             ["unknown"] = JsonSerializer.SerializeToNode(report.Unknown, Options),
             ["journal"] = alert.Journal is { } journal ? new JsonObject { ["sequence"] = journal.Sequence, ["head"] = journal.Head } : null,
             ["truncated"] = false,
             ["changes"] = new JsonArray([.. changes]),
-            ["patch"] = JsonSerializer.SerializeToNode(report.Patch, Options),
+            ["patch"] = JsonSerializer.SerializeToNode(report.ToPatch(), Options),
         };
         if (JsonSerializer.SerializeToUtf8Bytes(body, Options).Length <= maxBytes)
         {

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text;
 using InfraDiff.Diffing;
-using MailKit;
 using MailKit.Net.Smtp;
 using MailKit.Security;
 using MimeKit;
@@ -18,29 +17,17 @@ public sealed class EmailAlertSink : IAlertSink
     private readonly EmailOptions options;
 
     /// <summary>Creates a sink for <paramref name="options"/>.</summary>
-    /// <exception cref="ArgumentException">No recipient, or an address that is not one.</exception>
+    /// <exception cref="InvalidOptionException">An option is invalid (no recipient, an address that is not one, …).</exception>
     public EmailAlertSink(EmailOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (options.To.Count == 0)
-        {
-            throw new ArgumentException("an email alert needs at least one recipient", nameof(options));
-        }
-
-        foreach (var address in options.To.Append(options.From))
-        {
-            if (!MailboxAddress.TryParse(address, out _))
-            {
-                throw new ArgumentException($"'{address}' is not an email address", nameof(options));
-            }
-        }
-
+        options.Validate();
         this.options = options;
-        Name = $"email smtp://{options.SmtpHost}:{options.SmtpPort} to {string.Join(", ", options.To)}";
+        Id = $"email smtp://{options.SmtpHost}:{options.SmtpPort} to {string.Join(", ", options.To)}";
     }
 
     /// <inheritdoc />
-    public string Name { get; }
+    public string Id { get; }
 
     /// <inheritdoc />
     public async Task SendAsync(DriftAlert alert, CancellationToken cancellationToken = default)
@@ -69,12 +56,12 @@ public sealed class EmailAlertSink : IAlertSink
         catch (SmtpCommandException ex)
         {
             var permanent = (int)ex.StatusCode >= 500;
-            throw new AlertDeliveryException($"{Name}: the server answered {(int)ex.StatusCode} {ex.Message}{(permanent ? "; refused for good, not retried" : "")}", ex, permanent);
+            throw new AlertDeliveryException($"{Id}: the server answered {(int)ex.StatusCode} {ex.Message}{(permanent ? "; refused for good, not retried" : "")}", ex, permanent);
         }
         catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or SmtpProtocolException or AuthenticationException or SslHandshakeException
             || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
-            throw new AlertDeliveryException($"{Name}: {(ex is OperationCanceledException ? $"no answer within {options.Timeout.TotalSeconds:0.#} s" : ex.Message)}", ex);
+            throw new AlertDeliveryException($"{Id}: {(ex is OperationCanceledException ? $"no answer within {options.Timeout.TotalSeconds:0.#} s" : ex.Message)}", ex);
         }
     }
 
@@ -97,7 +84,7 @@ public sealed class EmailAlertSink : IAlertSink
         html.Append("</table><ul>");
         foreach (var line in lines)
         {
-            var severity = AlertPayloads.Name(line.Change.Severity);
+            var severity = EnumNames.Of(line.Change.Severity);
             text.AppendLine($"[{severity}] {HostText.Clean(line.Summary)}");
             html.Append($"<li><b>[{severity}]</b> {Encode(line.Summary)}</li>");
         }

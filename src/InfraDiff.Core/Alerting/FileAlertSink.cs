@@ -8,7 +8,7 @@ public sealed class FileAlertSink(string path) : IAlertSink
     private static readonly SemaphoreSlim Gate = new(1, 1);
 
     /// <inheritdoc />
-    public string Name => path == "-" ? "stdout" : $"file {path}";
+    public string Id => path == "-" ? "stdout" : $"file {path}";
 
     /// <inheritdoc />
     public async Task SendAsync(DriftAlert alert, CancellationToken cancellationToken = default)
@@ -42,7 +42,7 @@ public sealed class FileAlertSink(string path) : IAlertSink
         }
         catch (IOException ex)
         {
-            throw new AlertDeliveryException($"{Name}: {ex.Message}", ex);
+            throw new AlertDeliveryException($"{Id}: {ex.Message}", ex);
         }
         finally
         {

@@ -7,7 +7,7 @@ namespace InfraDiff.Alerting;
 /// Text that came from a watched host (a gecos field, a file name, a container label, a cron comment) made inert
 /// for the place it is sent: no live mention, link, markup, control character or reordering of the text around it.
 /// </summary>
-internal static class HostText
+public static class HostText
 {
     /// <summary>Control characters, bidirectional overrides and isolates, and zero-width characters removed; one line.</summary>
     public static string Clean(string text)

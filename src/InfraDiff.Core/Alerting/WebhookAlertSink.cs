@@ -10,8 +10,9 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace InfraDiff.Alerting;
 
 /// <summary>
-/// Posts alerts to a webhook. Retries with exponential backoff and jitter on connection errors, timeouts,
-/// 5xx and 429 (honouring Retry-After); never on other 4xx, which a retry cannot fix.
+/// Posts alerts to a webhook. Retries (<see cref="WebhookOptions.MaxAttempts"/>) with exponential backoff and jitter on
+/// connection errors, timeouts, 5xx, 408 and 429 (honouring Retry-After); never on other 4xx, which a retry cannot fix:
+/// those throw an <see cref="AlertDeliveryException"/> marked permanent.
 /// </summary>
 public sealed class WebhookAlertSink : IAlertSink, IDisposable
 {
@@ -25,25 +26,55 @@ public sealed class WebhookAlertSink : IAlertSink, IDisposable
     public const string SignatureHeader = "X-InfraDiff-Signature";
 
     private readonly WebhookOptions options;
-    private readonly HttpClient client;
+    private readonly Func<HttpClient> client;
+    private readonly HttpClient? ownClient;
     private readonly ILogger logger;
     private readonly TimeProvider clock;
+    private readonly DeliveryRetry retry;
 
-    /// <summary>Creates a sink posting to <see cref="WebhookOptions.Url"/>.</summary>
+    /// <summary>Creates a sink posting to <see cref="WebhookOptions.Url"/> through an HTTP client of its own.</summary>
+    /// <exception cref="InvalidOptionException">An option is invalid (not an http or https URL, no attempt allowed, …).</exception>
     public WebhookAlertSink(WebhookOptions options, ILogger<WebhookAlertSink>? logger = null, TimeProvider? clock = null)
+        : this(options, logger, clock, null)
+    {
+    }
+
+    /// <summary>
+    /// Creates a sink posting through the named client of <paramref name="httpClientFactory"/>, so its handlers apply
+    /// (a proxy, a client certificate, a resilience pipeline). The sink still enforces <see cref="WebhookOptions.Timeout"/>
+    /// per request and its own retries; a client's shorter timeout counts as a failed attempt.
+    /// </summary>
+    /// <exception cref="InvalidOptionException">An option is invalid.</exception>
+    public WebhookAlertSink(WebhookOptions options, IHttpClientFactory httpClientFactory, string httpClientName, ILogger<WebhookAlertSink>? logger = null, TimeProvider? clock = null)
+        : this(options, logger, clock, httpClientFactory ?? throw new ArgumentNullException(nameof(httpClientFactory)), httpClientName ?? throw new ArgumentNullException(nameof(httpClientName)))
+    {
+    }
+
+    private WebhookAlertSink(WebhookOptions options, ILogger? logger, TimeProvider? clock, IHttpClientFactory? factory, string? clientName = null)
     {
         ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
         this.options = options;
-        this.logger = (ILogger?)logger ?? NullLogger.Instance;
+        this.logger = logger ?? NullLogger.Instance;
         this.clock = clock ?? TimeProvider.System;
-        client = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
-        // The short hash tells two webhooks on one host apart (the outbox records deliveries by name) without revealing the path's token.
-        var identity = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(options.Url.OriginalString)))[..8];
-        Name = $"{options.Format.ToString().ToLowerInvariant()} webhook {SecretRedactor.RedactUrl(options.Url)} #{identity}";
+        retry = new DeliveryRetry(options.MaxAttempts, options.BaseDelay, options.MaxDelay, this.clock);
+        if (factory is null)
+        {
+            ownClient = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
+            client = () => ownClient;
+        }
+        else
+        {
+            client = () => factory.CreateClient(clientName!);
+        }
+
+        // The short hash tells two webhooks on one host apart (the outbox records deliveries by id) without revealing the path's token.
+        var identity = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(options.Url.OriginalString)))[..8];
+        Id = $"{EnumNames.Of(options.Format)} webhook {SecretRedactor.RedactUrl(options.Url)} #{identity}";
     }
 
     /// <inheritdoc />
-    public string Name { get; }
+    public string Id { get; }
 
     /// <summary>The signature header value for a body sent at <paramref name="timestamp"/>: what a receiver recomputes to verify.</summary>
     public static string Sign(string secret, string timestamp, ReadOnlySpan<byte> body)
@@ -65,59 +96,57 @@ public sealed class WebhookAlertSink : IAlertSink, IDisposable
         }
 
         var body = AlertPayloads.Body(alert, options.Format, options.MaxGenericBytes);
-        string? lastProblem = null;
-        for (var attempt = 1; attempt <= options.MaxAttempts; attempt++)
+        var gaveUp = await retry.RunAsync(
+            (_, token) => AttemptAsync(alert, body, token),
+            (attempt, problem, delay) => AlertLog.Retrying(logger, Id, attempt, problem, delay.TotalSeconds),
+            cancellationToken).ConfigureAwait(false);
+        if (gaveUp is not null)
         {
-            TimeSpan? retryAfter = null;
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(options.Timeout);
-            try
-            {
-                using var request = new HttpRequestMessage(HttpMethod.Post, options.Url) { Content = new ByteArrayContent(body) };
-                request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-                request.Headers.Add(IdempotencyHeader, alert.IdempotencyKey);
-                request.Headers.UserAgent.Add(new ProductInfoHeaderValue("infradiff", Pipeline.Snapshotter.ToolVersion.Split(' ')[1]));
-                if (!string.IsNullOrEmpty(options.Secret))
-                {
-                    var timestamp = clock.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
-                    request.Headers.Add(TimestampHeader, timestamp);
-                    request.Headers.Add(SignatureHeader, Sign(options.Secret, timestamp, body));
-                }
-
-                using var response = await client.SendAsync(request, timeout.Token).ConfigureAwait(false);
-                if (response.IsSuccessStatusCode)
-                {
-                    return;
-                }
-
-                lastProblem = $"answered {(int)response.StatusCode} {response.ReasonPhrase}";
-                if (response.StatusCode is not (HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout) && (int)response.StatusCode < 500)
-                {
-                    var said = await ResponseExcerptAsync(response, timeout.Token).ConfigureAwait(false);
-                    throw new AlertDeliveryException($"{Name} {lastProblem}{said}; refused for good, not retried", permanent: true);
-                }
-
-                retryAfter = RetryAfter(response);
-            }
-            catch (HttpRequestException ex)
-            {
-                lastProblem = SecretRedactor.RedactUrls(ex.Message);
-            }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-                lastProblem = $"no answer within {options.Timeout.TotalSeconds:0.#} s";
-            }
-
-            if (attempt < options.MaxAttempts)
-            {
-                var delay = retryAfter ?? Backoff(attempt);
-                delay = delay > options.MaxDelay ? options.MaxDelay : delay;
-                AlertLog.Retrying(logger, Name, attempt, lastProblem, delay.TotalSeconds);
-                await Task.Delay(delay, clock, cancellationToken).ConfigureAwait(false);
-            }
+            throw new AlertDeliveryException($"{Id}: gave up after {options.MaxAttempts} attempt{(options.MaxAttempts == 1 ? "" : "s")} ({gaveUp})");
         }
+    }
 
-        throw new AlertDeliveryException($"{Name}: gave up after {options.MaxAttempts} attempts ({lastProblem})");
+    /// <summary>One POST: null when delivered, a failed attempt to retry, or an exception when refused for good.</summary>
+    private async Task<FailedAttempt?> AttemptAsync(DriftAlert alert, byte[] body, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(options.Timeout);
+        try
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, options.Url) { Content = new ByteArrayContent(body) };
+            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+            request.Headers.Add(IdempotencyHeader, alert.IdempotencyKey);
+            request.Headers.UserAgent.Add(new ProductInfoHeaderValue("infradiff", Pipeline.Snapshotter.ToolVersion.Split(' ')[1]));
+            if (!string.IsNullOrEmpty(options.Secret))
+            {
+                var timestamp = clock.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+                request.Headers.Add(TimestampHeader, timestamp);
+                request.Headers.Add(SignatureHeader, Sign(options.Secret, timestamp, body));
+            }
+
+            using var response = await client().SendAsync(request, timeout.Token).ConfigureAwait(false);
+            if (response.IsSuccessStatusCode)
+            {
+                return null;
+            }
+
+            var problem = $"answered {(int)response.StatusCode} {response.ReasonPhrase}";
+            if (response.StatusCode is not (HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout) && (int)response.StatusCode < 500)
+            {
+                var said = await ResponseExcerptAsync(response, timeout.Token).ConfigureAwait(false);
+                throw new AlertDeliveryException($"{Id} {problem}{said}; refused for good, not retried", permanent: true);
+            }
+
+            return new FailedAttempt(problem, RetryAfter(response));
+        }
+        catch (HttpRequestException ex)
+        {
+            return new FailedAttempt(SecretRedactor.RedactUrls(ex.Message));
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return new FailedAttempt($"no answer within {options.Timeout.TotalSeconds:0.#} s");
+        }
     }
 
     /// <summary>The start of what a refusing receiver said, on one line, so the operator sees why.</summary>
@@ -136,13 +165,6 @@ public sealed class WebhookAlertSink : IAlertSink, IDisposable
         }
     }
 
-    /// <summary>Exponential backoff with jitter: between half and all of base × 2^(attempt−1).</summary>
-    private TimeSpan Backoff(int attempt)
-    {
-        var full = options.BaseDelay.TotalMilliseconds * Math.Pow(2, attempt - 1);
-        return TimeSpan.FromMilliseconds(full * (0.5 + (Random.Shared.NextDouble() / 2)));
-    }
-
     private TimeSpan? RetryAfter(HttpResponseMessage response)
     {
         if (response.Headers.RetryAfter is not { } header)
@@ -159,5 +181,5 @@ public sealed class WebhookAlertSink : IAlertSink, IDisposable
     }
 
     /// <inheritdoc />
-    public void Dispose() => client.Dispose();
+    public void Dispose() => ownClient?.Dispose();
 }

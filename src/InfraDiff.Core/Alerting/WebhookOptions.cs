@@ -1,29 +1,46 @@
+using InfraDiff.Validation;
+
 namespace InfraDiff.Alerting;
 
 /// <summary>Where and how a webhook sink posts, and how hard it tries.</summary>
-public sealed record WebhookOptions
+public sealed record WebhookOptions : IValidatedOptions
 {
     /// <summary>The webhook URL; its credentials and query string are never logged.</summary>
-    public required Uri Url { get; init; }
+    public required Uri Url { get; set; }
 
     /// <summary>The body format. Default: generic.</summary>
-    public WebhookFormat Format { get; init; } = WebhookFormat.Generic;
+    public WebhookFormat Format { get; set; } = WebhookFormat.Generic;
 
     /// <summary>With a secret, each request carries X-InfraDiff-Timestamp and X-InfraDiff-Signature: sha256=HMAC(secret, "timestamp.body").</summary>
-    public string? Secret { get; init; }
+    public string? Secret { get; set; }
 
     /// <summary>How long one request may take. Default: 10 s.</summary>
-    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(10);
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>The most a generic body may weigh; past it the change list is cut (most severe kept), the patch left out, and "truncated" set. Default: 256 KB.</summary>
-    public int MaxGenericBytes { get; init; } = AlertPayloads.DefaultMaxGenericBytes;
+    public int MaxGenericBytes { get; set; } = AlertPayloads.DefaultMaxGenericBytes;
 
     /// <summary>Attempts per delivery before the alert goes back to the outbox. Default: 4.</summary>
-    public int MaxAttempts { get; init; } = 4;
+    public int MaxAttempts { get; set; } = 4;
 
     /// <summary>The first retry's delay; each next one doubles, with jitter. Default: 1 s.</summary>
-    public TimeSpan BaseDelay { get; init; } = TimeSpan.FromSeconds(1);
+    public TimeSpan BaseDelay { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>The longest wait between attempts, Retry-After included. Default: 60 s.</summary>
-    public TimeSpan MaxDelay { get; init; } = TimeSpan.FromSeconds(60);
+    public TimeSpan MaxDelay { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Checks every option; called by everything that takes these options, and by the options pattern at start.</summary>
+    /// <exception cref="InvalidOptionException">An option has a value it cannot take; the message names it.</exception>
+    public void Validate() => OptionChecks.ThrowIfInvalid(this);
+
+    IEnumerable<InvalidOptionException> IValidatedOptions.Problems() =>
+        new[]
+        {
+            Url is null ? new InvalidOptionException("WebhookOptions.Url", "is required") : !Url.IsAbsoluteUri || Url.Scheme is not ("http" or "https") ? new InvalidOptionException("WebhookOptions.Url", $"must be an absolute http or https URL (was {(Url.IsAbsoluteUri ? Url.Scheme + ": …" : "a relative URL")})") : null,
+            OptionChecks.Positive("WebhookOptions.Timeout", Timeout),
+            OptionChecks.Between("WebhookOptions.MaxAttempts", MaxAttempts, 1, 100),
+            OptionChecks.NotNegative("WebhookOptions.BaseDelay", BaseDelay),
+            MaxDelay < BaseDelay ? new InvalidOptionException("WebhookOptions.MaxDelay", "must not be shorter than BaseDelay") : null,
+            OptionChecks.AtLeast("WebhookOptions.MaxGenericBytes", MaxGenericBytes, AlertPayloads.MinimumGenericBytes),
+        }.OfType<InvalidOptionException>();
 }

@@ -4,5 +4,5 @@ namespace InfraDiff.Diffing;
 public sealed record CategorySummary(int Added, int Removed, int Changed)
 {
     /// <summary>"1 added, 0 removed, 2 changed": how every report and alert says it.</summary>
-    internal string Counts => $"{Added} added, {Removed} removed, {Changed} changed";
+    public string Counts => $"{Added} added, {Removed} removed, {Changed} changed";
 }

@@ -5,7 +5,7 @@ namespace InfraDiff.Diffing;
 
 /// <summary>One change.</summary>
 /// <param name="Category">The section it is in.</param>
-/// <param name="Op">add, remove or replace.</param>
+/// <param name="Kind">add, remove or replace (written as "op", as in the patch).</param>
 /// <param name="Path">The RFC 6901 pointer to the value.</param>
 /// <param name="OldValue">The value before (absent for add).</param>
 /// <param name="NewValue">The value after (absent for remove).</param>
@@ -13,7 +13,7 @@ namespace InfraDiff.Diffing;
 /// <param name="Summary">One line naming the thing as an operator would ("package openssl: 3.0.11 → 3.0.13").</param>
 public sealed record DriftChange(
     string Category,
-    ChangeKind Op,
+    [property: JsonPropertyName("op")] ChangeKind Kind,
     string Path,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] JsonElement OldValue,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] JsonElement NewValue,

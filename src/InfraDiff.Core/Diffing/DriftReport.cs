@@ -1,3 +1,6 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using InfraDiff.Snapshots;
 namespace InfraDiff.Diffing;
 
 /// <summary>What changed between two snapshots: the changes with severity and summary, sections that could not be compared, and the RFC 6902 patch.</summary>
@@ -32,6 +35,44 @@ public sealed record DriftReport
     /// paths, unknown sections and changes below the minimum severity aside). Each replace and remove is preceded
     /// by a test of the old value.
     /// </summary>
-    /// <remarks>Derived from <see cref="Changes"/> on each read, so a copy made with <c>with</c> never carries a stale patch.</remarks>
-    public IReadOnlyList<PatchOperation> Patch => JsonDiffer.ToPatch(Changes.Select(c => new JsonChange(c.Op, c.Path, c.OldValue, c.NewValue)));
+    /// <remarks>Built from <see cref="Changes"/> on each call (a copy made with <c>with</c> never carries a stale patch): keep the result rather than call it twice.</remarks>
+    public IReadOnlyList<PatchOperation> ToPatch() => JsonPatch.From(Changes.Select(c => new JsonChange(c.Kind, c.Path, c.OldValue, c.NewValue)));
+
+    /// <summary>The patch as the JSON report carries it.</summary>
+    [JsonInclude]
+    [JsonPropertyName("patch")]
+    private IReadOnlyList<PatchOperation> PatchForJson => ToPatch();
+
+    private static readonly JsonSerializerOptions ReadOptions = new(SnapshotJson.Options) { AllowDuplicateProperties = false };
+
+    /// <summary>Reads a report written as JSON (<c>infradiff diff --format json</c>, or serialized with <see cref="SnapshotJson.Options"/>).</summary>
+    /// <exception cref="InfraDiffException">The file cannot be read, or is not a drift report; the message names it and says why.</exception>
+    public static async Task<DriftReport> ReadAsync(string path, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        try
+        {
+            var bytes = await InputFile.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
+            var report = JsonSerializer.Deserialize<DriftReport>(bytes, ReadOptions) ?? throw new JsonException("the report is null");
+            if (report.Before is null || report.After is null || report.Changes is null || report.Summary is null)
+            {
+                throw new JsonException("before, after, summary and changes are required");
+            }
+
+            return report;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new InfraDiffException($"{path}: {FileProblem.Describe(ex)}", ex);
+        }
+        catch (JsonException ex)
+        {
+            var where = ex.LineNumber is { } line ? $" at line {line + 1}, position {ex.BytePositionInLine + 1}" : "";
+            throw new InfraDiffException($"{path}: not a drift report{where} ({ex.Message.Split(" Path:")[0]})");
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or FormatException)
+        {
+            throw new InfraDiffException($"{path}: not a drift report ({ex.Message})");
+        }
+    }
 }

@@ -44,28 +44,6 @@ internal static class JsonDiffer
         }
     }
 
-    /// <summary>The RFC 6902 operations for changes, each replace and remove preceded by a test of the old value.</summary>
-    public static List<PatchOperation> ToPatch(IEnumerable<JsonChange> changes)
-    {
-        var operations = new List<PatchOperation>();
-        foreach (var change in changes)
-        {
-            if (change.Kind != ChangeKind.Add)
-            {
-                operations.Add(new PatchOperation("test", change.Path, change.OldValue));
-            }
-
-            operations.Add(change.Kind switch
-            {
-                ChangeKind.Add => new PatchOperation("add", change.Path, change.NewValue),
-                ChangeKind.Remove => new PatchOperation("remove", change.Path),
-                _ => new PatchOperation("replace", change.Path, change.NewValue),
-            });
-        }
-
-        return operations;
-    }
-
     private static void DiffObjects(JsonElement before, JsonElement after, string path, List<JsonChange> changes)
     {
         var a = SortedProperties(before);

@@ -103,7 +103,7 @@ internal sealed class PackageExplainer
         var below = changes.Where(c => c.Category == "files").Select(c => c.Path).Order(StringComparer.Ordinal).ToList();
         var byPath = changes.Where(c => c.Category == "files").GroupBy(c => c.Path, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
         var directories = changes
-            .Where(c => c.Category == "files" && c.ExplainedBy is null && c.Op != ChangeKind.Replace && IsDirectory(c.Op == ChangeKind.Add ? c.NewValue : c.OldValue))
+            .Where(c => c.Category == "files" && c.ExplainedBy is null && c.Kind != ChangeKind.Replace && IsDirectory(c.Kind == ChangeKind.Add ? c.NewValue : c.OldValue))
             .OrderByDescending(c => c.Path.Length);
         var explained = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var directory in directories)

@@ -38,10 +38,10 @@ public sealed record ReportLine(DriftChange Change, string Summary, int Count)
     private static string Describe(List<DriftChange> group)
     {
         // A folder has no digest to check: it is counted apart from the files, whose verification the line reports.
-        var folders = group.Count(c => PackageExplainer.IsDirectory(c.Op == ChangeKind.Remove ? c.OldValue : c.NewValue));
+        var folders = group.Count(c => PackageExplainer.IsDirectory(c.Kind == ChangeKind.Remove ? c.OldValue : c.NewValue));
         var files = group.Count - folders;
-        var verified = group.Count(c => !PackageExplainer.IsDirectory(c.Op == ChangeKind.Remove ? c.OldValue : c.NewValue)
-            && (c.Op == ChangeKind.Remove || (c.NewValue.ValueKind == JsonValueKind.Object && c.NewValue.TryGetProperty("verified", out var v) && v.ValueKind == JsonValueKind.True)));
+        var verified = group.Count(c => !PackageExplainer.IsDirectory(c.Kind == ChangeKind.Remove ? c.OldValue : c.NewValue)
+            && (c.Kind == ChangeKind.Remove || (c.NewValue.ValueKind == JsonValueKind.Object && c.NewValue.TryGetProperty("verified", out var v) && v.ValueKind == JsonValueKind.True)));
         var what = files == 1 ? "1 file change" : $"{files:N0} file changes";
         if (folders > 0)
         {

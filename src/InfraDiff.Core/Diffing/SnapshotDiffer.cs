@@ -116,13 +116,13 @@ public static class SnapshotDiffer
 
     private static string WhyMissing(Snapshot snapshot, string section) =>
         snapshot.Metadata.Collectors.TryGetValue(section, out var report)
-            ? $"{report.Status.ToString().ToLowerInvariant()}{(report.Reason is null ? "" : ": " + report.Reason)}"
+            ? $"{EnumNames.Of(report.Status)}{(report.Reason is null ? "" : ": " + report.Reason)}"
             : "the collector did not run";
 
     /// <summary>Added, removed and changed counts per category.</summary>
     internal static SortedDictionary<string, CategorySummary> Summarize(List<DriftChange> changes) =>
         new(changes.GroupBy(c => c.Category).ToDictionary(
             g => g.Key,
-            g => new CategorySummary(g.Count(c => c.Op == ChangeKind.Add), g.Count(c => c.Op == ChangeKind.Remove), g.Count(c => c.Op == ChangeKind.Replace))),
+            g => new CategorySummary(g.Count(c => c.Kind == ChangeKind.Add), g.Count(c => c.Kind == ChangeKind.Remove), g.Count(c => c.Kind == ChangeKind.Replace))),
             StringComparer.Ordinal);
 }

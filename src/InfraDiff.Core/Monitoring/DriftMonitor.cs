@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using InfraDiff.Alerting;
 using InfraDiff.Diffing;
@@ -23,19 +22,22 @@ public sealed class DriftMonitor
     private readonly TimeProvider clock;
 
     /// <summary>Creates a monitor; nothing runs until <see cref="RunAsync"/> or <see cref="RunCycleAsync"/>.</summary>
+    /// <exception cref="InvalidOptionException">An option is invalid.</exception>
     public DriftMonitor(Snapshotter snapshotter, DriftMonitorOptions options, IEnumerable<IAlertSink> sinks, ILogger<DriftMonitor>? logger = null, TimeProvider? clock = null)
     {
         ArgumentNullException.ThrowIfNull(snapshotter);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(sinks);
-        if (options.Interval <= TimeSpan.Zero || options.Keep < 1 || options.KeepReports < 1)
-        {
-            throw new InfraDiffException("the interval must be positive and at least one snapshot and one report must be kept");
-        }
-
+        options.Validate();
         this.snapshotter = snapshotter;
         this.options = options;
         this.sinks = sinks.ToList();
+        if (this.sinks.GroupBy(s => s.Id, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } twice)
+        {
+            // The outbox records deliveries by sink id: two sinks sharing one would each be taken for the other.
+            throw new ArgumentException($"two alert sinks have the id '{twice.Key}'", nameof(sinks));
+        }
+
         this.logger = (ILogger?)logger ?? NullLogger.Instance;
         this.clock = clock ?? TimeProvider.System;
         Store = new SnapshotStore(options.Directory, options.StoreKey);
@@ -90,7 +92,7 @@ public sealed class DriftMonitor
     private async Task<CycleResult> RunCycleCoreAsync(CancellationToken cancellationToken)
     {
         var started = clock.GetTimestamp();
-        var reference = options.Against == Comparison.Baseline
+        var reference = options.Against == DriftReference.Baseline
             ? await Store.BaselineAsync(cancellationToken).ConfigureAwait(false)
             : await Store.ReferenceAsync(cancellationToken).ConfigureAwait(false);
         var snapshot = await snapshotter.TakeAsync(options.Snapshot, cancellationToken).ConfigureAwait(false);
@@ -104,7 +106,7 @@ public sealed class DriftMonitor
             {
                 // Queued before the snapshot is stored: a crash in between re-detects the same drift, whose key the receiver already knows.
                 await Store.Outbox.EnqueueAsync(new DriftAlert(key, snapshot.Metadata.Host, snapshot.Metadata.TakenAt, report) { Journal = Head() }, CancellationToken.None).ConfigureAwait(false);
-                if (options.Against == Comparison.Baseline)
+                if (options.Against == DriftReference.Baseline)
                 {
                     await Store.WriteFileAsync(StatePath, JsonSerializer.SerializeToUtf8Bytes(new AlertState(fingerprint, clock.GetUtcNow()), SnapshotJson.Options), CancellationToken.None).ConfigureAwait(false);
                 }
@@ -120,7 +122,7 @@ public sealed class DriftMonitor
         var unchanged = lastCycle is { } last && last.Digest == digest && Store.Snapshots() is { Count: > 0 } stored && Path.GetFileName(stored[^1]) == last.Snapshot;
         var snapshotName = unchanged ? lastCycle!.Snapshot : Path.GetFileName(await Store.SaveAsync(snapshot, CancellationToken.None).ConfigureAwait(false));
         var baselineWritten = false;
-        if (options.Against == Comparison.Baseline && reference is null && Store.MayCreateBaseline(options.ResetBaseline))
+        if (options.Against == DriftReference.Baseline && reference is null && Store.MayCreateBaseline(options.ResetBaseline))
         {
             await Store.SaveBaselineAsync(snapshot, CancellationToken.None).ConfigureAwait(false);
             baselineWritten = true;
@@ -128,7 +130,7 @@ public sealed class DriftMonitor
 
         Store.Prune(options.Keep);
         var changes = report?.Changes ?? [];
-        var counts = Enum.GetValues<Severity>().Reverse().ToDictionary(Name, s => changes.Count(c => c.Severity == s), StringComparer.Ordinal);
+        var counts = Enum.GetValues<Severity>().Reverse().ToDictionary(EnumNames.Of, s => changes.Count(c => c.Severity == s), StringComparer.Ordinal);
         lastCycle = new CycleRecord(
             snapshot.Metadata.TakenAt,
             snapshot.Metadata.Host,
@@ -172,27 +174,27 @@ public sealed class DriftMonitor
             var delivered = entry.DeliveredTo.ToList();
             var refused = new Dictionary<string, string>(entry.RefusedBy, StringComparer.Ordinal);
             var failed = false;
-            foreach (var sink in sinks.Where(s => !delivered.Contains(s.Name) && !refused.ContainsKey(s.Name)))
+            foreach (var sink in sinks.Where(s => !delivered.Contains(s.Id) && !refused.ContainsKey(s.Id)))
             {
                 try
                 {
                     await sink.SendAsync(entry.Alert, cancellationToken).ConfigureAwait(false);
-                    delivered.Add(sink.Name);
-                    InfraDiffMetrics.AlertsSent.Add(1, new KeyValuePair<string, object?>("sink", sink.Name));
+                    delivered.Add(sink.Id);
+                    InfraDiffMetrics.AlertsSent.Add(1, new KeyValuePair<string, object?>("sink", sink.Id));
                 }
                 catch (AlertDeliveryException ex) when (ex.Permanent)
                 {
                     // Refused for good: re-sending would block every later alert behind this one. Set aside, and said loudly.
-                    refused[sink.Name] = ex.Message;
-                    InfraDiffMetrics.AlertsFailed.Add(1, new("sink", sink.Name), new("outcome", "refused"));
-                    DriftMonitorLog.AlertRefused(logger, sink.Name, ex.Message, Store.Outbox.DeadDirectory);
+                    refused[sink.Id] = ex.Message;
+                    InfraDiffMetrics.AlertsFailed.Add(1, new("sink", sink.Id), new("outcome", "refused"));
+                    DriftMonitorLog.AlertRefused(logger, sink.Id, ex.Message, Store.Outbox.DeadDirectory);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
                     // One sink's failure never stops the others; the alert stays queued for this one.
                     failed = true;
-                    InfraDiffMetrics.AlertsFailed.Add(1, new("sink", sink.Name), new("outcome", "failed"));
-                    DriftMonitorLog.AlertFailed(logger, sink.Name, ex.Message);
+                    InfraDiffMetrics.AlertsFailed.Add(1, new("sink", sink.Id), new("outcome", "failed"));
+                    DriftMonitorLog.AlertFailed(logger, sink.Id, ex.Message);
                 }
             }
 
@@ -215,7 +217,7 @@ public sealed class DriftMonitor
     private async Task<string?> AlertKeyAsync(Snapshot reference, string fingerprint, CancellationToken cancellationToken)
     {
         var identity = $"{reference.Metadata.Host}|{reference.Metadata.TakenAt:O}|{fingerprint}";
-        if (options.Against == Comparison.Baseline)
+        if (options.Against == DriftReference.Baseline)
         {
             var now = clock.GetUtcNow();
             if (await ReadStateAsync(cancellationToken).ConfigureAwait(false) is { } state
@@ -227,18 +229,17 @@ public sealed class DriftMonitor
             identity += $"|{now:O}";
         }
 
-        return Key(identity);
+        return IdempotencyKeys.From(identity);
     }
 
     /// <summary>An alert's idempotency key: the first 128 bits of the SHA-256 of what identifies it.</summary>
-    private static string Key(string identity) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(identity)))[..32];
 
     /// <summary>Queues an alert about the store itself (quarantined files, a heartbeat), carrying the journal's head; its report's two sides are this snapshot.</summary>
     private Task EnqueueStoreAlertAsync(Snapshot snapshot, List<DriftChange> changes, string identity, bool heartbeat, CancellationToken cancellationToken)
     {
         var side = new SnapshotIdentity(snapshot.Metadata.Host, snapshot.Metadata.TakenAt);
         var report = new DriftReport { Before = side, After = side, Summary = SnapshotDiffer.Summarize(changes), Changes = changes, Unknown = [], Notices = [] };
-        var alert = new DriftAlert(Key(identity), snapshot.Metadata.Host, snapshot.Metadata.TakenAt, report) { Journal = Head(), Heartbeat = heartbeat };
+        var alert = new DriftAlert(IdempotencyKeys.From(identity), snapshot.Metadata.Host, snapshot.Metadata.TakenAt, report) { Journal = Head(), Heartbeat = heartbeat };
         return Store.Outbox.EnqueueAsync(alert, cancellationToken);
     }
 
@@ -291,7 +292,7 @@ public sealed class DriftMonitor
     {
         foreach (var group in changes.GroupBy(c => (c.Severity, c.Category)))
         {
-            InfraDiffMetrics.Changes.Add(group.Count(), new("severity", Name(group.Key.Severity)), new("category", group.Key.Category));
+            InfraDiffMetrics.Changes.Add(group.Count(), new("severity", EnumNames.Of(group.Key.Severity)), new("category", group.Key.Category));
         }
 
         foreach (var (severity, count) in counts)
@@ -306,7 +307,6 @@ public sealed class DriftMonitor
         InfraDiffMetrics.Cycles.Add(1, new KeyValuePair<string, object?>("outcome", "ok"));
     }
 
-    private static string Name(Severity severity) => AlertPayloads.Name(severity);
 
     private DateTimeOffset? lastHeartbeat;
 
@@ -328,7 +328,7 @@ public sealed class DriftMonitor
     }
 
     private static string Fingerprint(DriftReport report) =>
-        Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(report.Patch, SnapshotJson.Options)))[..32];
+        Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(report.ToPatch(), SnapshotJson.Options)))[..32];
 
     private sealed record AlertState(string Fingerprint, DateTimeOffset AlertedAt);
 }

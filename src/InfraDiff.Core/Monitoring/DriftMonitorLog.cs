@@ -12,7 +12,7 @@ internal static partial class DriftMonitorLog
     [LoggerMessage(EventId = 2002, Level = LogLevel.Error, Message = "cycle failed: {Reason}; the next one runs in {Interval}")]
     public static partial void CycleFailed(ILogger logger, string reason, TimeSpan interval, Exception exception);
 
-    [LoggerMessage(EventId = 2003, Level = LogLevel.Error, Message = "{Sink}: {Reason}; the alert is set aside in {Dead} ('infradiff alert --retry-dead' sends it again)")]
+    [LoggerMessage(EventId = 2003, Level = LogLevel.Error, Message = "{Sink}: {Reason}; the alert is set aside in {Dead} (requeued by SnapshotStore.RequeueDeadAlertsAsync: 'infradiff alert --retry-dead')")]
     public static partial void AlertRefused(ILogger logger, string sink, string reason, string dead);
 
     [LoggerMessage(EventId = 2004, Level = LogLevel.Warning, Message = "{Sink}: {Reason}; the alert stays in the outbox")]

@@ -9,7 +9,7 @@ namespace InfraDiff.Monitoring;
 /// Alerts not yet delivered to every sink, one file each, oldest first. An alert is written here before anything
 /// is sent, and removed only once every sink has it, so no alert is lost to a receiver outage or a crash.
 /// </summary>
-public sealed class Outbox
+internal sealed class Outbox
 {
     /// <summary>One pending alert, the sinks that already have it, and the sinks that refused it for good (with why).</summary>
     public sealed record Entry(DriftAlert Alert, IReadOnlyList<string> DeliveredTo)

@@ -154,7 +154,16 @@ public sealed class SnapshotStore
     public string Directory { get; }
 
     /// <summary>Alerts waiting to be delivered.</summary>
-    public Outbox Outbox { get; }
+    internal Outbox Outbox { get; }
+
+    /// <summary>Alerts waiting to be delivered (a cycle's alerts until every sink has taken them).</summary>
+    public int PendingAlertCount => Outbox.Count;
+
+    /// <summary>Alerts a receiver refused for good, set aside in outbox/dead.</summary>
+    public int DeadAlertCount => Outbox.DeadCount;
+
+    /// <summary>Puts the alerts receivers refused back in the queue, to be delivered by the next cycle or <see cref="DriftMonitor.DeliverAsync"/>; returns how many.</summary>
+    public Task<int> RequeueDeadAlertsAsync(CancellationToken cancellationToken = default) => Outbox.RequeueDeadAsync(cancellationToken);
 
     /// <summary>The baseline's path.</summary>
     public string BaselinePath => Path.Join(Directory, BaselineName);
@@ -188,7 +197,7 @@ public sealed class SnapshotStore
         catch (IOException)
         {
             var holder = File.Exists(pidPath) ? File.ReadAllText(pidPath).Trim() : "?";
-            throw new InfraDiffException($"{Directory} is in use by another infradiff watch (pid {holder}); give each watcher its own --dir");
+            throw new InfraDiffException($"{Directory} is in use by another infradiff watch (pid {holder}); give each watcher a store directory of its own");
         }
     }
 
@@ -223,15 +232,15 @@ public sealed class SnapshotStore
 
         if (reset)
         {
-            Journal.Note("reset-baseline", "a new baseline from this host (--reset-baseline)");
-            quarantined.Add(new QuarantinedFile(BaselineName, "", "replaced by a new baseline taken from this host (--reset-baseline)"));
+            Journal.Note("reset-baseline", "a new baseline from this host (ResetBaseline)");
+            quarantined.Add(new QuarantinedFile(BaselineName, "", "replaced by a new baseline taken from this host (ResetBaseline)"));
             return true;
         }
 
         if (last != "missing")
         {
             var why = last == "quarantine" ? "was quarantined" : "was deleted behind the store's back";
-            Missing(BaselineName, $"{why}; no new baseline is made from a host that may be compromised (start the watcher with --reset-baseline to make one)");
+            Missing(BaselineName, $"{why}; no new baseline is made from a host that may be compromised (set DriftMonitorOptions.ResetBaseline to make one: watch --reset-baseline)");
         }
 
         return false;

@@ -1,6 +1,12 @@
+using InfraDiff.Collectors.Docker;
+using InfraDiff.Collectors.Files;
+using InfraDiff.Collectors.Os;
 using InfraDiff.Execution;
 using InfraDiff.Pipeline;
+using InfraDiff.Validation;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 // The Microsoft.Extensions convention: registration methods live in the DI namespace so they are found without a using.
 namespace Microsoft.Extensions.DependencyInjection;
@@ -8,19 +14,82 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// <summary>Registers infradiff in a Microsoft.Extensions.DependencyInjection container.</summary>
 public static class InfraDiffServiceCollectionExtensions
 {
-    /// <summary>Adds the snapshotter, the local command runner and the built-in collectors; <paramref name="configure"/> adds more. Safe to call twice.</summary>
-    public static IServiceCollection AddInfraDiff(this IServiceCollection services, Action<InfraDiffBuilder>? configure = null)
+    /// <summary>
+    /// Adds the snapshotter, the local command runner and the built-in collectors, each built-in configured through the
+    /// options pattern (<c>services.Configure&lt;FilesCollectorOptions&gt;(…)</c>) and validated when first resolved (at
+    /// start under a host). Returns a builder to add, replace or remove collectors. Safe to call twice.
+    /// </summary>
+    public static InfraDiffBuilder AddInfraDiff(this IServiceCollection services, Action<InfraDiffBuilder>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
-        services.TryAddSingleton<ICommandRunner>(LocalCommandRunner.Instance);
-        services.TryAddSingleton<Snapshotter>();
-        var builder = new InfraDiffBuilder(services);
-        foreach (var collector in BuiltInCollectors.Create())
+        var registry = services.FirstOrDefault(d => d.ServiceType == typeof(CollectorRegistry))?.ImplementationInstance as CollectorRegistry;
+        if (registry is null)
         {
-            builder.AddCollector(collector);
+            registry = new CollectorRegistry();
+            services.AddSingleton(registry);
+            services.TryAddSingleton<ICommandRunner>(LocalCommandRunner.Instance);
+            services.TryAddSingleton<Snapshotter>();
+            services.AddValidatedOptions<OsCollectorOptions>();
+            services.AddValidatedOptions<FilesCollectorOptions>();
+            services.AddValidatedOptions<DockerCollectorOptions>();
+            foreach (var name in BuiltInCollectors.Names)
+            {
+                var descriptor = ServiceDescriptor.Singleton<ICollector>(provider => BuiltInCollectors.Create(
+                    name,
+                    provider.GetRequiredService<IOptions<OsCollectorOptions>>().Value,
+                    provider.GetRequiredService<IOptions<FilesCollectorOptions>>().Value,
+                    provider.GetRequiredService<IOptions<DockerCollectorOptions>>().Value));
+                services.Add(descriptor);
+                registry.ByName[name] = descriptor;
+            }
         }
 
+        var builder = new InfraDiffBuilder(services, registry);
         configure?.Invoke(builder);
-        return services;
+        return builder;
+    }
+
+    /// <summary>
+    /// <see cref="AddInfraDiff(IServiceCollection, Action{InfraDiffBuilder}?)"/>, with the built-in collectors' options bound
+    /// from <paramref name="configuration"/>'s sections <c>Os</c>, <c>Files</c> and <c>Docker</c> (a list given there
+    /// replaces the default list).
+    /// </summary>
+    public static InfraDiffBuilder AddInfraDiff(this IServiceCollection services, IConfiguration configuration, Action<InfraDiffBuilder>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var builder = services.AddInfraDiff(configure);
+        services.BindReplacingLists<OsCollectorOptions>(configuration.GetSection("Os"));
+        services.BindReplacingLists<FilesCollectorOptions>(configuration.GetSection("Files"));
+        services.BindReplacingLists<DockerCollectorOptions>(configuration.GetSection("Docker"));
+        return builder;
+    }
+
+    /// <summary>Registers <typeparamref name="TOptions"/> with the validation its type defines, checked at start under a host.</summary>
+    internal static OptionsBuilder<TOptions> AddValidatedOptions<TOptions>(this IServiceCollection services, string? name = null)
+        where TOptions : class, IValidatedOptions
+    {
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TOptions>, InfraDiffOptionsValidator<TOptions>>());
+        return services.AddOptions<TOptions>(name ?? Options.Options.DefaultName).ValidateOnStart();
+    }
+
+    /// <summary>
+    /// Binds a section, a list given there replacing the default list rather than being appended to it (the binder's
+    /// way with a collection that already has items): "Roots": ["/srv"] scans /srv only.
+    /// </summary>
+    internal static void BindReplacingLists<TOptions>(this IServiceCollection services, IConfiguration section, string? name = null)
+        where TOptions : class
+    {
+        services.AddOptions<TOptions>(name ?? Options.Options.DefaultName).Configure(options =>
+        {
+            foreach (var property in typeof(TOptions).GetProperties().Where(p => p.CanWrite && p.PropertyType == typeof(IReadOnlyList<string>)))
+            {
+                if (section.GetSection(property.Name).Exists())
+                {
+                    property.SetValue(options, Array.Empty<string>());
+                }
+            }
+
+            section.Bind(options);
+        });
     }
 }

@@ -30,7 +30,7 @@ public sealed class Snapshotter
         var duplicate = this.collectors.GroupBy(c => c.Name, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null)
         {
-            throw new ArgumentException($"two collectors are named '{duplicate.Key}'", nameof(collectors));
+            throw new ArgumentException($"two collectors are named '{duplicate.Key}' ({string.Join(" and ", duplicate.Select(c => c.GetType().Name))}): register one, or replace the other (InfraDiffBuilder.ReplaceCollector)", nameof(collectors));
         }
 
         var reserved = this.collectors.FirstOrDefault(c => Snapshot.ReservedKeys.Contains(c.Name));
@@ -45,6 +45,9 @@ public sealed class Snapshotter
         this.loggerFactory = loggerFactory;
     }
 
+    /// <summary>The event id of the warning logged when a collector fails or times out (its state carries Collector, Status and Reason).</summary>
+    public const int CollectorFailedEventId = 1001;
+
     /// <summary>The names of the collectors this snapshotter knows.</summary>
     public IEnumerable<string> CollectorNames => collectors.Select(c => c.Name);
 
@@ -57,10 +60,11 @@ public sealed class Snapshotter
     public async Task<Snapshot> TakeAsync(SnapshotOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
         var selected = Select(options);
         if (!Directory.Exists(options.Root))
         {
-            throw new InfraDiffException($"--root {options.Root}: no such directory");
+            throw new InvalidOptionException("SnapshotOptions.Root", $"{options.Root}: no such directory");
         }
 
         var files = options.Root == "/" ? RootedFileSystem.Live : new RootedFileSystem(options.Root);
@@ -110,12 +114,12 @@ public sealed class Snapshotter
 
         if (Environment.ProcessId == 1 || Read("/proc/1/mountinfo") is not { } initMounts || initMounts == Read("/proc/self/mountinfo"))
         {
-            throw new InfraDiffException("the host's kernel under --root needs the host's PID namespace (docker run --pid host): PID 1 here is not the host's init");
+            throw new InvalidOptionException("SnapshotOptions.LiveKernel", "needs the host's PID namespace (docker run --pid host): PID 1 here is not the host's init");
         }
 
         if (Interfaces(Read("/proc/1/net/dev")) is not { } hostInterfaces || hostInterfaces != Interfaces(Read("/proc/self/net/dev")))
         {
-            throw new InfraDiffException("the host's kernel under --root needs the host's network namespace (docker run --network host)");
+            throw new InvalidOptionException("SnapshotOptions.LiveKernel", "needs the host's network namespace (docker run --network host)");
         }
     }
 
@@ -196,7 +200,7 @@ public sealed class Snapshotter
                 SnapshotterLog.CollectorFailed(logger, collector.Name, status == CollectorStatus.Timeout ? "timed out" : "failed", reason, exception);
             }
 
-            Measure(collector.Name, status.ToString().ToLowerInvariant(), stopwatch);
+            Measure(collector.Name, EnumNames.Of(status), stopwatch);
             return (collector.Name, new CollectorReport(status, stopwatch.ElapsedMilliseconds, reason), null);
         }
     }

@@ -5,10 +5,7 @@ namespace InfraDiff.Pipeline;
 /// <summary>The snapshotter's log messages, defined once.</summary>
 internal static partial class SnapshotterLog
 {
-    /// <summary>The event a failed or timed-out collector is logged under, so a host can add advice of its own.</summary>
-    public const int CollectorFailedEventId = 1001;
-
-    [LoggerMessage(EventId = CollectorFailedEventId, Level = LogLevel.Warning, Message = "collector {Collector} {Status}: {Reason}")]
+    [LoggerMessage(EventId = Snapshotter.CollectorFailedEventId, Level = LogLevel.Warning, Message = "collector {Collector} {Status}: {Reason}")]
     public static partial void CollectorFailed(ILogger logger, string collector, string status, string reason, Exception? exception);
 
     [LoggerMessage(EventId = 1003, Level = LogLevel.Warning, Message = "collector {Collector}: part {Part} failed: {Reason}")]

@@ -1,7 +1,7 @@
 namespace InfraDiff.Snapshots;
 
 /// <summary>Writes files the way every infradiff output is written: owner-only (0600), whole or not at all.</summary>
-public static class AtomicFile
+internal static class AtomicFile
 {
     /// <summary>Owner-only: the mode of every file infradiff writes.</summary>
     public const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
@@ -21,7 +21,7 @@ public static class AtomicFile
         var fullPath = Path.GetFullPath(path);
         if (Pipeline.LinuxFile.TryLStat(fullPath, out var status, out _) && (status.Mode & Pipeline.LinuxFile.TypeMask) is not (Pipeline.LinuxFile.TypeRegular or Pipeline.LinuxFile.TypeSymlink))
         {
-            throw new InfraDiffException($"{path}: a {Pipeline.LinuxFile.KindOf(status.Mode)}, not a regular file: not replaced (write to a file, or leave out -o for stdout)");
+            throw new InfraDiffException($"{path}: a {Pipeline.LinuxFile.KindOf(status.Mode)}, not a regular file: not replaced");
         }
 
         var directory = Path.GetDirectoryName(fullPath)!;

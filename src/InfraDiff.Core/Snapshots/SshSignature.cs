@@ -34,7 +34,7 @@ public static class SshSignature
         var signature = path + ".sig";
         if (!File.Exists(signature))
         {
-            throw new InfraDiffException($"{path}: no signature ({Path.GetFileName(signature)}) although --allowed-signers requires one");
+            throw new InfraDiffException($"{path}: no signature ({Path.GetFileName(signature)}) although the allowed signers require one");
         }
 
         var principals = await Run(["-Y", "find-principals", "-s", signature, "-f", allowedSigners], null, cancellationToken).ConfigureAwait(false);

@@ -37,7 +37,7 @@ public sealed class FilesCollectorTests : IDisposable
     private string Key(string relative) => JsonPointer.Append("/files", Path.Join(tree, relative));
 
     private static List<string> Changes(Snapshot before, Snapshot after) =>
-        SnapshotDiffer.Compare(before, after).Changes.Select(c => $"{c.Op} {c.Path}").ToList();
+        SnapshotDiffer.Compare(before, after).Changes.Select(c => $"{c.Kind} {c.Path}").ToList();
 
     [Fact]
     public async Task A_cache_forged_to_keep_an_old_hash_is_refused_without_the_key()

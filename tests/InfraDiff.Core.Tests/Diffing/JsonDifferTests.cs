@@ -7,8 +7,12 @@ namespace InfraDiff.Tests.Diffing;
 
 public sealed class JsonDifferTests
 {
-    private static List<PatchOperation> Patch(string before, string after) =>
-        JsonDiffer.ToPatch(JsonDiffer.Diff(JsonDocument.Parse(before).RootElement, JsonDocument.Parse(after).RootElement));
+    /// <summary>Through the public entry point, which is the engine every report uses.</summary>
+    private static List<PatchOperation> Patch(string before, string after)
+    {
+        // Not disposed: the operations' values point into the documents.
+        return [.. JsonPatch.Create(JsonDocument.Parse(before), JsonDocument.Parse(after))];
+    }
 
     private static string Text(IEnumerable<PatchOperation> patch) => JsonSerializer.Serialize(patch, SnapshotJson.Options);
 

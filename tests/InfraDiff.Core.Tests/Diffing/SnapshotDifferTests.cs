@@ -48,7 +48,7 @@ public sealed class SnapshotDifferTests
     [Fact]
     public void The_patch_carries_test_operations_and_escaped_paths()
     {
-        var patch = SnapshotDiffer.Compare(Before, After).Patch.Select(o => $"{o.Op} {o.Path}").ToList();
+        var patch = SnapshotDiffer.Compare(Before, After).ToPatch().Select(o => $"{o.Op} {o.Path}").ToList();
 
         Assert.Contains("test /files/~1etc~1ssh~1sshd_config", patch);
         Assert.Equal(patch.IndexOf("test /packages/curl") + 1, patch.IndexOf("remove /packages/curl"));
@@ -104,7 +104,7 @@ public sealed class SnapshotDifferTests
         Assert.Equal(Severity.Critical, report.Changes.Single(c => c.Path == "/packages/openssl/version").Severity);
         Assert.Equal(Severity.High, report.Changes.Single(c => c.Category == "custom").Severity);
         Assert.DoesNotContain(report.Changes, c => c.Severity < Severity.High);
-        Assert.DoesNotContain(report.Patch, o => o.Path.StartsWith("/packages/curl", StringComparison.Ordinal));
+        Assert.DoesNotContain(report.ToPatch(), o => o.Path.StartsWith("/packages/curl", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -203,7 +203,7 @@ public sealed class ConfigurationTests : IDisposable
     }
 
     [Theory]
-    [InlineData("""{"ignroe": []}""", "invalid configuration (line 1")]
+    [InlineData("""{"ignroe": []}""", "invalid configuration: unknown setting 'ignroe'")]
     [InlineData("""{"ignore": [ { "path": "packages" } ]}""", "invalid rule path: 'packages' is not a JSON Pointer glob")]
     [InlineData("""{"severity": [ { "path": "/x", "severity": "urgent" } ]}""", "invalid configuration")]
     [InlineData("""{"severity": [ { "path": "/x", "severity": "low", "valueMatches": "([" } ]}""", "invalid valueMatches '(['")]

@@ -92,9 +92,10 @@ public sealed class SnapshotterTests
     [Fact]
     public async Task A_missing_root_is_one_clear_error()
     {
-        var error = await Assert.ThrowsAsync<InfraDiffException>(() => new Snapshotter([Good]).TakeAsync(new SnapshotOptions { Root = "/no/such/root" }));
+        var error = await Assert.ThrowsAsync<InvalidOptionException>(() => new Snapshotter([Good]).TakeAsync(new SnapshotOptions { Root = "/no/such/root" }));
 
-        Assert.Equal("--root /no/such/root: no such directory", error.Message);
+        Assert.Equal("SnapshotOptions.Root: /no/such/root: no such directory", error.Message);
+        Assert.Equal("SnapshotOptions.Root", error.Option);
     }
 
     [Fact]

@@ -67,7 +67,7 @@ public sealed class DriftMonitorTests : IAsyncLifetime
         Assert.Equal("add", change.GetProperty("op").GetString());
         Assert.EndsWith("~1b.conf", change.GetProperty("path").GetString(), StringComparison.Ordinal);
         Assert.Equal("add", body.RootElement.GetProperty("patch")[0].GetProperty("op").GetString());
-        Assert.Equal(0, monitor.Store.Outbox.Count);
+        Assert.Equal(0, monitor.Store.PendingAlertCount);
         var journal = body.RootElement.GetProperty("journal");
         Assert.InRange(journal.GetProperty("sequence").GetInt64(), 1, monitor.Store.Journal.Sequence);
         Assert.Equal(64, journal.GetProperty("head").GetString()!.Length);
@@ -100,7 +100,7 @@ public sealed class DriftMonitorTests : IAsyncLifetime
         var store = Path.Join(work, "store");
         var monitor = new DriftMonitor(
             new Snapshotter(BuiltInCollectors.Create(files: new FilesCollectorOptions { Roots = [Tree], UseCache = false })),
-            new DriftMonitorOptions { Directory = store, Snapshot = new SnapshotOptions { Only = ["files"] }, Interval = TimeSpan.FromSeconds(1), Against = Comparison.Baseline },
+            new DriftMonitorOptions { Directory = store, Snapshot = new SnapshotOptions { Only = ["files"] }, Interval = TimeSpan.FromSeconds(1), Against = DriftReference.Baseline },
             [new WebhookAlertSink(Webhook())]);
         await monitor.RunCycleAsync();
         Write("b.conf", "two");

@@ -39,7 +39,7 @@ public sealed class DockerCollectorTests(DockerEngine engine) : IAsyncLifetime
             .TakeAsync(new SnapshotOptions { Only = ["docker"] });
 
     private static List<string> Changes(Snapshot before, Snapshot after) =>
-        SnapshotDiffer.Compare(before, after).Changes.Select(c => $"{c.Op.ToString().ToLowerInvariant()} {c.Path}").ToList();
+        SnapshotDiffer.Compare(before, after).Changes.Select(c => $"{c.Kind.ToString().ToLowerInvariant()} {c.Path}").ToList();
 
     private async Task<string> CreateAsync(string name, string secret, Dictionary<string, string>? labels = null)
     {

@@ -130,7 +130,7 @@ public sealed class ImageDriftTests(DockerEngine engine) : IDisposable
         var result = await Infradiff.RunAsync(Path.Join(directory, "cache"), "snapshot", "--image", "infradiff-test/missing:9", "--docker-host", engine.Endpoint);
 
         Assert.Equal(2, result.ExitCode);
-        Assert.Equal("infradiff: --image infradiff-test/missing:9: no such image on the Docker engine", result.StandardError.TrimEnd());
+        Assert.Equal("infradiff: image infradiff-test/missing:9: no such image on the Docker engine", result.StandardError.TrimEnd());
         Assert.Equal("", result.StandardOutput);
     }
 

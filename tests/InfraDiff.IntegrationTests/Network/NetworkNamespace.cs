@@ -50,7 +50,7 @@ internal sealed class NetworkNamespace : IDisposable, ICommandRunner
         await new Snapshotter(BuiltInCollectors.Create(), this).TakeAsync(new SnapshotOptions { Only = ["network"] });
 
     public static IReadOnlyList<string> Changes(Snapshot before, Snapshot after) =>
-        SnapshotDiffer.Compare(before, after).Changes.Select(c => $"{c.Op.ToString().ToLowerInvariant()} {c.Path}").ToList();
+        SnapshotDiffer.Compare(before, after).Changes.Select(c => $"{c.Kind.ToString().ToLowerInvariant()} {c.Path}").ToList();
 
     public void Dispose()
     {

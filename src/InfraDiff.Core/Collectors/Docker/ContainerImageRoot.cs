@@ -41,7 +41,7 @@ public sealed class ContainerImageRoot : IAsyncDisposable
         }
         catch (DockerApiException ex) when (ex.StatusCode == System.Net.HttpStatusCode.NotFound)
         {
-            throw new InfraDiffException($"--image {image}: no such image on the Docker engine");
+            throw new InfraDiffException($"image {image}: no such image on the Docker engine");
         }
 
         var created = await client.Containers.CreateContainerAsync(

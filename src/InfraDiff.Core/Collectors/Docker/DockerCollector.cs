@@ -13,6 +13,15 @@ namespace InfraDiff.Collectors.Docker;
 /// </summary>
 internal sealed class DockerCollector(DockerCollectorOptions options) : ICollector
 {
+    private readonly DockerCollectorOptions options = Validated(options);
+
+    private static DockerCollectorOptions Validated(DockerCollectorOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        return options;
+    }
+
     private const string DefaultEndpoint = "unix:///var/run/docker.sock";
 
     public string Name => "docker";

@@ -15,6 +15,15 @@ namespace InfraDiff.Collectors.Files;
 /// </summary>
 internal sealed class FilesCollector(FilesCollectorOptions options) : ICollector
 {
+    private readonly FilesCollectorOptions options = Validated(options);
+
+    private static FilesCollectorOptions Validated(FilesCollectorOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        return options;
+    }
+
     public string Name => "files";
 
     public async Task<object> CollectAsync(CollectionContext context, CancellationToken cancellationToken = default)

@@ -40,7 +40,7 @@ internal sealed class NetworkCollector : ICollector
         }
         else
         {
-            context.ReportUnavailable("runtime", "interfaces, routes, sockets and firewall rules belong to a running system, not to --root");
+            context.ReportUnavailable("runtime", "interfaces, routes, sockets and firewall rules belong to a running system, not to the files under a root directory");
         }
 
         section["dns"] = Dns(context);

@@ -6,6 +6,15 @@ namespace InfraDiff.Collectors.Os;
 /// <summary>The <c>os</c> section: hostname, os-release, kernel, security sysctls, kernel modules, mounts.</summary>
 internal sealed partial class OsCollector(OsCollectorOptions options) : ICollector
 {
+    private readonly OsCollectorOptions options = Validated(options);
+
+    private static OsCollectorOptions Validated(OsCollectorOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        return options;
+    }
+
     private static readonly string[] LiveParts = ["kernel", "sysctls", "modules", "mounts"];
 
     public string Name => "os";
@@ -18,7 +27,7 @@ internal sealed partial class OsCollector(OsCollectorOptions options) : ICollect
             // A /proc mounted inside the tree is this machine's kernel, not the image's: never read it as the image's.
             foreach (var part in LiveParts)
             {
-                context.ReportUnavailable(part, "the running kernel's state belongs to the live host, not to --root (the configured sysctls are in the config section)");
+                context.ReportUnavailable(part, "the running kernel's state belongs to the live host, not to the files under a root directory (the configured sysctls are in the config section)");
             }
 
             return Task.FromResult<object>(new OsSection(files.ReadHostName(), ReadRelease(context), null, null, null, null));

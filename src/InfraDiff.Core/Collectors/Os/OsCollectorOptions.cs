@@ -1,7 +1,9 @@
+using InfraDiff.Validation;
+
 namespace InfraDiff.Collectors.Os;
 
 /// <summary>What the <c>os</c> collector reads beyond the fixed facts.</summary>
-public sealed record OsCollectorOptions
+public sealed record OsCollectorOptions : IValidatedOptions
 {
     /// <summary>
     /// The security-relevant kernel parameters recorded by default: forwarding and redirects (a host turned
@@ -46,5 +48,19 @@ public sealed record OsCollectorOptions
     ];
 
     /// <summary>The kernel parameters to record: the defaults plus any a configuration adds.</summary>
-    public IReadOnlyList<string> Sysctls { get; init; } = DefaultSysctls;
+    public IReadOnlyList<string> Sysctls { get; set; } = DefaultSysctls;
+
+    /// <summary>Checks every option; called by everything that takes these options, and by the options pattern at start.</summary>
+    /// <exception cref="InvalidOptionException">An option has a value it cannot take; the message names it.</exception>
+    public void Validate() => OptionChecks.ThrowIfInvalid(this);
+
+    IEnumerable<InvalidOptionException> IValidatedOptions.Problems() =>
+        new[]
+        {
+            Sysctls?.FirstOrDefault(s => !IsSysctlName(s)) is { } bad ? new InvalidOptionException("OsCollectorOptions.Sysctls", $"'{Excerpt.Cut(bad)}' is not a kernel parameter name (dotted, like net.ipv4.ip_forward)") : null,
+        }.OfType<InvalidOptionException>();
+
+    /// <summary>Dotted names of letters, digits, '_' and '-' (the /proc/sys path with dots): nothing that could climb out of /proc/sys.</summary>
+    private static bool IsSysctlName(string name) =>
+        !string.IsNullOrEmpty(name) && name.Split('.').All(part => part.Length > 0 && part.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-'));
 }

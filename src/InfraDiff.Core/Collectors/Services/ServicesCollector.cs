@@ -57,7 +57,7 @@ internal sealed class ServicesCollector : ICollector
     {
         if (!context.IsLiveHost)
         {
-            context.ReportUnavailable("runtime", "runtime state belongs to a running system, not to --root");
+            context.ReportUnavailable("runtime", "runtime state belongs to a running system, not to the files under a root directory");
             return null;
         }
 

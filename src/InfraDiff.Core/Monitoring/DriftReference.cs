@@ -3,8 +3,8 @@ using System.Text.Json.Serialization;
 namespace InfraDiff.Monitoring;
 
 /// <summary>What a drift is measured against.</summary>
-[JsonConverter(typeof(JsonStringEnumConverter<Comparison>))]
-public enum Comparison
+[JsonConverter(typeof(JsonStringEnumConverter<DriftReference>))]
+public enum DriftReference
 {
     /// <summary>The previous snapshot: each change alerts once.</summary>
     [JsonStringEnumMemberName("previous")]
