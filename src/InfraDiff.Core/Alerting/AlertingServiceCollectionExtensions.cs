@@ -40,10 +40,10 @@ public static class AlertingServiceCollectionExtensions
         var clientName = HttpClientNamePrefix + name;
         services.AddSingleton<IAlertSink>(provider => new WebhookAlertSink(
             provider.GetRequiredService<IOptionsMonitor<WebhookOptions>>().Get(name),
-            provider.GetRequiredService<IHttpClientFactory>(),
-            clientName,
             provider.GetService<ILogger<WebhookAlertSink>>(),
-            provider.GetService<TimeProvider>()));
+            provider.GetService<TimeProvider>(),
+            provider.GetRequiredService<IHttpClientFactory>(),
+            clientName));
         return services.AddHttpClient(clientName);
     }
 }

@@ -32,40 +32,36 @@ public sealed class WebhookAlertSink : IAlertSink, IDisposable
     private readonly TimeProvider clock;
     private readonly DeliveryRetry retry;
 
-    /// <summary>Creates a sink posting to <see cref="WebhookOptions.Url"/> through an HTTP client of its own.</summary>
-    /// <exception cref="InvalidOptionException">An option is invalid (not an http or https URL, no attempt allowed, …).</exception>
-    public WebhookAlertSink(WebhookOptions options, ILogger<WebhookAlertSink>? logger = null, TimeProvider? clock = null)
-        : this(options, logger, clock, null)
-    {
-    }
-
     /// <summary>
-    /// Creates a sink posting through the named client of <paramref name="httpClientFactory"/>, so its handlers apply
-    /// (a proxy, a client certificate, a resilience pipeline). The sink still enforces <see cref="WebhookOptions.Timeout"/>
-    /// per request and its own retries; a client's shorter timeout counts as a failed attempt.
+    /// Creates a sink posting to <see cref="WebhookOptions.Url"/>: through an HTTP client of its own, or, given
+    /// <paramref name="httpClientFactory"/>, through its client named <paramref name="httpClientName"/>, so that client's
+    /// handlers apply (a proxy, a client certificate, a resilience pipeline). The sink enforces
+    /// <see cref="WebhookOptions.Timeout"/> per request and its own retries either way; a client's shorter timeout counts
+    /// as a failed attempt.
     /// </summary>
-    /// <exception cref="InvalidOptionException">An option is invalid.</exception>
-    public WebhookAlertSink(WebhookOptions options, IHttpClientFactory httpClientFactory, string httpClientName, ILogger<WebhookAlertSink>? logger = null, TimeProvider? clock = null)
-        : this(options, logger, clock, httpClientFactory ?? throw new ArgumentNullException(nameof(httpClientFactory)), httpClientName ?? throw new ArgumentNullException(nameof(httpClientName)))
-    {
-    }
-
-    private WebhookAlertSink(WebhookOptions options, ILogger? logger, TimeProvider? clock, IHttpClientFactory? factory, string? clientName = null)
+    /// <exception cref="InvalidOptionException">An option is invalid (not an http or https URL, no attempt allowed, …).</exception>
+    /// <exception cref="ArgumentException">A factory without a client name.</exception>
+    public WebhookAlertSink(WebhookOptions options, ILogger<WebhookAlertSink>? logger = null, TimeProvider? clock = null, IHttpClientFactory? httpClientFactory = null, string? httpClientName = null)
     {
         ArgumentNullException.ThrowIfNull(options);
+        if (httpClientFactory is not null && string.IsNullOrEmpty(httpClientName))
+        {
+            throw new ArgumentException("a client factory needs the name of the client to use", nameof(httpClientName));
+        }
+
         options.Validate();
         this.options = options;
-        this.logger = logger ?? NullLogger.Instance;
+        this.logger = (ILogger?)logger ?? NullLogger.Instance;
         this.clock = clock ?? TimeProvider.System;
         retry = new DeliveryRetry(options.MaxAttempts, options.BaseDelay, options.MaxDelay, this.clock);
-        if (factory is null)
+        if (httpClientFactory is null)
         {
             ownClient = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
             client = () => ownClient;
         }
         else
         {
-            client = () => factory.CreateClient(clientName!);
+            client = () => httpClientFactory.CreateClient(httpClientName!);
         }
 
         // The short hash tells two webhooks on one host apart (the outbox records deliveries by id) without revealing the path's token.

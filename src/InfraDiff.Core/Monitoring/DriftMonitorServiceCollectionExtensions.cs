@@ -16,16 +16,11 @@ public static class DriftMonitorServiceCollectionExtensions
     /// (<see cref="DriftMonitorOptions"/>, validated at start), delivering to every registered <see cref="IAlertSink"/>,
     /// and a <see cref="DriftMonitorService"/> that runs it under the host.
     /// </summary>
-    public static IServiceCollection AddDriftMonitor(this IServiceCollection services, Action<DriftMonitorOptions>? configure = null)
+    public static IServiceCollection AddDriftMonitor(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
         services.AddInfraDiff();
-        var options = services.AddValidatedOptions<DriftMonitorOptions>();
-        if (configure is not null)
-        {
-            options.Configure(configure);
-        }
-
+        services.AddValidatedOptions<DriftMonitorOptions>();
         services.TryAddSingleton(provider => new DriftMonitor(
             provider.GetRequiredService<Snapshotter>(),
             provider.GetRequiredService<IOptions<DriftMonitorOptions>>().Value,
@@ -36,20 +31,24 @@ public static class DriftMonitorServiceCollectionExtensions
         return services;
     }
 
+    /// <summary><see cref="AddDriftMonitor(IServiceCollection)"/>, with the options set by <paramref name="configure"/>.</summary>
+    public static IServiceCollection AddDriftMonitor(this IServiceCollection services, Action<DriftMonitorOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        services.AddDriftMonitor();
+        services.Configure(configure);
+        return services;
+    }
+
     /// <summary>
-    /// <see cref="AddDriftMonitor(IServiceCollection, Action{DriftMonitorOptions}?)"/> with the options bound from
+    /// <see cref="AddDriftMonitor(IServiceCollection)"/>, with the options bound from
     /// <paramref name="configuration"/> (Directory, Interval as "00:05:00", Against, Keep, …; Snapshot:Exclude, …).
     /// </summary>
-    public static IServiceCollection AddDriftMonitor(this IServiceCollection services, IConfiguration configuration, Action<DriftMonitorOptions>? configure = null)
+    public static IServiceCollection AddDriftMonitor(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        services.AddDriftMonitor(configure: null);
+        services.AddDriftMonitor();
         services.BindReplacingLists<DriftMonitorOptions>(configuration);
-        if (configure is not null)
-        {
-            services.Configure(configure);
-        }
-
         return services;
     }
 }

@@ -19,7 +19,7 @@ public static class InfraDiffServiceCollectionExtensions
     /// options pattern (<c>services.Configure&lt;FilesCollectorOptions&gt;(…)</c>) and validated when first resolved (at
     /// start under a host). Returns a builder to add, replace or remove collectors. Safe to call twice.
     /// </summary>
-    public static InfraDiffBuilder AddInfraDiff(this IServiceCollection services, Action<InfraDiffBuilder>? configure = null)
+    public static InfraDiffBuilder AddInfraDiff(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
         var registry = services.FirstOrDefault(d => d.ServiceType == typeof(CollectorRegistry))?.ImplementationInstance as CollectorRegistry;
@@ -44,20 +44,18 @@ public static class InfraDiffServiceCollectionExtensions
             }
         }
 
-        var builder = new InfraDiffBuilder(services, registry);
-        configure?.Invoke(builder);
-        return builder;
+        return new InfraDiffBuilder(services, registry);
     }
 
     /// <summary>
-    /// <see cref="AddInfraDiff(IServiceCollection, Action{InfraDiffBuilder}?)"/>, with the built-in collectors' options bound
+    /// <see cref="AddInfraDiff(IServiceCollection)"/>, with the built-in collectors' options bound
     /// from <paramref name="configuration"/>'s sections <c>Os</c>, <c>Files</c> and <c>Docker</c> (a list given there
     /// replaces the default list).
     /// </summary>
-    public static InfraDiffBuilder AddInfraDiff(this IServiceCollection services, IConfiguration configuration, Action<InfraDiffBuilder>? configure = null)
+    public static InfraDiffBuilder AddInfraDiff(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        var builder = services.AddInfraDiff(configure);
+        var builder = services.AddInfraDiff();
         services.BindReplacingLists<OsCollectorOptions>(configuration.GetSection("Os"));
         services.BindReplacingLists<FilesCollectorOptions>(configuration.GetSection("Files"));
         services.BindReplacingLists<DockerCollectorOptions>(configuration.GetSection("Docker"));

@@ -99,10 +99,12 @@ public static class SnapshotJson
     }
 
     /// <summary>The canonical UTF-8 bytes of an element, indented for people or compact for machines.</summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The overloads differ in their first parameter's type: no call can bind to both.")]
     public static byte[] ToCanonicalBytes(JsonElement element, bool indented = true) =>
         Write(indented, writer => WriteCanonical(writer, element));
 
     /// <summary>The canonical bytes of a whole snapshot: schemaVersion and metadata first, then the sections in ordinal order.</summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The overloads differ in their first parameter's type: no call can bind to both.")]
     public static byte[] ToCanonicalBytes(Snapshot snapshot, bool indented = true)
     {
         ArgumentNullException.ThrowIfNull(snapshot);

@@ -21,7 +21,7 @@ public sealed class AlertPayloadTests
 {
     private const string Hostile = "@everyone <!channel> **ping** <@here> <@U123> [x](http://evil.example) <script>alert(1)</script> \u202Egnp.exe\u202C";
 
-    private static DriftAlert Alert(int count, int pathLength = 20, string? summary = null)
+    internal static DriftAlert Alert(int count, int pathLength = 20, string? summary = null)
     {
         var changes = Enumerable.Range(0, count).Select(i => new DriftChange(
             i % 2 == 0 ? "users" : "files",
