@@ -94,7 +94,7 @@ public sealed class WebhookAlertSink : IAlertSink, IDisposable
         var body = AlertPayloads.Body(alert, options.Format, options.MaxGenericBytes);
         var gaveUp = await retry.RunAsync(
             (_, token) => AttemptAsync(alert, body, token),
-            (attempt, problem, delay) => AlertLog.Retrying(logger, Id, attempt, problem, delay.TotalSeconds),
+            (attempt, problem, delay) => InfraDiffLog.Retrying(logger, Id, attempt, problem, delay.TotalSeconds),
             cancellationToken).ConfigureAwait(false);
         if (gaveUp is not null)
         {

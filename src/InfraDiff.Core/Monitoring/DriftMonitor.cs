@@ -66,7 +66,7 @@ public sealed class DriftMonitor
             catch (Exception ex)
             {
                 InfraDiffMetrics.Cycles.Add(1, new KeyValuePair<string, object?>("outcome", "failed"));
-                DriftMonitorLog.CycleFailed(logger, ex.Message, options.Interval, ex);
+                InfraDiffLog.CycleFailed(logger, ex.Message, options.Interval, ex);
             }
 
             var wait = options.Interval - (clock.GetUtcNow() - started);
@@ -152,7 +152,7 @@ public sealed class DriftMonitor
         var undelivered = await DeliverAsync(cancellationToken).ConfigureAwait(false);
         var elapsed = clock.GetElapsedTime(started);
         Measure(changes, counts, elapsed, undelivered);
-        DriftMonitorLog.Cycle(
+        InfraDiffLog.Cycle(
             logger,
             elapsed.TotalSeconds,
             reference is null ? "first snapshot stored" : $"{changes.Count} changes",
@@ -187,14 +187,14 @@ public sealed class DriftMonitor
                     // Refused for good: re-sending would block every later alert behind this one. Set aside, and said loudly.
                     refused[sink.Id] = ex.Message;
                     InfraDiffMetrics.AlertsFailed.Add(1, new("sink", sink.Id), new("outcome", "refused"));
-                    DriftMonitorLog.AlertRefused(logger, sink.Id, ex.Message, Store.Outbox.DeadDirectory);
+                    InfraDiffLog.AlertRefused(logger, sink.Id, ex.Message, Store.Outbox.DeadDirectory);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
                     // One sink's failure never stops the others; the alert stays queued for this one.
                     failed = true;
                     InfraDiffMetrics.AlertsFailed.Add(1, new("sink", sink.Id), new("outcome", "failed"));
-                    DriftMonitorLog.AlertFailed(logger, sink.Id, ex.Message);
+                    InfraDiffLog.AlertFailed(logger, sink.Id, ex.Message);
                 }
             }
 
@@ -276,7 +276,7 @@ public sealed class DriftMonitor
 
         foreach (var file in files)
         {
-            DriftMonitorLog.StoreFileQuarantined(logger, file.Name, file.Reason);
+            InfraDiffLog.StoreFileQuarantined(logger, file.Name, file.Reason);
         }
 
         var changes = files.Select(f => new DriftChange("store", ChangeKind.Remove, JsonPointer.Append("/store", f.Name), default, default, Severity.Critical, $"store file {f.Name}: {f.Reason}")).ToList();

@@ -166,7 +166,7 @@ public sealed class Snapshotter
 
             foreach (var (part, reason) in context.FailedParts)
             {
-                SnapshotterLog.PartFailed(logger, collector.Name, part, reason);
+                InfraDiffLog.PartFailed(logger, collector.Name, part, reason);
             }
 
             Measure(collector.Name, "ok", stopwatch);
@@ -193,11 +193,11 @@ public sealed class Snapshotter
         {
             if (status == CollectorStatus.Unavailable)
             {
-                SnapshotterLog.CollectorUnavailable(logger, collector.Name, reason);
+                InfraDiffLog.CollectorUnavailable(logger, collector.Name, reason);
             }
             else
             {
-                SnapshotterLog.CollectorFailed(logger, collector.Name, status == CollectorStatus.Timeout ? "timed out" : "failed", reason, exception);
+                InfraDiffLog.CollectorFailed(logger, collector.Name, status == CollectorStatus.Timeout ? "timed out" : "failed", reason, exception);
             }
 
             Measure(collector.Name, EnumNames.Of(status), stopwatch);

@@ -194,7 +194,7 @@ internal sealed class FileWalk(
         }
         catch (Exception ex) when (ex is UnauthorizedAccessException or IOException)
         {
-            FilesLog.RootUnreadable(context.Logger, ex.Message);
+            InfraDiffLog.RootUnreadable(context.Logger, ex.Message);
             return null;
         }
     }

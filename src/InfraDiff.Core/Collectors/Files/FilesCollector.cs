@@ -98,11 +98,11 @@ internal sealed class FilesCollector(FilesCollectorOptions options) : ICollector
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
                 // A full disk or a read-only cache folder costs the next scan its speed, never this scan its section.
-                FilesLog.CacheNotWritten(context.Logger, cachePath, ex.Message);
+                InfraDiffLog.CacheNotWritten(context.Logger, cachePath, ex.Message);
             }
         }
 
-        FilesLog.Scanned(context.Logger, scan.Entries.Count, scan.FilesHashed, scan.Reused);
+        InfraDiffLog.Scanned(context.Logger, scan.Entries.Count, scan.FilesHashed, scan.Reused);
         return FilesSection.Write(scan.Entries);
     }
 
@@ -111,7 +111,7 @@ internal sealed class FilesCollector(FilesCollectorOptions options) : ICollector
         try
         {
             var index = await PackageDatabases.LoadAsync(context, cancellationToken).ConfigureAwait(false);
-            FilesLog.PackageFiles(context.Logger, index.Count, index.Source);
+            InfraDiffLog.PackageFiles(context.Logger, index.Count, index.Source);
             return index;
         }
         catch (Exception ex) when (ex is InfraDiffException or IOException or FormatException or UnauthorizedAccessException)

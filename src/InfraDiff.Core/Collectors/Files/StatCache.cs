@@ -85,7 +85,7 @@ internal sealed class StatCache
         }
         catch (Exception ex) when (ex is InvalidDataException or EndOfStreamException or IOException)
         {
-            FilesLog.CacheDiscarded(logger, path, ex.Message);
+            InfraDiffLog.CacheDiscarded(logger, path, ex.Message);
             return Empty();
         }
     }
