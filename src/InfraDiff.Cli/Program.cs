@@ -5,6 +5,8 @@ var root = new RootCommand("infradiff: snapshot a Linux host as canonical JSON, 
 {
     CommonOptions.Verbose,
     CommonOptions.LogFormat,
+    CommonOptions.Quiet,
+    CommonOptions.Color,
     SnapshotCommand.Create(),
     DiffCommand.Create(),
     CheckCommand.Create(),
@@ -16,12 +18,22 @@ var root = new RootCommand("infradiff: snapshot a Linux host as canonical JSON, 
 };
 
 var parseResult = root.Parse(args);
+if (parseResult.Errors.Count == 0 && parseResult.GetValue(CommonOptions.Quiet) && parseResult.GetValue(CommonOptions.Verbose))
+{
+    Console.Error.WriteLine("infradiff: --quiet and --verbose cannot be used together");
+    return ExitCodes.Error;
+}
+
 if (parseResult.Errors.Count > 0)
 {
-    // One line and exit 2 (exit 1 means drift): the full help is one --help away.
+    // A line per problem and exit 2 (exit 1 means drift): the full help is one --help away.
     var command = parseResult.CommandResult.Command == root ? "infradiff" : $"infradiff {parseResult.CommandResult.Command.Name}";
-    var message = string.Join(' ', parseResult.Errors[0].Message.Split((char[])[' ', '\n', '\r', '\t'], StringSplitOptions.RemoveEmptyEntries));
-    Console.Error.WriteLine($"infradiff: {message} (see '{command} --help')");
+    var problems = ParseErrors.Describe(parseResult);
+    for (var i = 0; i < problems.Count; i++)
+    {
+        Console.Error.WriteLine($"infradiff: {problems[i]}{(i == problems.Count - 1 ? $" (see '{command} --help')" : "")}");
+    }
+
     return ExitCodes.Error;
 }
 

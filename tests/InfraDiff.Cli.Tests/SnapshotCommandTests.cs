@@ -77,7 +77,8 @@ public sealed class SnapshotCommandTests : IDisposable
         var help = await CliRunner.RunAsync("snapshot", "--help");
 
         Assert.Equal(0, version.ExitCode);
-        Assert.StartsWith("0.1.0", version.StandardOutput, StringComparison.Ordinal);
+        Assert.StartsWith(InfraDiff.Pipeline.Snapshotter.ToolVersion.Split(' ')[1], version.StandardOutput, StringComparison.Ordinal);
+        Assert.Matches(@"^\d+\.\d+\.\d+", version.StandardOutput);
         Assert.Contains("--only", help.StandardOutput, StringComparison.Ordinal);
         Assert.Contains("--root", help.StandardOutput, StringComparison.Ordinal);
     }

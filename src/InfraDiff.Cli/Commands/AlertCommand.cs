@@ -22,7 +22,9 @@ internal static class AlertCommand
         var settings = new WatchSettings();
         var command = new Command(
             "alert",
-            "Send a drift report to a webhook (with retries; WEBHOOK_SECRET signs it), or with --retry-dead the store's dead alerts. Exit codes: 0 sent, 2 error or not all sent.")
+            Examples.With(
+                "Send a drift report to a webhook (with retries; WEBHOOK_SECRET signs it), or with --retry-dead the store's dead alerts. Exit codes: 0 sent, 2 error or not all sent.",
+                "infradiff alert drift.json --webhook https://hooks.example/T0/B0/x", "infradiff alert --retry-dead --dir /var/lib/infradiff"))
         {
             reportPath,
             retryDead,

@@ -23,8 +23,10 @@ internal static class CheckCommand
         var report = new ReportOptions();
         var command = new Command(
             "check",
-            "Snapshot this host and compare it with a baseline: the CI gate. "
-            + "Exit codes: 0 no drift, 1 drift, 2 error, 3 no drift but a collector failed or timed out.")
+            Examples.With(
+                "Snapshot this host and compare it with a baseline: the CI gate. "
+            + "Exit codes: 0 no drift, 1 drift, 2 error, 3 no drift but a collector failed or timed out.",
+                "infradiff check --baseline baseline.json --format junit > drift.xml", "infradiff check --baseline baseline.json --update-baseline --exclude docker"))
         {
             baseline,
             update,

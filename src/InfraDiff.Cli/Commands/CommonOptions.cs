@@ -22,6 +22,28 @@ internal static class CommonOptions
         HelpName = "FILE",
     };
 
+    public static readonly Option<bool> Quiet = new("--quiet", "-q")
+    {
+        Description = "Only errors on stderr: no warnings, no progress, no per-cycle line (the exit code still tells drift from failure).",
+        Recursive = true,
+    };
+
+    public static readonly Option<string> Color = new Option<string>("--color")
+    {
+        Description = "Colour in the text report: auto (on a terminal, unless NO_COLOR is set or TERM=dumb), always, or never [default auto].",
+        HelpName = "WHEN",
+        DefaultValueFactory = _ => "auto",
+        Recursive = true,
+    }.AcceptOnlyFromAmong("auto", "always", "never");
+
+    /// <summary>Whether the text report is coloured, as --color says.</summary>
+    public static bool Colour(ParseResult parseResult) => parseResult.GetValue(Color) switch
+    {
+        "always" => true,
+        "never" => false,
+        _ => !Console.IsOutputRedirected && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR")) && Environment.GetEnvironmentVariable("TERM") != "dumb",
+    };
+
     public static readonly Option<string> LogFormat = new Option<string>("--log-format")
     {
         Description = "How stderr logs: text (one line each) or json (one JSON object a line: Timestamp in UTC, LogLevel, Category, EventId, Message, State) [env INFRADIFF_LOG_FORMAT; default text].",
@@ -35,7 +57,7 @@ internal static class CommonOptions
     public static async Task<int> RunAsync(ParseResult parseResult, Func<ILoggerFactory, Task<int>> body, LogLevel minimum = LogLevel.Warning)
     {
         var verbose = parseResult.GetValue(Verbose);
-        var level = verbose ? LogLevel.Debug : minimum;
+        var level = verbose ? LogLevel.Debug : parseResult.GetValue(Quiet) ? LogLevel.Error : minimum;
         var json = (parseResult.GetValue(LogFormat) ?? Environment.GetEnvironmentVariable("INFRADIFF_LOG_FORMAT")) == "json";
         using var loggers = LoggerFactory.Create(builder =>
         {

@@ -14,7 +14,9 @@ internal static class DiffCommand
         var report = new ReportOptions();
         var command = new Command(
             "diff",
-            "Compare two snapshots as an RFC 6902 JSON Patch grouped by category. Exit codes: 0 no drift, 1 drift, 2 error.")
+            Examples.With(
+                "Compare two snapshots as an RFC 6902 JSON Patch grouped by category. Exit codes: 0 no drift, 1 drift, 2 error.",
+                "infradiff diff before.json after.json", "infradiff diff before.json after.json --format markdown --min-severity high"))
         {
             before,
             after,

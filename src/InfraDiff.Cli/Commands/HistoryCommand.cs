@@ -21,8 +21,10 @@ internal static class HistoryCommand
         var json = new Option<bool>("--json") { Description = "One JSON object a line (the cycle records as stored, drift reports included)." };
         var command = new Command(
             "history",
-            "List a watch store's cycles, oldest first: when, how long, what drifted by severity, whether an alert went out, and whether the "
-            + "snapshot was stored or was identical to the one before. A cycle that alerted keeps its drift report (--json shows it).")
+            Examples.With(
+                "List a watch store's cycles, oldest first: when, how long, what drifted by severity, whether an alert went out, and whether the "
+            + "snapshot was stored or was identical to the one before. A cycle that alerted keeps its drift report (--json shows it).",
+                "infradiff history --dir /var/lib/infradiff --since 7d"))
         {
             settings.Dir,
             since,

@@ -19,8 +19,10 @@ internal static class ReportCommand
         };
         var command = new Command(
             "report",
-            "Write a watch store's history as one HTML page that works offline: a timeline of cycles coloured by their most severe change "
-            + "(gaps where the watcher was down), changes per category and day, and each cycle that alerted, with filters and expandable changes.")
+            Examples.With(
+                "Write a watch store's history as one HTML page that works offline: a timeline of cycles coloured by their most severe change "
+            + "(gaps where the watcher was down), changes per category and day, and each cycle that alerted, with filters and expandable changes.",
+                "infradiff report --dir /var/lib/infradiff --since 30d -o drift.html"))
         {
             settings.Dir,
             since,

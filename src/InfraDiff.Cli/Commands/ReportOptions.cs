@@ -69,15 +69,13 @@ internal sealed class ReportOptions
     }
 
     /// <summary>
-    /// Renders the report to stdout, in colour only on a terminal without NO_COLOR, tells GitHub Actions when run
+    /// Renders the report to stdout, in colour as --color says, tells GitHub Actions when run
     /// there, and returns 0 (no drift) or 1 (drift).
     /// </summary>
     public async Task<int> WriteAsync(ParseResult parseResult, DriftReport report, CancellationToken cancellationToken)
     {
-        var colour = !Console.IsOutputRedirected && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR"))
-            && Environment.GetEnvironmentVariable("TERM") != "dumb";
         await using var stdout = Console.OpenStandardOutput();
-        await ReportRenderer.WriteAsync(report, Format(parseResult), stdout, colour, cancellationToken);
+        await ReportRenderer.WriteAsync(report, Format(parseResult), stdout, CommonOptions.Colour(parseResult), cancellationToken);
         await GitHubActions.WriteAsync(report, Console.Error, cancellationToken);
         return report.HasDrift ? ExitCodes.Drift : ExitCodes.Ok;
     }

@@ -21,8 +21,10 @@ internal static class SnapshotCommand
         var selection = new SnapshotSelection();
         var command = new Command(
             "snapshot",
-            "Collect this host's state (os, packages, services, users, scheduled, network, docker, files) as one JSON document. "
-            + "Exit codes: 0 complete, 3 partial (a collector failed or timed out), 2 error.")
+            Examples.With(
+                "Collect this host's state (os, packages, services, users, scheduled, network, docker, files) as one JSON document. "
+            + "Exit codes: 0 complete, 3 partial (a collector failed or timed out), 2 error.",
+                "infradiff snapshot -o host.json", "infradiff snapshot --root /mnt/disk --exclude docker -o disk.json", "infradiff snapshot --image myapp:1.4 -o image.json"))
         {
             output,
             signKey,

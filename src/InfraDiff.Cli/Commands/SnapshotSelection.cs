@@ -178,7 +178,7 @@ internal sealed class SnapshotSelection
             UseCache = !image && !parseResult.GetValue(noCache),
             VerifyPackages = !parseResult.GetValue(noVerify),
             CrossFilesystems = parseResult.GetValue(filesCrossMounts),
-            Progress = Console.IsErrorRedirected ? null : new HashProgressLine(),
+            Progress = Console.IsErrorRedirected || parseResult.GetValue(CommonOptions.Quiet) ? null : new HashProgressLine(),
         };
         var dockerOptions = new DockerCollectorOptions { Host = parseResult.GetValue(dockerHost), KeyDirectory = filesOptions.CacheDirectory };
         var snapshotter = new Snapshotter(BuiltInCollectors.Create(files: filesOptions, docker: dockerOptions), logger: loggers.CreateLogger<Snapshotter>(), loggerFactory: loggers);

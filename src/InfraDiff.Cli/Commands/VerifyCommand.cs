@@ -12,8 +12,10 @@ internal static class VerifyCommand
         var keyFile = CommonOptions.KeyFile();
         var command = new Command(
             "verify",
-            "Check a watch store: every journal entry's MAC and the hash chain, the head remembered outside the store, and every snapshot, baseline and outbox file "
-            + "against the journal. Prints 'intact' with the head, or the first problem. Exit codes: 0 intact, 1 broken, 2 error.")
+            Examples.With(
+                "Check a watch store: every journal entry's MAC and the hash chain, the head remembered outside the store, and every snapshot, baseline and outbox file "
+            + "against the journal. Prints 'intact' with the head, or the first problem. Exit codes: 0 intact, 1 broken, 2 error.",
+                "infradiff verify --dir /var/lib/infradiff"))
         {
             settings.Dir,
             keyFile,

@@ -31,9 +31,11 @@ internal static class WatchCommand
         var selection = new SnapshotSelection();
         var command = new Command(
             "watch",
-            "Snapshot this host every interval, keep the snapshots in a directory, and alert on drift through a webhook. "
+            Examples.With(
+                "Snapshot this host every interval, keep the snapshots in a directory, and alert on drift through a webhook. "
             + "Undelivered alerts wait in the directory's outbox and are re-sent, oldest first, on later cycles. "
-            + "SIGTERM or Ctrl+C lets the current write finish and exits 0. Precedence: flags > environment > ./.env > infradiff.json > defaults.")
+            + "SIGTERM or Ctrl+C lets the current write finish and exits 0. Precedence: flags > environment > ./.env > infradiff.json > defaults.",
+                "infradiff watch --interval 5m --dir /var/lib/infradiff --webhook https://hooks.example/T0/B0/x --webhook-format slack", "infradiff watch --once --against baseline --min-severity high"))
         {
             once,
             config,
