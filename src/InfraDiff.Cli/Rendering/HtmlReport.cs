@@ -102,7 +102,7 @@ internal static class HtmlReport
             ["title"] = ReportRenderer.Header(report),
             ["summary"] = ReportRenderer.SummaryLine(report),
             ["counts"] = ReportRenderer.Severities.ToDictionary(EnumNames.Of, s => report.Changes.Count(c => c.Severity == s)),
-            ["categories"] = categories.Select(g => new object[] { g.Key, report.Summary[g.Key].Added, report.Summary[g.Key].Removed, report.Summary[g.Key].Changed }),
+            ["categories"] = categories.Select(g => new object[] { g.Key, report.Summary[g.Key].Counts }),
             ["lines"] = rows.Where((_, i) => kept[i]),
             ["hidden"] = hidden.Count == 0 ? null
                 : $"Cut to keep the page small: {hidden.Sum(l => l.Count):N0} of {report.Changes.Count:N0} changes not shown ({ReportRenderer.HiddenBySeverity(hidden)}); --format json has them all.",

@@ -97,7 +97,7 @@ internal static class JunitReport
         var change = line.Change;
         var body = new StringBuilder();
         body.Append(CultureInfo.InvariantCulture, $"severity: {EnumNames.Of(change.Severity)}\n");
-        body.Append(CultureInfo.InvariantCulture, $"change: {change.Kind switch { ChangeKind.Add => "added", ChangeKind.Remove => "removed", _ => "changed" }}\n");
+        body.Append(CultureInfo.InvariantCulture, $"change: {ReportRenderer.Verb(change.Kind)}\n");
         if (change.ExplainedBy is { } package)
         {
             body.Append(CultureInfo.InvariantCulture, $"explained by: {package}\n");

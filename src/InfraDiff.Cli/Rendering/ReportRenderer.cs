@@ -276,12 +276,15 @@ internal static class ReportRenderer
 
     private static string Row(DriftChange change, string summary, bool withCategory)
     {
-        var op = change.Kind switch { ChangeKind.Add => "added", ChangeKind.Remove => "removed", _ => "changed" };
+        var op = Verb(change.Kind);
         var path = change.ExplainedBy is null ? $"`{Cell(change.Path)}`" : "(files of the package)";
         return withCategory
             ? $"| {op} | {EnumNames.Of(change.Severity)} | {Cell(change.Category)} | {Cell(summary)} | {path} |"
             : $"| {op} | {EnumNames.Of(change.Severity)} | {Cell(summary)} | {path} |";
     }
+
+    /// <summary>"added", "removed" or "changed": a change's kind as a report line says it.</summary>
+    internal static string Verb(ChangeKind kind) => kind switch { ChangeKind.Add => "added", ChangeKind.Remove => "removed", _ => "changed" };
 
     /// <summary>"1,204 low, 3 medium": how many changes the lines left out stand for, by severity, most severe first.</summary>
     internal static string HiddenBySeverity(IReadOnlyCollection<ReportLine> hidden) =>

@@ -158,7 +158,7 @@
         report.lines.forEach(function (line, i) { if (line[2] === c[0] && (visible(line) || i === reveal)) { indices.push(i); } });
         if (!indices.length) { return; }
         total += indices.length;
-        var section = el('section', { 'aria-label': c[0], 'data-category': c[0] }, [el('h3', { text: c[0] + ' (' + c[1] + ' added, ' + c[2] + ' removed, ' + c[3] + ' changed)' })]);
+        var section = el('section', { 'aria-label': c[0], 'data-category': c[0] }, [el('h3', { text: c[0] + ' (' + c[1] + ')' })]);
         var list = el('ul', { 'class': 'changes' });
         section.appendChild(list);
         var limit = reveal !== undefined && indices.indexOf(reveal) >= 0 ? Math.max(PAGE, indices.indexOf(reveal) + 1) : PAGE;
