@@ -167,46 +167,8 @@ public sealed class DriftMonitor
     }
 
     /// <summary>Sends every waiting alert to the sinks that lack it, oldest first; stops at the first alert a sink refuses, so order holds.</summary>
-    public async Task<int> DeliverAsync(CancellationToken cancellationToken = default)
-    {
-        foreach (var (path, entry) in await Store.Outbox.PendingAsync(cancellationToken).ConfigureAwait(false))
-        {
-            var delivered = entry.DeliveredTo.ToList();
-            var refused = new Dictionary<string, string>(entry.RefusedBy, StringComparer.Ordinal);
-            var failed = false;
-            foreach (var sink in sinks.Where(s => !delivered.Contains(s.Id) && !refused.ContainsKey(s.Id)))
-            {
-                try
-                {
-                    await sink.SendAsync(entry.Alert, cancellationToken).ConfigureAwait(false);
-                    delivered.Add(sink.Id);
-                    InfraDiffMetrics.AlertsSent.Add(1, new KeyValuePair<string, object?>("sink", sink.Id));
-                }
-                catch (AlertDeliveryException ex) when (ex.Permanent)
-                {
-                    // Refused for good: re-sending would block every later alert behind this one. Set aside, and said loudly.
-                    refused[sink.Id] = ex.Message;
-                    InfraDiffMetrics.AlertsFailed.Add(1, new("sink", sink.Id), new("outcome", "refused"));
-                    InfraDiffLog.AlertRefused(logger, sink.Id, ex.Message, Store.Outbox.DeadDirectory);
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    // One sink's failure never stops the others; the alert stays queued for this one.
-                    failed = true;
-                    InfraDiffMetrics.AlertsFailed.Add(1, new("sink", sink.Id), new("outcome", "failed"));
-                    InfraDiffLog.AlertFailed(logger, sink.Id, ex.Message);
-                }
-            }
-
-            await Store.Outbox.UpdateAsync(path, entry with { DeliveredTo = delivered, RefusedBy = refused }, complete: !failed, CancellationToken.None).ConfigureAwait(false);
-            if (failed)
-            {
-                break;
-            }
-        }
-
-        return Store.Outbox.Count;
-    }
+    /// <returns>How many alerts still wait.</returns>
+    public Task<int> DeliverAsync(CancellationToken cancellationToken = default) => AlertDelivery.DeliverAsync(Store.Outbox, sinks, logger, cancellationToken);
 
     private string StatePath => Path.Join(Store.Directory, "state.json");
 
