@@ -1,11 +1,10 @@
-using InfraDiff.Execution;
 using InfraDiff.Pipeline;
 
 namespace InfraDiff.Collectors.Services;
 
 /// <summary>
-/// The <c>services</c> section: systemd units keyed by name, with unit-file state (from disk, works without a
-/// running systemd) and, where systemd is PID 1, runtime state.
+/// The <c>services</c> section: systemd units keyed by name, with unit-file state and vendor preset (read from the unit
+/// directories, works without a running systemd or a systemctl) and, where systemd is PID 1, runtime state from systemctl.
 /// </summary>
 internal sealed class ServicesCollector : ICollector
 {
@@ -19,20 +18,8 @@ internal sealed class ServicesCollector : ICollector
 
     public async Task<object> CollectAsync(CollectionContext context, CancellationToken cancellationToken = default)
     {
-        List<string> arguments = ["list-unit-files", "--no-pager", "--no-legend", "--full"];
-        if (!context.IsLiveHost)
-        {
-            arguments.Insert(0, "--root=" + context.Files.Root);
-        }
-
-        var unitFiles = await context.Commands.RunAsync("systemctl", arguments, cancellationToken).ConfigureAwait(false);
-        // systemctl exits 1 when it lists no unit files at all.
-        if (unitFiles.ExitCode != 0 && (unitFiles.StandardOutput.Length > 0 || unitFiles.StandardError.Trim().Length > 0))
-        {
-            throw new CommandFailedException("systemctl " + string.Join(' ', arguments), unitFiles.ExitCode, unitFiles.StandardError);
-        }
-
-        var files = SystemctlParser.ParseUnitFiles(unitFiles.StandardOutput);
+        // The unit directories are read as systemctl list-unit-files reads them (UnitFiles), at a fraction of its cost.
+        var files = UnitFiles.Read(context.Files) ?? throw new CollectorUnavailableException("no systemd unit directories under the root");
         var runtime = await ReadRuntimeAsync(context, cancellationToken).ConfigureAwait(false);
 
         var section = new SortedDictionary<string, ServiceUnit>(StringComparer.Ordinal);

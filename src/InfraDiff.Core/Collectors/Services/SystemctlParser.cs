@@ -8,30 +8,9 @@ internal sealed record UnitFileState(string State, string? Preset);
 /// <summary>A loaded unit's runtime state.</summary>
 internal sealed record UnitRuntimeState(string Load, string Active, string Sub);
 
-/// <summary>Parses systemctl's plain, legend-less listings (columns separated by runs of spaces).</summary>
+/// <summary>Parses systemctl's plain, legend-less list of loaded units (columns separated by runs of spaces).</summary>
 internal static partial class SystemctlParser
 {
-    /// <summary>
-    /// Parses <c>systemctl list-unit-files --no-legend --full</c>: "UNIT STATE [PRESET]". systemd before 245 prints
-    /// no preset column; "-" means no preset.
-    /// </summary>
-    public static SortedDictionary<string, UnitFileState> ParseUnitFiles(string text)
-    {
-        var units = new SortedDictionary<string, UnitFileState>(StringComparer.Ordinal);
-        foreach (var fields in Rows(text))
-        {
-            if (fields.Length is not (2 or 3) || !UnitName().IsMatch(fields[0]) || !StateWord().IsMatch(fields[1]) || (fields.Length == 3 && !StateWord().IsMatch(fields[2]) && fields[2] != "-"))
-            {
-                // Garbage from a broken systemctl must fail the section, not become units.
-                throw new FormatException($"not systemctl list-unit-files output: {Excerpt.Cut(string.Join(' ', fields))}");
-            }
-
-            units[fields[0]] = new UnitFileState(fields[1], fields.Length == 3 && fields[2] != "-" ? fields[2] : null);
-        }
-
-        return units;
-    }
-
     /// <summary>Parses <c>systemctl list-units --all --plain --no-legend --full</c>: "UNIT LOAD ACTIVE SUB DESCRIPTION…".</summary>
     public static SortedDictionary<string, UnitRuntimeState> ParseUnits(string text)
     {
