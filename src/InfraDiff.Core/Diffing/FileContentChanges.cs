@@ -1,5 +1,4 @@
 using System.Text.Json;
-using InfraDiff.Snapshots;
 
 namespace InfraDiff.Diffing;
 
@@ -14,14 +13,14 @@ internal static class FileContentChanges
     /// <summary>The changes in order, each content-changed file's field changes folded into one at the first one's place.</summary>
     /// <param name="changes">The changes to report.</param>
     /// <param name="someDropped">Whether ignore rules or uncompared parts dropped changes: an entry with a dropped field is not folded, so the patch never carries what was dropped.</param>
-    /// <param name="before">The earlier snapshot.</param>
-    /// <param name="after">The later snapshot.</param>
-    public static IEnumerable<JsonChange> Merge(List<JsonChange> changes, bool someDropped, Snapshot before, Snapshot after)
+    /// <param name="entries">The files entries the changes touch, before and after.</param>
+    public static IEnumerable<JsonChange> Merge(List<JsonChange> changes, bool someDropped, FileEntries entries)
     {
+        var fieldCounts = someDropped ? changes.Select(c => EntryPath(c.Path)).OfType<string>().CountBy(p => p, StringComparer.Ordinal).ToDictionary(StringComparer.Ordinal) : [];
         var contentChanged = changes
             .Where(c => c.Kind == ChangeKind.Replace && c.Path.StartsWith(Prefix, StringComparison.Ordinal) && c.Path.EndsWith("/sha256", StringComparison.Ordinal))
             .Select(c => EntryPath(c.Path))
-            .Where(p => p is not null && (!someDropped || FieldCount(changes, p) == DifferingFields(before, after, p)))
+            .Where(p => p is not null && (!someDropped || fieldCounts.GetValueOrDefault(p) == DifferingFields(entries, p)))
             .ToHashSet(StringComparer.Ordinal);
         if (contentChanged.Count == 0)
         {
@@ -44,7 +43,7 @@ internal static class FileContentChanges
             else if (emitted.Add(entry))
             {
                 var key = JsonPointer.Parse(entry)[1];
-                yield return new JsonChange(ChangeKind.Replace, entry, before.Sections["files"].GetProperty(key), after.Sections["files"].GetProperty(key));
+                yield return new JsonChange(ChangeKind.Replace, entry, entries.Before(key), entries.After(key));
             }
         }
     }
@@ -61,14 +60,11 @@ internal static class FileContentChanges
         return end < 0 ? null : path[..end];
     }
 
-    private static int FieldCount(List<JsonChange> changes, string entry) =>
-        changes.Count(c => c.Path.StartsWith(entry + "/", StringComparison.Ordinal));
-
-    private static int DifferingFields(Snapshot before, Snapshot after, string entry)
+    private static int DifferingFields(FileEntries entries, string entry)
     {
         var key = JsonPointer.Parse(entry)[1];
-        var old = before.Sections["files"].GetProperty(key);
-        var @new = after.Sections["files"].GetProperty(key);
+        var old = entries.Before(key);
+        var @new = entries.After(key);
         var names = old.EnumerateObject().Select(p => p.Name).Union(@new.EnumerateObject().Select(p => p.Name), StringComparer.Ordinal);
         return names.Count(n => !(old.TryGetProperty(n, out var a) && @new.TryGetProperty(n, out var b) && JsonElement.DeepEquals(a, b)));
     }

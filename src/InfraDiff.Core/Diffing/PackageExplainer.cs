@@ -13,13 +13,11 @@ internal sealed class PackageExplainer
 {
     private readonly Dictionary<string, string> changedPackages = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> versions = new(StringComparer.Ordinal);
-    private readonly JsonElement beforeFiles;
-    private readonly JsonElement afterFiles;
+    private readonly FileEntries entries;
 
-    public PackageExplainer(Snapshot before, Snapshot after)
+    public PackageExplainer(Snapshot before, Snapshot after, FileEntries entries)
     {
-        before.Sections.TryGetValue("files", out beforeFiles);
-        after.Sections.TryGetValue("files", out afterFiles);
+        this.entries = entries;
         if (!before.Sections.TryGetValue("packages", out var old) || !after.Sections.TryGetValue("packages", out var @new)
             || old.ValueKind != JsonValueKind.Object || @new.ValueKind != JsonValueKind.Object)
         {
@@ -60,8 +58,8 @@ internal sealed class PackageExplainer
             return null;
         }
 
-        var old = Entry(beforeFiles, key);
-        var @new = Entry(afterFiles, key);
+        var old = Entry(entries.Before(key));
+        var @new = Entry(entries.After(key));
         foreach (var package in new[] { Package(@new), Package(old) }.OfType<string>().Distinct())
         {
             if (changedPackages.TryGetValue(package, out var why) && (@new.ValueKind == JsonValueKind.Undefined || !IsFalse(@new, "verified")))
@@ -81,8 +79,8 @@ internal sealed class PackageExplainer
             return null;
         }
 
-        var @new = Entry(afterFiles, key);
-        if (!IsFalse(@new, "verified") || IsFalse(Entry(beforeFiles, key), "verified") || Package(@new) is not { } package)
+        var @new = Entry(entries.After(key));
+        if (!IsFalse(@new, "verified") || IsFalse(Entry(entries.Before(key)), "verified") || Package(@new) is not { } package)
         {
             return null;
         }
@@ -149,19 +147,11 @@ internal sealed class PackageExplainer
 
     private static bool TryEntry(string path, out string key)
     {
-        key = "";
-        if (!path.StartsWith("/files/", StringComparison.Ordinal))
-        {
-            return false;
-        }
-
-        var keys = JsonPointer.Parse(path);
-        key = keys[1];
-        return true;
+        key = FileEntries.KeyOf(path) ?? "";
+        return key.Length > 0;
     }
 
-    private static JsonElement Entry(JsonElement files, string key) =>
-        files.ValueKind == JsonValueKind.Object && files.TryGetProperty(key, out var entry) && entry.ValueKind == JsonValueKind.Object ? entry : default;
+    private static JsonElement Entry(JsonElement entry) => entry.ValueKind == JsonValueKind.Object ? entry : default;
 
     private static string? Package(JsonElement entry) =>
         entry.ValueKind == JsonValueKind.Object && entry.TryGetProperty("package", out var package) && package.ValueKind == JsonValueKind.String ? package.GetString() : null;

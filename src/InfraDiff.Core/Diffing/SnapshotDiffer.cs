@@ -52,8 +52,9 @@ public static class SnapshotDiffer
 
         var kept = raw.Where(c => !compiled.IsIgnored(c.Path) && !uncompared.Any(g => g.Matches(c.Path))).ToList();
         var changes = new List<DriftChange>(kept.Count);
-        var explainer = new PackageExplainer(before, after);
-        foreach (var change in FileContentChanges.Merge(kept, raw.Count != kept.Count, before, after))
+        var entries = new FileEntries(before, after, kept);
+        var explainer = new PackageExplainer(before, after, entries);
+        foreach (var change in FileContentChanges.Merge(kept, raw.Count != kept.Count, entries))
         {
             // What the package database accounts for is low, whatever the path; what it contradicts goes by the rules.
             var explainedBy = explainer.Explain(change);

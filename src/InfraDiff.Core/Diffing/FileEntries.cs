@@ -1,0 +1,53 @@
+using System.Text.Json;
+using InfraDiff.Snapshots;
+
+namespace InfraDiff.Diffing;
+
+/// <summary>
+/// The entries of both files sections that changes touch, found in one pass over each: <see cref="JsonElement.TryGetProperty(string, out JsonElement)"/>
+/// scans an object from its end, so one lookup per change over a million-entry section made a diff quadratic.
+/// </summary>
+internal sealed class FileEntries
+{
+    private const string Prefix = "/files/";
+
+    private readonly Dictionary<string, JsonElement> before;
+    private readonly Dictionary<string, JsonElement> after;
+
+    public FileEntries(Snapshot before, Snapshot after, IEnumerable<JsonChange> changes)
+    {
+        var keys = changes.Select(c => KeyOf(c.Path)).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        this.before = Collect(before, keys);
+        this.after = Collect(after, keys);
+    }
+
+    /// <summary>The earlier entry of a file a change touched; undefined when it had none.</summary>
+    public JsonElement Before(string key) => before.GetValueOrDefault(key);
+
+    /// <summary>The later entry of a file a change touched; undefined when it has none.</summary>
+    public JsonElement After(string key) => after.GetValueOrDefault(key);
+
+    /// <summary>"/etc/x" for "/files/~1etc~1x" or "/files/~1etc~1x/size"; null for a path outside the files section.</summary>
+    public static string? KeyOf(string path) =>
+        path.StartsWith(Prefix, StringComparison.Ordinal) ? JsonPointer.Parse(path)[1] : null;
+
+    private static Dictionary<string, JsonElement> Collect(Snapshot snapshot, HashSet<string> keys)
+    {
+        var entries = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        if (keys.Count == 0 || !snapshot.Sections.TryGetValue("files", out var files) || files.ValueKind != JsonValueKind.Object)
+        {
+            return entries;
+        }
+
+        foreach (var entry in files.EnumerateObject())
+        {
+            if (keys.Contains(entry.Name))
+            {
+                // The last of duplicate names wins, as TryGetProperty has it.
+                entries[entry.Name] = entry.Value;
+            }
+        }
+
+        return entries;
+    }
+}
