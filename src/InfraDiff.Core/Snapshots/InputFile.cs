@@ -14,12 +14,33 @@ public static class InputFile
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         using var handle = Open(path);
+        // Read into an array of the file's size: a growing buffer would hold twice a 300 MB snapshot at its peak.
+        var length = RandomAccess.GetLength(handle);
+        if (length > Array.MaxLength)
+        {
+            throw new InfraDiffException($"{path}: {length:N0} bytes, more than a document can be");
+        }
+
+        var bytes = new byte[length];
+        var read = 0;
+        while (read < bytes.Length && await RandomAccess.ReadAsync(handle, bytes.AsMemory(read), read, cancellationToken).ConfigureAwait(false) is var n and > 0)
+        {
+            read += n;
+        }
+
+        var probe = new byte[1];
+        if (read == bytes.Length && RandomAccess.Read(handle, probe, read) == 0)
+        {
+            return bytes;
+        }
+
+        // The file changed size while being read: read it again as a stream, to its end.
         var stream = new FileStream(handle, FileAccess.Read, bufferSize: 0);
         await using (stream.ConfigureAwait(false))
         {
             var buffer = new MemoryStream();
             await stream.CopyToAsync(buffer, 1 << 20, cancellationToken).ConfigureAwait(false);
-            return buffer.Length == buffer.GetBuffer().Length ? buffer.GetBuffer() : buffer.ToArray();
+            return buffer.ToArray();
         }
     }
 
