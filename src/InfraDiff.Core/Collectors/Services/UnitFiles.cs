@@ -147,7 +147,8 @@ internal static class UnitFiles
 
     /// <summary>
     /// Names linked from the configuration directories (in *.wants, *.requires, *.upholds, or as an alias at the top),
-    /// each with whether it is linked only under /run; an instance's link ("getty@tty1.service") also names its template.
+    /// each with whether it is linked only under /run. An instance's link ("getty@tty1.service") names the instance
+    /// only: whether that enables its template depends on the template's DefaultInstance=.
     /// </summary>
     private static Dictionary<string, bool> EnablementLinks(IHostFileSystem files)
     {
