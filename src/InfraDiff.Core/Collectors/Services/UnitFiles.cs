@@ -121,8 +121,9 @@ internal static class UnitFiles
             }
         }
 
-        var install = InstallSection(files, unitPath);
-        if (IsTemplate(name) && install.DefaultInstance is { } instance)
+        // The unit file itself is read only where the links do not settle it: a template's default instance, or no link.
+        var install = new Lazy<(bool HasRules, bool HasAlso, string? DefaultInstance)>(() => InstallSection(files, unitPath));
+        if (IsTemplate(name) && install.Value.DefaultInstance is { } instance)
         {
             // A template is enabled by its default instance; other instances enabled make it indirect.
             var defaultName = name.Replace("@.", $"@{instance}.", StringComparison.Ordinal);
@@ -142,7 +143,7 @@ internal static class UnitFiles
             return "indirect";
         }
 
-        return install.HasRules ? "disabled" : install.HasAlso ? "indirect" : "static";
+        return install.Value.HasRules ? "disabled" : install.Value.HasAlso ? "indirect" : "static";
     }
 
     /// <summary>
