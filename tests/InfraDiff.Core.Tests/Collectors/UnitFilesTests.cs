@@ -1,6 +1,6 @@
-using System.Diagnostics;
 using InfraDiff.Collectors.Services;
 using InfraDiff.Pipeline;
+using InfraDiff.Tests.Support;
 
 namespace InfraDiff.Tests.Collectors;
 
@@ -10,10 +10,10 @@ public sealed class UnitFilesTests
     [Theory]
     [InlineData("/")]
     [InlineData("fixtures/debian12/root")]
-    public async Task Reading_the_unit_directories_gives_what_systemctl_says(string root)
+    public void Reading_the_unit_directories_gives_what_systemctl_says(string root)
     {
         var full = root == "/" ? root : Path.GetFullPath(Path.Join(AppContext.BaseDirectory, root));
-        var expected = ParseListUnitFiles(await SystemctlAsync(full));
+        var expected = ParseListUnitFiles(ListUnitFiles(full));
 
         var read = UnitFiles.Read(root == "/" ? RootedFileSystem.Live : new RootedFileSystem(full));
 
@@ -24,7 +24,7 @@ public sealed class UnitFilesTests
 
     /// <summary>A root made to hold every state systemctl names, then asked of both.</summary>
     [Fact]
-    public async Task Every_state_matches_systemctl_on_a_root_made_to_hold_them_all()
+    public void Every_state_matches_systemctl_on_a_root_made_to_hold_them_all()
     {
         var root = Directory.CreateTempSubdirectory("infradiff-units-").FullName;
         try
@@ -73,7 +73,7 @@ public sealed class UnitFilesTests
             Write("usr/lib/systemd/system-preset/50-test.preset", "disable disabled.service\nenable worker@.service\ndisable idle@*\n");
             Write("etc/systemd/system-preset/10-local.preset", "disable runtime-*.service\n");
 
-            var expected = ParseListUnitFiles(await SystemctlAsync(root));
+            var expected = ParseListUnitFiles(ListUnitFiles(root));
             var read = UnitFiles.Read(new RootedFileSystem(root));
 
             Assert.Equal(Lines(expected), Lines(read!));
@@ -87,21 +87,8 @@ public sealed class UnitFilesTests
         }
     }
 
-    internal static async Task<string> SystemctlAsync(string root)
-    {
-        var start = new ProcessStartInfo("systemctl") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in (string[])[.. root == "/" ? Array.Empty<string>() : [$"--root={root}"], "list-unit-files", "--no-pager", "--no-legend", "--full"])
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        Assert.True(process.ExitCode == 0, $"systemctl list-unit-files exited {process.ExitCode}: {await error}");
-        return await output;
-    }
+    private static string ListUnitFiles(string root) =>
+        Fixtures.RunTool("systemctl", [.. root == "/" ? Array.Empty<string>() : [$"--root={root}"], "list-unit-files", "--no-pager", "--no-legend", "--full"]);
 
     /// <summary>"UNIT STATE PRESET" rows, strictly: a row of another shape fails the test rather than being skipped.</summary>
     private static SortedDictionary<string, UnitFileState> ParseListUnitFiles(string text)

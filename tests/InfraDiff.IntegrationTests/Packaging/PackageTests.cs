@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.IO.Compression;
 using System.Reflection;
 using System.Security.Cryptography;
@@ -52,7 +51,7 @@ public sealed class PackageTests : IDisposable
         foreach (var name in new[] { "one", "elsewhere/two" })
         {
             var clone = Path.Join(work, name);
-            await RunAsync(work, "git", "clone", "--quiet", Repository, clone);
+            await Tool.RunCheckedAsync("git", ["clone", "--quiet", Repository, clone], work);
             await DotnetAsync(clone, "pack", "InfraDiff.sln", "-c", "Release", "-o", Path.Join(clone, "out"), "-p:ContinuousIntegrationBuild=true");
             digests.Add(DllDigests(Path.Join(clone, "out")));
         }
@@ -65,7 +64,7 @@ public sealed class PackageTests : IDisposable
         var file = Path.Join(clone1, "src", "InfraDiff.Core", "Excerpt.cs");
         var text = await File.ReadAllTextAsync(file);
         await File.WriteAllTextAsync(file, text.Replace("public static class Excerpt\n{", "public static class Excerpt\n{\n    /// <summary>Not declared.</summary>\n    public static int Undeclared => 1;\n", StringComparison.Ordinal));
-        var build = await RunAsync(clone1, "dotnet", ["build", "src/InfraDiff.Core", "-c", "Release"], check: false);
+        var build = await Tool.RunAsync("dotnet", ["build", "src/InfraDiff.Core", "-c", "Release"], clone1, NestedBuild);
 
         Assert.NotEqual(0, build.ExitCode);
         Assert.Contains("RS0016: Symbol 'static InfraDiff.Excerpt.Undeclared.get -> int' is not part of the declared public API", build.Output, StringComparison.Ordinal);
@@ -91,27 +90,9 @@ public sealed class PackageTests : IDisposable
     private static string PackagesFolder() =>
         Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } folder ? folder : Path.Join(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
 
-    private static async Task<string> DotnetAsync(string directory, params string[] arguments) => (await RunAsync(directory, "dotnet", arguments)).Output;
+    /// <summary>A nested build must not join this test host's build servers.</summary>
+    private static readonly Dictionary<string, string> NestedBuild = new() { ["MSBUILDDISABLENODEREUSE"] = "1", ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1" };
 
-    private static Task<(int ExitCode, string Output)> RunAsync(string directory, string program, params string[] arguments) => RunAsync(directory, program, arguments, check: true);
-
-    private static async Task<(int ExitCode, string Output)> RunAsync(string directory, string program, string[] arguments, bool check)
-    {
-        var start = new ProcessStartInfo(program) { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        // A nested build must not join this test host's build servers or inherit its test-run settings.
-        start.Environment["MSBUILDDISABLENODEREUSE"] = "1";
-        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        var output = await stdout + await stderr;
-        Assert.False(check && process.ExitCode != 0, $"{program} {string.Join(' ', arguments)} in {directory} exited {process.ExitCode}:\n{output}");
-        return (process.ExitCode, output);
-    }
+    private static async Task<string> DotnetAsync(string directory, params string[] arguments) =>
+        (await Tool.RunCheckedAsync("dotnet", arguments, directory, NestedBuild)).Output;
 }

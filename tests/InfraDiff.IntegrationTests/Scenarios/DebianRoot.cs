@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace InfraDiff.IntegrationTests.Scenarios;
 
 /// <summary>
@@ -73,22 +71,13 @@ public sealed class DebianRoot : IAsyncLifetime
 
     internal static async Task<int> TryRunAsync(string program, params string[] arguments)
     {
-        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in arguments)
+        var result = await Tool.RunAsync(program, arguments);
+        if (result.ExitCode != 0)
         {
-            start.ArgumentList.Add(argument);
+            Console.Error.WriteLine($"{program} {string.Join(' ', arguments)} exited {result.ExitCode}: {result.StandardError}{result.StandardOutput}");
         }
 
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        if (process.ExitCode != 0)
-        {
-            Console.Error.WriteLine($"{program} {string.Join(' ', arguments)} exited {process.ExitCode}: {await stderr}{await stdout}");
-        }
-
-        return process.ExitCode;
+        return result.ExitCode;
     }
 }
 

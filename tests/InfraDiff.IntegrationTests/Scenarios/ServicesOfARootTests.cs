@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 
 namespace InfraDiff.IntegrationTests.Scenarios;
@@ -44,20 +43,6 @@ public sealed class ServicesOfARootTests(DebianRoot debian)
         }
     }
 
-    private static async Task<string> SystemctlAsync(string root, params string[] arguments)
-    {
-        var start = new ProcessStartInfo("systemctl") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add($"--root={root}");
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        Assert.True(process.ExitCode == 0, $"systemctl {string.Join(' ', arguments)} exited {process.ExitCode}: {await error}");
-        return await output;
-    }
+    private static async Task<string> SystemctlAsync(string root, params string[] arguments) =>
+        (await Tool.RunCheckedAsync("systemctl", [$"--root={root}", .. arguments])).StandardOutput;
 }
