@@ -26,6 +26,9 @@ requirements=(
   "xmllint:libxml2-utils"          # validates the JUnit report against its schema
   "promtool:prometheus"            # checks the metrics file
   "chromium:chromium"              # opens the HTML report
+  "/usr/sbin/sshd:openssh-server"  # the fleet's simulated hosts
+  "sudo:sudo"                      # ansible_become on those hosts
+  "ansible-playbook:ansible"       # the inventory oracle and the Ansible sample
 )
 
 missing=()

@@ -15,6 +15,7 @@ var root = new RootCommand("infradiff: snapshot a Linux host as canonical JSON, 
     VerifyCommand.Create(),
     HistoryCommand.Create(),
     ReportCommand.Create(),
+    FleetCommand.Create(),
 };
 
 var parseResult = root.Parse(args);

@@ -5,7 +5,7 @@ namespace InfraDiff;
 
 /// <summary>
 /// Every log message Core writes, defined once, by event id: 1001–1099 the snapshotter, 1101–1199 the files collector,
-/// 2001–2099 the watch loop, 2101–2199 the alert sinks. (One class: the logging generator then writes one file whose
+/// 2001–2099 the watch loop, 2101–2199 the alert sinks, 1201–1299 the fleet runner. (One class: the logging generator then writes one file whose
 /// order does not depend on where the sources were checked out, which keeps the build reproducible.)
 /// </summary>
 internal static partial class InfraDiffLog
@@ -52,4 +52,13 @@ internal static partial class InfraDiffLog
 
     [LoggerMessage(EventId = 2101, Level = LogLevel.Warning, Message = "{Sink}: attempt {Attempt} failed ({Problem}); retrying in {Delay:0.0} s")]
     public static partial void Retrying(ILogger logger, string sink, int attempt, string problem, double delay);
+
+    [LoggerMessage(EventId = 1201, Level = LogLevel.Warning, Message = "fleet: {Host}: {Reason}")]
+    public static partial void FleetHostFailed(ILogger logger, string host, string reason);
+
+    [LoggerMessage(EventId = 1202, Level = LogLevel.Information, Message = "fleet: {Host}: copied the tool ({Runtime}, {Bytes} bytes, SHA-256 {Sha256})")]
+    public static partial void FleetToolCopied(ILogger logger, string host, string runtime, long bytes, string sha256);
+
+    [LoggerMessage(EventId = 1203, Level = LogLevel.Information, Message = "fleet: {Host}: snapshot of {Bytes} bytes in {Seconds:0.0} s")]
+    public static partial void FleetHostDone(ILogger logger, string host, long bytes, double seconds);
 }

@@ -91,4 +91,7 @@ internal static partial class CliLog
 
     [LoggerMessage(EventId = CommandFailedEventId, Level = LogLevel.Error, Message = "{Reason}")]
     public static partial void CommandFailed(ILogger logger, string reason, Exception? exception);
+
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Information, Message = "fleet: {Summary}")]
+    public static partial void FleetCycle(ILogger logger, string summary);
 }

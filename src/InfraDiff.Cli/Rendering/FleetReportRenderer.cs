@@ -1,0 +1,99 @@
+using System.Text;
+using System.Text.Json;
+using InfraDiff.Diffing;
+using InfraDiff.Fleet;
+
+namespace InfraDiff.Cli.Rendering;
+
+/// <summary>Renders a fleet report: the most severe, widest news first (failures, outliers, shared changes), each change once.</summary>
+internal static class FleetReportRenderer
+{
+    /// <summary>Lines a section shows before it says how many it left out (the JSON report has them all).</summary>
+    internal const int SectionLimit = 20;
+
+    private static readonly JsonSerializerOptions Indented = new(ReportRenderer.Compact) { WriteIndented = true };
+
+    public static async Task WriteAsync(FleetReport report, string format, Stream output, CancellationToken cancellationToken)
+    {
+        if (format == "json")
+        {
+            await JsonSerializer.SerializeAsync(output, report, Indented, cancellationToken);
+            await output.WriteAsync("\n"u8.ToArray(), cancellationToken);
+            return;
+        }
+
+        await output.WriteAsync(Encoding.UTF8.GetBytes(Render(report, markdown: format == "markdown")), cancellationToken);
+    }
+
+    /// <summary>"6 hosts: 2 drifted, 2 clean, 1 baselined, 1 failed; 2 outliers".</summary>
+    internal static string SummaryLine(FleetReport report)
+    {
+        var counts = Enum.GetValues<FleetHostStatus>()
+            .Select(s => (Status: s, Count: report.Hosts.Count(h => h.Status == s)))
+            .Where(c => c.Count > 0)
+            .Select(c => $"{c.Count} {EnumNames.Of(c.Status)}");
+        var partial = report.Hosts.Count(h => h.Partial);
+        return $"{report.Hosts.Count} host{(report.Hosts.Count == 1 ? "" : "s")}: {string.Join(", ", counts)}"
+            + (partial > 0 ? $" ({partial} partial)" : "")
+            + $"; {report.Outliers.Count} outlier{(report.Outliers.Count == 1 ? "" : "s")}";
+    }
+
+    internal static string Render(FleetReport report, bool markdown)
+    {
+        var builder = new StringBuilder();
+        string Heading(string text) => markdown ? $"\n### {text}\n" : $"\n{text}";
+        string Item(string text) => markdown ? $"- {text.Replace("\n", " ", StringComparison.Ordinal)}" : $"  {text}";
+        void Section<T>(string heading, IReadOnlyList<T> items, Func<T, string> line)
+        {
+            if (items.Count == 0)
+            {
+                return;
+            }
+
+            builder.AppendLine(Heading(heading));
+            foreach (var item in items.Take(SectionLimit))
+            {
+                builder.AppendLine(Item(line(item)));
+            }
+
+            if (items.Count > SectionLimit)
+            {
+                builder.AppendLine(Item($"… and {items.Count - SectionLimit} more (--format json lists them all)"));
+            }
+        }
+
+        builder.AppendLine(markdown ? $"## infradiff fleet: {SummaryLine(report)}" : $"fleet: {SummaryLine(report)}");
+        Section("Failed hosts", report.Hosts.Where(h => h.Status == FleetHostStatus.Failed || h.Partial).ToList(), h =>
+            $"{h.Name}: {(h.Status == FleetHostStatus.Failed ? h.Reason : "partial snapshot (a collector failed or timed out on the host)")}");
+        Section("Outliers (one host differs from all its group siblings)", report.Outliers, o =>
+            $"{Mark(o.Change)} {o.Host} in {o.Group}: {o.Change.Category}: {o.Change.Summary} ({Hosts(o.Siblings)} agree)");
+        Section("Changes on several hosts", report.Shared, s =>
+            $"{Mark(s.Change)} {s.Change.Category}: {s.Change.Summary} on {s.Hosts.Count} of {s.Hosts.Count + s.Without.Count} hosts" + (s.Without.Count > 0 ? $"; not on {Hosts(s.Without)}" : $" ({Hosts(s.Hosts)})"));
+        var sharedKeys = report.Shared.Select(s => (s.Change.Path, s.Change.Summary)).ToHashSet();
+        Section("Changes on one host", report.Hosts.SelectMany(h => h.Changes.Where(c => !sharedKeys.Contains((c.Path, c.Summary))).Select(c => (h.Name, Change: c))).OrderByDescending(x => x.Change.Severity).ToList(), x =>
+            $"{Mark(x.Change)} {x.Name}: {x.Change.Category}: {x.Change.Summary}");
+        if (report.Reference is { } reference)
+        {
+            Section($"Against {reference}", report.AgainstReference, s =>
+                $"{Mark(s.Change)} {s.Change.Category}: {s.Change.Summary} on {Hosts(s.Hosts)}");
+        }
+
+        var quiet = report.Hosts.Where(h => h.Status is FleetHostStatus.Clean or FleetHostStatus.Baselined && !h.Partial).ToList();
+        foreach (var status in new[] { FleetHostStatus.Baselined, FleetHostStatus.Clean })
+        {
+            var names = quiet.Where(h => h.Status == status).Select(h => h.Name).ToList();
+            if (names.Count > 0)
+            {
+                builder.AppendLine(Heading($"{(status == FleetHostStatus.Clean ? "Clean" : "Baselined (first snapshot kept as the baseline)")}: {Hosts(names)}"));
+            }
+        }
+
+        return builder.ToString();
+    }
+
+    private static string Mark(DriftChange change) => $"[{EnumNames.Of(change.Severity)}]";
+
+    /// <summary>"web01, web02, web04", or the first ten and how many more.</summary>
+    private static string Hosts(IReadOnlyList<string> names) =>
+        names.Count <= 10 ? string.Join(", ", names) : $"{string.Join(", ", names.Take(10))} and {names.Count - 10} more";
+}

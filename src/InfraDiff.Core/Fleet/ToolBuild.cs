@@ -1,0 +1,35 @@
+using System.Security.Cryptography;
+
+namespace InfraDiff.Fleet;
+
+/// <summary>One self-contained build of the tool the controller copies to hosts of one runtime, with its SHA-256.</summary>
+internal sealed record ToolBuild(string RuntimeIdentifier, string Path, string Sha256)
+{
+    /// <summary>The runtime identifier a host's <c>uname -m</c> and C library call for, or null when no build exists for that machine.</summary>
+    public static string? RuntimeFor(string machine, bool musl) => machine switch
+    {
+        "x86_64" or "amd64" => musl ? "linux-musl-x64" : "linux-x64",
+        "aarch64" or "arm64" => musl ? "linux-musl-arm64" : "linux-arm64",
+        _ => null,
+    };
+
+    /// <summary>The <c>uname -m</c> values a runtime identifier runs on, as a shell case pattern.</summary>
+    public static string MachinesOf(string runtimeIdentifier) => runtimeIdentifier.EndsWith("arm64", StringComparison.Ordinal) ? "aarch64|arm64" : "x86_64|amd64";
+
+    /// <summary>The build for <paramref name="runtimeIdentifier"/>: infradiff-RID in the tool directory, or null when there is none.</summary>
+    public static async Task<ToolBuild?> FindAsync(string directory, string runtimeIdentifier, CancellationToken cancellationToken)
+    {
+        var path = System.IO.Path.Join(directory, $"infradiff-{runtimeIdentifier}");
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+
+        var stream = File.OpenRead(path);
+        await using (stream.ConfigureAwait(false))
+        {
+            var hash = await SHA256.HashDataAsync(stream, cancellationToken).ConfigureAwait(false);
+            return new ToolBuild(runtimeIdentifier, path, Convert.ToHexStringLower(hash));
+        }
+    }
+}

@@ -1,0 +1,145 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using InfraDiff.IntegrationTests.Scenarios;
+
+namespace InfraDiff.IntegrationTests.Fleet;
+
+[Collection(nameof(SimulatedHostsCollection))]
+public sealed partial class FleetTests(SimulatedHosts fleet)
+{
+    [Fact]
+    public async Task Check_over_an_ini_inventory_names_outliers_and_failures_and_copies_the_tool_once()
+    {
+        var store = Path.Join(fleet.Directory, "store-ini");
+        var inventory = await WriteAsync("hosts.ini", fleet.IniInventory());
+
+        var first = await FleetAsync("check", "-i", inventory, "--store", store, "--format", "json", "--verbose");
+
+        Assert.True(first.ExitCode == 1, first.StandardError);
+        using (var report = JsonDocument.Parse(first.StandardOutput))
+        {
+            var hosts = report.RootElement.GetProperty("hosts").EnumerateArray().ToDictionary(h => h.GetProperty("name").GetString()!);
+            Assert.All(new[] { "web01", "web02", "web03", "web04", "live01" }, h => Assert.Equal("baselined", hosts[h].GetProperty("status").GetString()));
+            Assert.Equal("failed", hosts["badkey01"].GetProperty("status").GetString());
+            Assert.Equal("ssh: Host key verification failed.", hosts["badkey01"].GetProperty("reason").GetString());
+            Assert.Equal($"ssh: connect to host 127.0.0.1 port {fleet.Ports["down01"]}: Connection refused", hosts["down01"].GetProperty("reason").GetString());
+
+            var outliers = report.RootElement.GetProperty("outliers").EnumerateArray()
+                .Select(o => (Host: o.GetProperty("host").GetString(), Group: o.GetProperty("group").GetString(), Summary: o.GetProperty("change").GetProperty("summary").GetString()))
+                .ToList();
+            Assert.Contains(("web02", "web", "package bash: 5.2.15-2+b8 → 5.2.15-2+b9"), outliers);
+            Assert.Contains(outliers, o => o is { Host: "web03", Group: "web" } && o.Summary!.StartsWith("user mallory added", StringComparison.Ordinal));
+            Assert.DoesNotContain(outliers, o => o.Host is "web01" or "web04");
+        }
+
+        Assert.Equal(5, CopiedTool().Matches(first.StandardError).Count);
+        using (var live = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Join(store, "live01", "latest.json"))))
+        {
+            // Its sshd runs in a UTS namespace of its own: the snapshot was taken on "live01", not on this machine.
+            Assert.Equal("live01", live.RootElement.GetProperty("metadata").GetProperty("host").GetString());
+        }
+
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Join(store, "web01", "baseline.json")));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(Path.Join(store, "web01")));
+        Assert.Single(Directory.GetFiles(Path.Join(fleet.CacheOf("web01"), "infradiff", "tools"), "infradiff-*"));
+
+        var second = await FleetAsync("check", "-i", inventory, "--store", store, "--verbose");
+
+        Assert.True(second.ExitCode == 1, second.StandardError);
+        Assert.Empty(CopiedTool().Matches(second.StandardError));
+        Assert.StartsWith("fleet: 7 hosts: 5 clean, 2 failed; 2 outliers\n", second.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("  badkey01: ssh: Host key verification failed.\n", second.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("  [high] web03 in web: users: user mallory added", second.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("(web01, web02, web04 agree)", second.StandardOutput, StringComparison.Ordinal);
+
+        // The same change on two hosts is one line naming both, and the hosts without it.
+        foreach (var host in new[] { "web01", "web04" })
+        {
+            await File.AppendAllTextAsync(Path.Join(fleet.RootOf(host), "etc/passwd"), "eve:x:1777:1777::/home/eve:/bin/sh\n");
+        }
+
+        try
+        {
+            var third = await FleetAsync("check", "-i", inventory, "--store", store, "--limit", "web", "--format", "json");
+
+            Assert.True(third.ExitCode == 1, third.StandardError);
+            using var report = JsonDocument.Parse(third.StandardOutput);
+            var shared = report.RootElement.GetProperty("shared").EnumerateArray()
+                .Single(s => s.GetProperty("change").GetProperty("summary").GetString()!.StartsWith("user eve added", StringComparison.Ordinal));
+            Assert.Equal(["web01", "web04"], shared.GetProperty("hosts").EnumerateArray().Select(h => h.GetString()));
+            Assert.Equal(["web02", "web03"], shared.GetProperty("without").EnumerateArray().Select(h => h.GetString()));
+            Assert.Equal(["drifted", "clean", "clean", "drifted"], report.RootElement.GetProperty("hosts").EnumerateArray().Select(h => h.GetProperty("status").GetString()));
+        }
+        finally
+        {
+            foreach (var host in new[] { "web01", "web04" })
+            {
+                var passwd = Path.Join(fleet.RootOf(host), "etc/passwd");
+                await File.WriteAllLinesAsync(passwd, (await File.ReadAllLinesAsync(passwd)).Where(l => !l.StartsWith("eve:", StringComparison.Ordinal)));
+            }
+        }
+    }
+
+    [Fact]
+    public async Task A_yaml_inventory_compares_every_host_with_a_reference_host()
+    {
+        var inventory = await WriteAsync("inventory.yml", fleet.YamlInventory());
+
+        var run = await FleetAsync("check", "-i", inventory, "--store", Path.Join(fleet.Directory, "store-yaml"), "--limit", "prod", "--against-host", "web01", "--format", "json");
+
+        Assert.True(run.ExitCode == 1, run.StandardError);
+        using var report = JsonDocument.Parse(run.StandardOutput);
+        Assert.Equal("web01", report.RootElement.GetProperty("reference").GetString());
+        var differences = report.RootElement.GetProperty("againstReference").EnumerateArray()
+            .Select(d => (Summary: d.GetProperty("change").GetProperty("summary").GetString()!, Hosts: string.Join(',', d.GetProperty("hosts").EnumerateArray().Select(h => h.GetString()))))
+            .ToList();
+        Assert.Contains(("package bash: 5.2.15-2+b8 → 5.2.15-2+b9", "web02"), differences);
+        Assert.Contains(differences, d => d.Summary.StartsWith("user mallory added", StringComparison.Ordinal) && d.Hosts == "web03");
+        Assert.Equal(["web01", "web02", "web03", "web04"], report.RootElement.GetProperty("hosts").EnumerateArray().Select(h => h.GetProperty("name").GetString()));
+    }
+
+    [Fact]
+    public async Task Become_runs_the_tool_through_sudo()
+    {
+        var inventory = await WriteAsync("become.ini", fleet.IniInventory(become: "web02"));
+
+        var run = await FleetAsync("snapshot", "-i", inventory, "--store", Path.Join(fleet.Directory, "store-become"), "--limit", "web02");
+
+        Assert.True(run.ExitCode == 0, run.StandardError);
+        Assert.Matches(@"^web02: snapshot \S+/web02/latest\.json \(", run.StandardOutput);
+    }
+
+    [Fact]
+    public async Task The_ansible_sample_checks_every_host_and_fetches_its_snapshot()
+    {
+        var inventory = await WriteAsync("ansible.ini", fleet.IniInventory());
+        var fetched = Path.Join(fleet.Directory, "fetched");
+
+        var run = await Tool.RunAsync(
+            "ansible-playbook",
+            ["-i", inventory, "--limit", "web", Path.Join(SimulatedHosts.Repository, "samples/ansible/infradiff-check.yml"),
+             "-e", $"infradiff_tools={fleet.Tools}", "-e", $"infradiff_fetch={fetched}", "-e", "infradiff_args='--exclude files --exclude docker'"],
+            environment: new Dictionary<string, string> { ["ANSIBLE_HOST_KEY_CHECKING"] = "True", ["ANSIBLE_NOCOLOR"] = "1" });
+
+        Assert.True(run.ExitCode == 0, run.Output);
+        foreach (var host in new[] { "web01", "web02", "web03", "web04" })
+        {
+            using var snapshot = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Join(fetched, host, "snapshot.json")));
+            Assert.True(snapshot.RootElement.TryGetProperty("packages", out _), $"{host}'s snapshot has no packages section");
+            Assert.True(File.Exists(Path.Join(fetched, host, "report.json")), $"no report fetched from {host}");
+        }
+    }
+
+    private async Task<string> WriteAsync(string name, string text)
+    {
+        var path = Path.Join(fleet.Directory, name);
+        await File.WriteAllTextAsync(path, text);
+        return path;
+    }
+
+    private async Task<Infradiff.Result> FleetAsync(params string[] arguments) =>
+        await Infradiff.RunAsync(Path.Join(fleet.Directory, "controller-cache"), ["fleet", .. arguments, "--tools", fleet.Tools, "--exclude", "files", "--exclude", "docker"]);
+
+    [GeneratedRegex("copied the tool")]
+    private static partial Regex CopiedTool();
+}
