@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using InfraDiff.Alerting;
 using InfraDiff.Cli.Rendering;
 using InfraDiff.Fleet;
 using Microsoft.Extensions.Logging;
@@ -52,6 +53,10 @@ internal static class FleetCommand
     {
         var shared = new FleetArguments();
         var compare = new FleetReportArguments();
+        var update = new Option<bool>("--update-baseline")
+        {
+            Description = "After reporting (and alerting), each host's snapshot becomes its baseline (a missing baseline is always created).",
+        };
         var command = new Command(
             "check",
             Examples.With(
@@ -59,13 +64,24 @@ internal static class FleetCommand
                 + "changes found on several hosts are reported once, and a value one host alone holds in a group of three or more is an outlier. "
                 + "Exit codes: 0 no drift, 1 a host drifted or is an outlier, 3 no drift but a host failed or came back partial, 2 error.",
                 "infradiff fleet check -i hosts.ini", "infradiff fleet check -i inventory.yml --against-host web01 --format markdown", "infradiff fleet check -i hosts.ini --update-baseline"));
+        command.Options.Add(update);
         shared.AddTo(command);
         compare.AddTo(command);
         command.SetAction((parseResult, cancellationToken) => CommonOptions.RunAsync(parseResult, async loggers =>
         {
-            var report = await compare.CompareAsync(parseResult, await shared.RunAsync(parseResult, loggers, cancellationToken), cancellationToken);
-            await using var stdout = Console.OpenStandardOutput();
-            await FleetReportRenderer.WriteAsync(report, compare.Format(parseResult), stdout, cancellationToken);
+            var results = await shared.RunAsync(parseResult, loggers, cancellationToken);
+            var report = await compare.CompareAsync(parseResult, results, cancellationToken);
+            await using (var stdout = Console.OpenStandardOutput())
+            {
+                await FleetReportRenderer.WriteAsync(report, compare.Format(parseResult), stdout, cancellationToken);
+            }
+
+            await compare.AlertAsync(parseResult, shared.FleetName(parseResult), report, loggers, cancellationToken);
+            if (parseResult.GetValue(update))
+            {
+                await FleetComparer.UpdateBaselinesAsync(results, report, cancellationToken);
+            }
+
             return report.HasDrift ? ExitCodes.Drift : report.HasFailures ? ExitCodes.Partial : ExitCodes.Ok;
         }));
         return command;
@@ -83,8 +99,8 @@ internal static class FleetCommand
         var command = new Command(
             "watch",
             Examples.With(
-                "Run 'fleet check' every --interval seconds; each run's snapshots become the baselines of the next, so each report says what changed since the run before. "
-                + "A report is printed when a host drifted, failed or is an outlier. Stops on Ctrl-C or SIGTERM.",
+                "Run 'fleet check' every --interval seconds; once a run's report is delivered its snapshots become the baselines of the next, so each report says what changed since the last one told. "
+                + "A report is printed (and sent to --webhook) when a host drifted, failed or is an outlier. Stops on Ctrl-C or SIGTERM.",
                 "infradiff fleet watch -i hosts.ini --interval 600 --format markdown"))
         {
             interval,
@@ -103,7 +119,8 @@ internal static class FleetCommand
             var log = loggers.CreateLogger("InfraDiff.Cli.Fleet");
             while (!cancellationToken.IsCancellationRequested)
             {
-                var report = await compare.CompareAsync(parseResult, await shared.RunAsync(parseResult, loggers, cancellationToken), cancellationToken, updateBaselines: true);
+                var results = await shared.RunAsync(parseResult, loggers, cancellationToken);
+                var report = await compare.CompareAsync(parseResult, results, cancellationToken);
                 if (report.HasDrift || report.HasFailures)
                 {
                     await using var stdout = Console.OpenStandardOutput();
@@ -111,6 +128,17 @@ internal static class FleetCommand
                 }
 
                 CliLog.FleetCycle(log, FleetReportRenderer.SummaryLine(report));
+                try
+                {
+                    await compare.AlertAsync(parseResult, shared.FleetName(parseResult), report, loggers, cancellationToken);
+                    await FleetComparer.UpdateBaselinesAsync(results, report, cancellationToken);
+                }
+                catch (InfraDiffException ex)
+                {
+                    // The baselines stay where they were: the next run reports these changes again, so none is lost.
+                    CliLog.CommandFailed(log, $"{ex.Message}; the baselines are kept, so the next run reports these changes again", null);
+                }
+
                 try
                 {
                     await Task.Delay(TimeSpan.FromSeconds(seconds), cancellationToken);
@@ -159,7 +187,7 @@ internal static class FleetCommand
 
         private readonly Option<string?> tools = new("--tools")
         {
-            Description = "Where the builds copied to hosts are: infradiff-linux-x64, infradiff-linux-arm64… (deploy/fleet-tools.sh makes them) [default: ~/.cache/infradiff/fleet-tools].",
+            Description = "Where the builds copied to hosts are: infradiff-linux-x64, infradiff-linux-arm64… (deploy/fleet/fleet-tools.sh makes them) [default: ~/.cache/infradiff/fleet-tools].",
             HelpName = "DIR",
         };
 
@@ -191,6 +219,9 @@ internal static class FleetCommand
                 command.Options.Add(option);
             }
         }
+
+        /// <summary>What alerts call the fleet: "fleet" and the inventory's file name.</summary>
+        public string FleetName(ParseResult parseResult) => $"fleet {Path.GetFileName(parseResult.GetRequiredValue(inventory))}";
 
         public async Task<IReadOnlyList<FleetHostResult>> RunAsync(ParseResult parseResult, ILoggerFactory loggers, CancellationToken cancellationToken)
         {
@@ -228,10 +259,16 @@ internal static class FleetCommand
             HelpName = "NAME",
         };
 
-        private readonly Option<bool> update = new("--update-baseline")
+        private readonly Option<string?> webhook = new("--webhook")
         {
-            Description = "After reporting, each host's snapshot becomes its baseline (a missing baseline is always created).",
+            Description = "Also POST the report here when a host drifted, failed or is an outlier [env WEBHOOK_URL, INFRADIFF_WEBHOOK_URL]; WEBHOOK_SECRET signs it.",
+            HelpName = "URL",
         };
+
+        private readonly Option<string?> webhookFormat = new Option<string?>("--webhook-format")
+        {
+            Description = "generic, slack (also Mattermost, Rocket.Chat), teams or discord [env INFRADIFF_WEBHOOK_FORMAT; default generic].",
+        }.AcceptOnlyFromAmong("generic", "slack", "teams", "discord");
 
         private readonly Option<string?> config = ConfigFile.Option();
 
@@ -243,7 +280,7 @@ internal static class FleetCommand
 
         public void AddTo(Command command)
         {
-            foreach (var option in new Option[] { format, against, update, config, minimumSeverity })
+            foreach (var option in new Option[] { format, against, webhook, webhookFormat, config, minimumSeverity })
             {
                 command.Options.Add(option);
             }
@@ -251,15 +288,37 @@ internal static class FleetCommand
 
         public string Format(ParseResult parseResult) => parseResult.GetRequiredValue(format);
 
-        public Task<FleetReport> CompareAsync(ParseResult parseResult, IReadOnlyList<FleetHostResult> results, CancellationToken cancellationToken, bool updateBaselines = false) =>
+        public Task<FleetReport> CompareAsync(ParseResult parseResult, IReadOnlyList<FleetHostResult> results, CancellationToken cancellationToken) =>
             FleetComparer.CompareAsync(
                 results,
                 new FleetComparisonOptions
                 {
                     Rules = ConfigFile.Load(parseResult, config).ToDriftRules(Enum.Parse<Diffing.Severity>(parseResult.GetRequiredValue(minimumSeverity), ignoreCase: true)),
                     AgainstHost = parseResult.GetValue(against),
-                    UpdateBaselines = updateBaselines || parseResult.GetValue(update),
                 },
                 cancellationToken);
+
+        /// <summary>With a webhook, sends the report as one alert when there is news; a delivery that fails after its retries is an error.</summary>
+        public async Task AlertAsync(ParseResult parseResult, string fleet, FleetReport report, ILoggerFactory loggers, CancellationToken cancellationToken)
+        {
+            var url = parseResult.GetValue(webhook) ?? Environment.GetEnvironmentVariable("INFRADIFF_WEBHOOK_URL") ?? Environment.GetEnvironmentVariable("WEBHOOK_URL");
+            if (string.IsNullOrEmpty(url) || !(report.HasDrift || report.HasFailures))
+            {
+                return;
+            }
+
+            if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+            {
+                throw new InfraDiffException($"the webhook must be an http or https URL, not '{Redaction.SecretRedactor.RedactUrls(url)}'");
+            }
+
+            var format = parseResult.GetValue(webhookFormat) ?? Environment.GetEnvironmentVariable("INFRADIFF_WEBHOOK_FORMAT") ?? "generic";
+            var now = DateTimeOffset.UtcNow;
+            using var sink = new WebhookAlertSink(
+                new WebhookOptions { Url = uri, Format = Enum.Parse<WebhookFormat>(format, ignoreCase: true), Secret = Environment.GetEnvironmentVariable("WEBHOOK_SECRET") },
+                loggers.CreateLogger<WebhookAlertSink>());
+            var drift = report.ToDriftReport(fleet, now);
+            await sink.SendAsync(new DriftAlert(IdempotencyKeys.From($"{fleet} {now:O}"), fleet, now, drift), cancellationToken);
+        }
     }
 }

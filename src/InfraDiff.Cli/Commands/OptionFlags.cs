@@ -23,6 +23,11 @@ internal static class OptionFlags
         ["DriftMonitorOptions.Keep"] = "--keep",
         ["DriftMonitorOptions.KeepReports"] = "--keep-reports",
         ["DriftMonitorOptions.Heartbeat"] = "--heartbeat",
+        ["FleetOptions.StoreDirectory"] = "--store",
+        ["FleetOptions.ToolDirectory"] = "--tools",
+        ["FleetOptions.Forks"] = "--forks",
+        ["FleetOptions.ConnectTimeout"] = "--connect-timeout",
+        ["FleetOptions.HostTimeout"] = "--host-timeout",
     };
 
     /// <summary>The line an error gets: an invalid option under the flag that set it, anything else as Core said it.</summary>

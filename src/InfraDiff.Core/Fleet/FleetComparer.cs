@@ -13,7 +13,7 @@ public static class FleetComparer
     /// <summary>The baseline file in a host's store directory.</summary>
     public const string BaselineFile = "baseline.json";
 
-    /// <summary>Compares the hosts that came back with their baselines and their group siblings.</summary>
+    /// <summary>Compares the hosts that came back with their baselines (a missing one is created) and their group siblings.</summary>
     /// <exception cref="InfraDiffException">The --against-host host is not among those that came back.</exception>
     public static async Task<FleetReport> CompareAsync(IReadOnlyList<FleetHostResult> results, FleetComparisonOptions options, CancellationToken cancellationToken = default)
     {
@@ -55,6 +55,25 @@ public static class FleetComparer
         return new FleetReport { Hosts = hosts, Shared = shared, Outliers = outliers, Reference = options.AgainstHost, AgainstReference = againstReference };
     }
 
+    /// <summary>
+    /// Makes each host's latest snapshot its baseline (hosts that failed keep theirs): what a watcher does once the
+    /// report of a run has been delivered, so a change is never dropped before someone was told.
+    /// </summary>
+    /// <param name="results">The run's hosts.</param>
+    /// <param name="report">The run's report: a host whose baseline could not be read keeps it, for someone to look at.</param>
+    /// <param name="cancellationToken">Stops between hosts.</param>
+    public static async Task UpdateBaselinesAsync(IReadOnlyList<FleetHostResult> results, FleetReport report, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(results);
+        ArgumentNullException.ThrowIfNull(report);
+        var failed = report.Hosts.Where(h => h.Status == FleetHostStatus.Failed).Select(h => h.Name).ToHashSet(StringComparer.Ordinal);
+        foreach (var latest in results.Where(r => !failed.Contains(r.Host.Name)).Select(r => r.SnapshotPath).OfType<string>())
+        {
+            var bytes = await File.ReadAllBytesAsync(latest, cancellationToken).ConfigureAwait(false);
+            await AtomicFile.WriteAsync(Path.Join(Path.GetDirectoryName(latest), BaselineFile), bytes, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     private static async Task<FleetHostReport> AgainstBaselineAsync(FleetHostResult result, FleetComparisonOptions options, CancellationToken cancellationToken)
     {
         if (result.SnapshotPath is not { } latest)
@@ -63,10 +82,9 @@ public static class FleetComparer
         }
 
         var baseline = Path.Join(Path.GetDirectoryName(latest), BaselineFile);
-        var bytes = await File.ReadAllBytesAsync(latest, cancellationToken).ConfigureAwait(false);
         if (!File.Exists(baseline))
         {
-            await AtomicFile.WriteAsync(baseline, bytes, cancellationToken).ConfigureAwait(false);
+            await AtomicFile.WriteAsync(baseline, await File.ReadAllBytesAsync(latest, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
             return new FleetHostReport(result.Host.Name, FleetHostStatus.Baselined, null, result.Partial, []);
         }
 
@@ -80,11 +98,6 @@ public static class FleetComparer
         {
             // A damaged baseline is reported and left as it is: replacing it would hide what happened to it.
             return new FleetHostReport(result.Host.Name, FleetHostStatus.Failed, $"baseline {ex.Message}", result.Partial, []);
-        }
-
-        if (options.UpdateBaselines)
-        {
-            await AtomicFile.WriteAsync(baseline, bytes, cancellationToken).ConfigureAwait(false);
         }
 
         return new FleetHostReport(result.Host.Name, changes.Count > 0 ? FleetHostStatus.Drifted : FleetHostStatus.Clean, null, result.Partial, changes);

@@ -2,7 +2,7 @@ using InfraDiff.Diffing;
 
 namespace InfraDiff.Fleet;
 
-/// <summary>How a fleet's snapshots are compared: with which rules, against which host, and whether baselines move.</summary>
+/// <summary>How a fleet's snapshots are compared: with which rules and against which host.</summary>
 public sealed record FleetComparisonOptions
 {
     /// <summary>Ignore and severity rules, as for one host. Default: the built-in severities.</summary>
@@ -10,7 +10,4 @@ public sealed record FleetComparisonOptions
 
     /// <summary>A host every other host is compared with, or null for none.</summary>
     public string? AgainstHost { get; set; }
-
-    /// <summary>After comparing, each host's snapshot becomes its baseline (a missing baseline is always created).</summary>
-    public bool UpdateBaselines { get; set; }
 }

@@ -1,3 +1,5 @@
+using InfraDiff.Diffing;
+
 namespace InfraDiff.Fleet;
 
 /// <summary>A fleet run's answer: each host against its own baseline, the changes several hosts share, and the hosts that drifted apart from their siblings.</summary>
@@ -23,4 +25,57 @@ public sealed record FleetReport
 
     /// <summary>Whether a host failed or came back with a partial snapshot.</summary>
     public bool HasFailures => Hosts.Any(h => h.Status == FleetHostStatus.Failed || h.Partial);
+
+    /// <summary>
+    /// The fleet's news as one drift report, so every alert sink and format takes it: each failure, outlier and
+    /// shared change is one line naming its hosts, then the changes found on one host only.
+    /// </summary>
+    /// <param name="fleet">What the report calls the fleet (the inventory's name), its "host".</param>
+    /// <param name="time">When the fleet was compared.</param>
+    public DriftReport ToDriftReport(string fleet, DateTimeOffset time)
+    {
+        var changes = new List<DriftChange>();
+        foreach (var host in Hosts.Where(h => h.Status == FleetHostStatus.Failed))
+        {
+            changes.Add(new DriftChange("fleet", ChangeKind.Replace, $"/hosts/{host.Name}", default, default, Severity.High, $"{host.Name} failed: {host.Reason}"));
+        }
+
+        foreach (var outlier in Outliers)
+        {
+            changes.Add(outlier.Change with
+            {
+                Path = $"/outliers/{outlier.Host}{outlier.Change.Path}",
+                Summary = $"{outlier.Host} differs from the rest of {outlier.Group}: {outlier.Change.Summary}",
+            });
+        }
+
+        foreach (var shared in Shared)
+        {
+            changes.Add(shared.Change with
+            {
+                Path = $"/shared{shared.Change.Path}",
+                Summary = $"{shared.Change.Summary} on {shared.Hosts.Count} of {shared.Hosts.Count + shared.Without.Count} hosts ({string.Join(", ", shared.Hosts)})",
+            });
+        }
+
+        var sharedKeys = Shared.Select(s => (s.Change.Path, s.Change.Summary)).ToHashSet();
+        foreach (var host in Hosts)
+        {
+            changes.AddRange(host.Changes.Where(c => !sharedKeys.Contains((c.Path, c.Summary))).Select(c => c with { Path = $"/hosts/{host.Name}{c.Path}", Summary = $"{host.Name}: {c.Summary}" }));
+        }
+
+        var identity = new SnapshotIdentity(fleet, time);
+        return new DriftReport
+        {
+            Before = identity,
+            After = identity,
+            Summary = changes.GroupBy(c => c.Category).ToDictionary(
+                g => g.Key,
+                g => new CategorySummary(g.Count(c => c.Kind == ChangeKind.Add), g.Count(c => c.Kind == ChangeKind.Remove), g.Count(c => c.Kind == ChangeKind.Replace)),
+                StringComparer.Ordinal),
+            Changes = changes,
+            Unknown = [],
+            Notices = [],
+        };
+    }
 }

@@ -89,7 +89,7 @@ public sealed class FleetRunner(FleetOptions options, ILogger<FleetRunner>? logg
                 var build = await builds.GetOrAdd(runtime, r => ToolBuild.FindAsync(options.ToolDirectory, r, CancellationToken.None)).ConfigureAwait(false);
                 if (build is null)
                 {
-                    return Failed(host, $"the controller has no {runtime} build of the tool: put one at {Path.Join(options.ToolDirectory, $"infradiff-{runtime}")} (deploy/fleet-tools.sh builds them)", uploaded, clock);
+                    return Failed(host, $"the controller has no {runtime} build of the tool: put one at {Path.Join(options.ToolDirectory, $"infradiff-{runtime}")} (deploy/fleet/fleet-tools.sh builds them)", uploaded, clock);
                 }
 
                 var incoming = Path.Join(directory, $".incoming.{Environment.ProcessId}.tmp");

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using InfraDiff.IntegrationTests.Alerting;
 using InfraDiff.IntegrationTests.Scenarios;
 
 namespace InfraDiff.IntegrationTests.Fleet;
@@ -96,6 +97,26 @@ public sealed partial class FleetTests(SimulatedHosts fleet)
         Assert.Contains(("package bash: 5.2.15-2+b8 → 5.2.15-2+b9", "web02"), differences);
         Assert.Contains(differences, d => d.Summary.StartsWith("user mallory added", StringComparison.Ordinal) && d.Hosts == "web03");
         Assert.Equal(["web01", "web02", "web03", "web04"], report.RootElement.GetProperty("hosts").EnumerateArray().Select(h => h.GetProperty("name").GetString()));
+    }
+
+    [Fact]
+    public async Task Sends_the_fleet_report_as_one_chat_alert_naming_the_outliers_and_failures()
+    {
+        await using var receiver = new WebhookReceiver();
+        await receiver.StartAsync();
+        var inventory = await WriteAsync("alert.ini", fleet.IniInventory());
+
+        var run = await FleetAsync("check", "-i", inventory, "--store", Path.Join(fleet.Directory, "store-alert"), "--limit", "web:broken", "--webhook", receiver.Url.ToString(), "--webhook-format", "slack");
+
+        Assert.True(run.ExitCode == 1, run.StandardError);
+        var request = Assert.Single(receiver.Requests);
+        using var body = JsonDocument.Parse(request.Body);
+        var text = body.RootElement.GetProperty("text").GetString()!;
+        Assert.Contains("infradiff: 4 changes on fleet alert.ini", text, StringComparison.Ordinal);
+        Assert.Contains("web02 differs from the rest of web: package bash: 5.2.15-2+b8 → 5.2.15-2+b9", text, StringComparison.Ordinal);
+        Assert.Contains("web03 differs from the rest of web: user mallory added", text, StringComparison.Ordinal);
+        Assert.Contains("badkey01 failed: ssh: Host key verification failed.", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("never-logged", run.StandardError + run.StandardOutput, StringComparison.Ordinal);
     }
 
     [Fact]

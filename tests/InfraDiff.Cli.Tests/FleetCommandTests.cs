@@ -1,0 +1,87 @@
+namespace InfraDiff.Cli.Tests;
+
+/// <summary>The fleet commands' front door: bad input is one line and exit 2 before any host is touched; a host that cannot be served is a reason.</summary>
+public sealed class FleetCommandTests : IDisposable
+{
+    private readonly string directory = Directory.CreateTempSubdirectory("infradiff-fleet-cli-").FullName;
+
+    public void Dispose() => Directory.Delete(directory, recursive: true);
+
+    [Fact]
+    public async Task A_missing_inventory_is_one_line_and_exit_2()
+    {
+        var missing = Path.Join(directory, "none.ini");
+
+        var result = await CliRunner.RunAsync("fleet", "check", "-i", missing, "--store", Path.Join(directory, "store"));
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal($"infradiff: inventory {missing}: no such file\n", result.StandardError);
+        Assert.False(Directory.Exists(Path.Join(directory, "store")));
+    }
+
+    [Fact]
+    public async Task A_malformed_inventory_names_its_line()
+    {
+        var inventory = Path.Join(directory, "hosts.ini");
+        await File.WriteAllTextAsync(inventory, "[web]\nweb01 ansible_port=twenty-two\n");
+
+        var result = await CliRunner.RunAsync("fleet", "snapshot", "-i", inventory);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal($"infradiff: inventory {inventory}: host web01: ansible_port 'twenty-two' is not a port (1–65535)\n", result.StandardError);
+    }
+
+    [Fact]
+    public async Task A_limit_that_selects_nothing_touches_no_store()
+    {
+        var inventory = Path.Join(directory, "hosts.ini");
+        await File.WriteAllTextAsync(inventory, "[web]\nweb01\nweb02\n");
+
+        var result = await CliRunner.RunAsync("fleet", "check", "-i", inventory, "--limit", "db*", "--store", Path.Join(directory, "store"));
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal($"infradiff: --limit: 'db*' matches no group or host of {inventory}\n", result.StandardError);
+        Assert.False(Directory.Exists(Path.Join(directory, "store")));
+    }
+
+    [Theory]
+    [InlineData("--forks", "0", "--forks must be between 1 and 1000 (was 0)")]
+    [InlineData("--host-timeout", "0", "--host-timeout must be longer than zero (was 0 s)")]
+    public async Task An_invalid_setting_is_named_by_its_flag(string flag, string value, string message)
+    {
+        var inventory = Path.Join(directory, "hosts.ini");
+        await File.WriteAllTextAsync(inventory, "web01\n");
+
+        var result = await CliRunner.RunAsync("fleet", "snapshot", "-i", inventory, flag, value, "--store", Path.Join(directory, "store"));
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal($"infradiff: {message}\n", result.StandardError);
+    }
+
+    [Fact]
+    public async Task A_host_the_controller_has_no_build_for_fails_with_the_reason_and_the_command_goes_on()
+    {
+        var inventory = Path.Join(directory, "hosts.ini");
+        var tools = Path.Join(directory, "no-tools");
+        await File.WriteAllTextAsync(inventory, "here ansible_connection=local\nthere ansible_connection=winrm\n");
+
+        var result = await CliRunner.RunAsync("fleet", "check", "-i", inventory, "--tools", tools, "--store", Path.Join(directory, "store"));
+
+        Assert.Equal(3, result.ExitCode);
+        Assert.Contains($"  here: the controller has no linux-x64 build of the tool: put one at {tools}/infradiff-linux-x64 (deploy/fleet/fleet-tools.sh builds them)\n", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("  there: ansible_connection 'winrm' is not supported (ssh or local)\n", result.StandardOutput, StringComparison.Ordinal);
+        Assert.StartsWith("fleet: 2 hosts: 2 failed; 0 outliers\n", result.StandardOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Watch_refuses_an_interval_under_a_second()
+    {
+        var inventory = Path.Join(directory, "hosts.ini");
+        await File.WriteAllTextAsync(inventory, "web01\n");
+
+        var result = await CliRunner.RunAsync("fleet", "watch", "-i", inventory, "--interval", "0");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal("infradiff: --interval must be at least 1 second (was 0)\n", result.StandardError);
+    }
+}
