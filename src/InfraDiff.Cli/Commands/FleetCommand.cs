@@ -100,7 +100,7 @@ internal static class FleetCommand
             "watch",
             Examples.With(
                 "Run 'fleet check' every --interval seconds; once a run's report is delivered its snapshots become the baselines of the next, so each report says what changed since the last one told. "
-                + "A report is printed (and sent to --webhook) when a host drifted, failed or is an outlier. Stops on Ctrl-C or SIGTERM.",
+                + "A report is printed (and sent to --webhook) when there is news: a host drifted, or an outlier or a failure the last report did not name. Stops on Ctrl-C or SIGTERM.",
                 "infradiff fleet watch -i hosts.ini --interval 600 --format markdown"))
         {
             interval,
@@ -117,21 +117,26 @@ internal static class FleetCommand
             }
 
             var log = loggers.CreateLogger("InfraDiff.Cli.Fleet");
+            FleetReport? told = null;
             while (!cancellationToken.IsCancellationRequested)
             {
                 var results = await shared.RunAsync(parseResult, loggers, cancellationToken);
                 var report = await compare.CompareAsync(parseResult, results, cancellationToken);
-                if (report.HasDrift || report.HasFailures)
-                {
-                    await using var stdout = Console.OpenStandardOutput();
-                    await FleetReportRenderer.WriteAsync(report, compare.Format(parseResult), stdout, cancellationToken);
-                }
-
                 CliLog.FleetCycle(log, FleetReportRenderer.SummaryLine(report));
                 try
                 {
-                    await compare.AlertAsync(parseResult, shared.FleetName(parseResult), report, loggers, cancellationToken);
+                    if (report.HasNewsSince(told))
+                    {
+                        await using (var stdout = Console.OpenStandardOutput())
+                        {
+                            await FleetReportRenderer.WriteAsync(report, compare.Format(parseResult), stdout, cancellationToken);
+                        }
+
+                        await compare.AlertAsync(parseResult, shared.FleetName(parseResult), report, loggers, cancellationToken);
+                    }
+
                     await FleetComparer.UpdateBaselinesAsync(results, report, cancellationToken);
+                    told = report;
                 }
                 catch (InfraDiffException ex)
                 {
@@ -302,7 +307,7 @@ internal static class FleetCommand
         public async Task AlertAsync(ParseResult parseResult, string fleet, FleetReport report, ILoggerFactory loggers, CancellationToken cancellationToken)
         {
             var url = parseResult.GetValue(webhook) ?? Environment.GetEnvironmentVariable("INFRADIFF_WEBHOOK_URL") ?? Environment.GetEnvironmentVariable("WEBHOOK_URL");
-            if (string.IsNullOrEmpty(url) || !(report.HasDrift || report.HasFailures))
+            if (string.IsNullOrEmpty(url) || !report.HasNewsSince(null))
             {
                 return;
             }

@@ -27,6 +27,28 @@ public sealed record FleetReport
     public bool HasFailures => Hosts.Any(h => h.Status == FleetHostStatus.Failed || h.Partial);
 
     /// <summary>
+    /// Whether this report says something <paramref name="previous"/> did not: a host drifted since its baseline, or
+    /// an outlier or a failed host it did not name. A watcher tells people only then, so a standing outlier is
+    /// reported once, not every run.
+    /// </summary>
+    /// <param name="previous">The last report delivered, or null when there was none (then any drift or failure is news).</param>
+    public bool HasNewsSince(FleetReport? previous)
+    {
+        if (Hosts.Any(h => h.Status == FleetHostStatus.Drifted))
+        {
+            return true;
+        }
+
+        var known = previous is null ? [] : previous.Troubles().ToHashSet(StringComparer.Ordinal);
+        return Troubles().Any(t => !known.Contains(t));
+    }
+
+    /// <summary>Each outlier and each failed or partial host, as a key that stays the same while it stands.</summary>
+    private IEnumerable<string> Troubles() =>
+        Outliers.Select(o => $"outlier\0{o.Host}\0{o.Change.Path}\0{(o.Change.NewValue.ValueKind == System.Text.Json.JsonValueKind.Undefined ? "" : o.Change.NewValue.GetRawText())}")
+            .Concat(Hosts.Where(h => h.Status == FleetHostStatus.Failed || h.Partial).Select(h => $"failed\0{h.Name}\0{h.Reason}"));
+
+    /// <summary>
     /// The fleet's news as one drift report, so every alert sink and format takes it: each failure, outlier and
     /// shared change is one line naming its hosts, then the changes found on one host only.
     /// </summary>

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using InfraDiff.IntegrationTests.Alerting;
@@ -120,6 +121,53 @@ public sealed partial class FleetTests(SimulatedHosts fleet)
     }
 
     [Fact]
+    public async Task Watch_alerts_on_news_only_and_stays_quiet_while_nothing_changes()
+    {
+        await using var receiver = new WebhookReceiver();
+        await receiver.StartAsync();
+        var inventory = await WriteAsync("watch.ini", fleet.IniInventory());
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in new[] { Infradiff.Executable, "fleet", "watch", "-i", inventory, "--limit", "web", "--store", Path.Join(fleet.Directory, "store-watch"), "--tools", fleet.Tools, "--exclude", "files", "--exclude", "docker", "--interval", "1", "--webhook", receiver.Url.ToString() })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment["XDG_CACHE_HOME"] = Path.Join(fleet.Directory, "controller-cache");
+        var cycles = 0;
+        using var watcher = Process.Start(start)!;
+        watcher.ErrorDataReceived += (_, line) =>
+        {
+            if (line.Data?.Contains("fleet: 4 hosts:", StringComparison.Ordinal) == true)
+            {
+                Interlocked.Increment(ref cycles);
+            }
+        };
+        watcher.OutputDataReceived += (_, _) => { };
+        watcher.BeginErrorReadLine();
+        watcher.BeginOutputReadLine();
+        var passwd = Path.Join(fleet.RootOf("web01"), "etc/passwd");
+        var original = await File.ReadAllTextAsync(passwd);
+        try
+        {
+            // The first run names the two outliers; the runs after it have nothing new to say.
+            await WaitForAsync(() => Volatile.Read(ref cycles) >= 4, "four runs");
+            Assert.Single(receiver.Requests);
+
+            await File.AppendAllTextAsync(passwd, "eve:x:1777:1777::/home/eve:/bin/sh\n");
+            await WaitForAsync(() => receiver.Requests.Count >= 2, "the alert of a change");
+
+            var alert = receiver.Requests.Last().Body;
+            Assert.Contains("web01: user eve added", alert, StringComparison.Ordinal);
+        }
+        finally
+        {
+            watcher.Kill(entireProcessTree: true);
+            await watcher.WaitForExitAsync();
+            await File.WriteAllTextAsync(passwd, original);
+        }
+    }
+
+    [Fact]
     public async Task Become_runs_the_tool_through_sudo()
     {
         var inventory = await WriteAsync("become.ini", fleet.IniInventory(become: "web02"));
@@ -148,6 +196,16 @@ public sealed partial class FleetTests(SimulatedHosts fleet)
             using var snapshot = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Join(fetched, host, "snapshot.json")));
             Assert.True(snapshot.RootElement.TryGetProperty("packages", out _), $"{host}'s snapshot has no packages section");
             Assert.True(File.Exists(Path.Join(fetched, host, "report.json")), $"no report fetched from {host}");
+        }
+    }
+
+    private static async Task WaitForAsync(Func<bool> condition, string what, int seconds = 60)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting for {what}");
+            await Task.Delay(100);
         }
     }
 
