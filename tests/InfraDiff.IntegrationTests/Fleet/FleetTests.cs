@@ -15,7 +15,7 @@ public sealed partial class FleetTests(SimulatedHosts fleet)
         var store = Path.Join(fleet.Directory, "store-ini");
         var inventory = await WriteAsync("hosts.ini", fleet.IniInventory());
 
-        var first = await FleetAsync("check", "-i", inventory, "--store", store, "--format", "json", "--verbose");
+        var first = await FleetAsync("check", "-i", inventory, "--limit", "!faulty", "--store", store, "--format", "json", "--verbose");
 
         Assert.True(first.ExitCode == 1, first.StandardError);
         using (var report = JsonDocument.Parse(first.StandardOutput))
@@ -45,7 +45,7 @@ public sealed partial class FleetTests(SimulatedHosts fleet)
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(Path.Join(store, "web01")));
         Assert.Single(Directory.GetFiles(Path.Join(fleet.CacheOf("web01"), "infradiff", "tools"), "infradiff-*"));
 
-        var second = await FleetAsync("check", "-i", inventory, "--store", store, "--verbose");
+        var second = await FleetAsync("check", "-i", inventory, "--limit", "!faulty", "--store", store, "--verbose");
 
         Assert.True(second.ExitCode == 1, second.StandardError);
         Assert.Empty(CopiedTool().Matches(second.StandardError));
@@ -80,6 +80,22 @@ public sealed partial class FleetTests(SimulatedHosts fleet)
                 await File.WriteAllLinesAsync(passwd, (await File.ReadAllLinesAsync(passwd)).Where(l => !l.StartsWith("eve:", StringComparison.Ordinal)));
             }
         }
+    }
+
+    [Fact]
+    public async Task Each_kind_of_unreachable_host_is_a_reason_and_the_others_go_on()
+    {
+        var inventory = await WriteAsync("faulty.ini", fleet.IniInventory());
+
+        var run = await FleetAsync("snapshot", "-i", inventory, "--limit", "faulty:web01", "--store", Path.Join(fleet.Directory, "store-faulty"), "--connect-timeout", "2", "--host-timeout", "6");
+
+        Assert.True(run.ExitCode == 3, run.StandardError);
+        var lines = run.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries).ToDictionary(l => l[..l.IndexOf(':', StringComparison.Ordinal)]);
+        Assert.StartsWith("web01: snapshot ", lines["web01"], StringComparison.Ordinal);
+        Assert.Equal("nokey01: failed: ssh: root@127.0.0.1: Permission denied (publickey).", lines["nokey01"]);
+        Assert.Equal($"silent01: failed: ssh: Connection to 127.0.0.1 port {fleet.Ports["silent01"]} timed out", lines["silent01"]);
+        Assert.Matches(@"^full01: failed: copying the tool failed: the host: cat: (write error: )?No space left on device", lines["full01"]);
+        Assert.Empty(Directory.GetFiles(Path.Join(fleet.CacheOf("full01"), "infradiff", "tools")));
     }
 
     [Fact]

@@ -10,7 +10,8 @@ namespace InfraDiff.IntegrationTests.Fleet;
 /// UTS namespace (so each reports its own host name), a client key and known_hosts for them, and the self-contained
 /// tool built once by deploy/fleet/fleet-tools.sh. Hosts web01–web04 snapshot copies of the fixture root (web02
 /// with a package changed, web03 with an extra user); live01 snapshots itself; down01 has no sshd; badkey01 is
-/// known by another key than the one it holds.
+/// known by another key than the one it holds; nokey01 does not accept the client's key; silent01 accepts TCP and
+/// never says a word; full01's cache directory is a 1 MiB tmpfs, too small for the tool.
 /// </summary>
 public sealed class SimulatedHosts : IAsyncLifetime
 {
@@ -18,6 +19,7 @@ public sealed class SimulatedHosts : IAsyncLifetime
         .GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "RepositoryDirectory").Value!;
 
     private readonly List<Process> daemons = [];
+    private readonly TcpListener silent = new(IPAddress.Loopback, 0);
 
     public string Directory { get; } = System.IO.Directory.CreateTempSubdirectory("infradiff-fleet-").FullName;
 
@@ -39,7 +41,12 @@ public sealed class SimulatedHosts : IAsyncLifetime
         System.IO.Directory.CreateDirectory("/run/sshd");
         await Tool.RunCheckedAsync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", Path.Join(Directory, "client")]);
         var knownHosts = new List<string>();
-        foreach (var host in new[] { "web01", "web02", "web03", "web04", "live01", "badkey01", "down01" })
+        await Tool.RunCheckedAsync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", Path.Join(Directory, "stranger")]);
+        System.IO.Directory.CreateDirectory(CacheOf("full01"));
+        await Tool.RunCheckedAsync("mount", ["-t", "tmpfs", "-o", "size=1m,mode=0700", "tmpfs", CacheOf("full01")]);
+        silent.Start();
+        Ports["silent01"] = ((IPEndPoint)silent.LocalEndpoint).Port;
+        foreach (var host in new[] { "web01", "web02", "web03", "web04", "live01", "badkey01", "down01", "nokey01", "full01" })
         {
             Ports[host] = FreePort();
             if (host == "down01")
@@ -59,7 +66,7 @@ public sealed class SimulatedHosts : IAsyncLifetime
                 PidFile {Path.Join(Directory, $"sshd-{host}.pid")}
                 UsePAM no
                 PermitRootLogin prohibit-password
-                AuthorizedKeysFile {Path.Join(Directory, "client.pub")}
+                AuthorizedKeysFile {Path.Join(Directory, host == "nokey01" ? "stranger.pub" : "client.pub")}
                 StrictModes no
                 PasswordAuthentication no
                 KbdInteractiveAuthentication no
@@ -112,6 +119,11 @@ public sealed class SimulatedHosts : IAsyncLifetime
         badkey01 ansible_port={Ports["badkey01"]}
         down01 ansible_port={Ports["down01"]}
 
+        [faulty]
+        nokey01 ansible_port={Ports["nokey01"]}
+        silent01 ansible_port={Ports["silent01"]}
+        full01 ansible_port={Ports["full01"]}
+
         [all:vars]
         ansible_host=127.0.0.1
         ansible_ssh_common_args="-F {SshConfig}"
@@ -135,8 +147,10 @@ public sealed class SimulatedHosts : IAsyncLifetime
                   ansible_port: {Ports["live01"]}
         """;
 
-    public Task DisposeAsync()
+    public async Task DisposeAsync()
     {
+        silent.Stop();
+        await Tool.RunAsync("umount", [CacheOf("full01")]);
         foreach (var daemon in daemons)
         {
             // unshare execs sh, which execs sshd: the PID started is the daemon's.
@@ -150,7 +164,6 @@ public sealed class SimulatedHosts : IAsyncLifetime
         }
 
         System.IO.Directory.Delete(Directory, recursive: true);
-        return Task.CompletedTask;
     }
 
     private async Task<string> OtherKeyAsync()
