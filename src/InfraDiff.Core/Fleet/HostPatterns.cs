@@ -65,7 +65,7 @@ internal static class HostPatterns
         }
         else if (term.AsSpan().IndexOfAny('*', '?', '[') >= 0)
         {
-            var glob = new Regex("^" + Regex.Escape(term).Replace("\\*", ".*", StringComparison.Ordinal).Replace("\\?", ".", StringComparison.Ordinal).Replace("\\[", "[", StringComparison.Ordinal).Replace("]", "]", StringComparison.Ordinal) + "$", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+            var glob = new Regex("^" + Regex.Escape(term).Replace("\\*", ".*", StringComparison.Ordinal).Replace("\\?", ".", StringComparison.Ordinal).Replace("\\[", "[", StringComparison.Ordinal) + "$", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
             matches = glob.IsMatch;
         }
         else
