@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Benchmarks the files collector over a directory (default /usr/share) with a warm page cache, side by side
-# with `find | xargs -P2 sha256sum` and AIDE's --init (sha256, num_workers=2), in one run.
+# with `find | xargs -P2 sha256sum` and AIDE's --init (sha256, num_workers=2) for a full hash, and with a
+# `find -printf` stat walk printing the same metadata for a cached re-scan (its floor), in one run.
 # Usage: bench/files/run.sh [DIR]. Installs Debian's aide and GNU time when missing.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -39,9 +40,10 @@ for run in 1 2 3; do
   rm -rf "$out/cache"
   "$infradiff" snapshot --only files --files "$dir" --cache-dir "$out/cache" -o "$out/prime.json"
   cached=$(wall "$infradiff" snapshot --only files --files "$dir" --cache-dir "$out/cache" -o "$out/cached.json")
+  walk=$(wall find "$dir" -xdev -printf '%i %s %T@ %C@ %m %u %g %p\n')
   aide=$(wall aide --config "$out/aide.conf" --init)
-  printf 'run %d: sha256sum -P2 %6.2f s | infradiff full %6.2f s (collector %5d ms) | infradiff cached %6.2f s (collector %4d ms) | aide --init %6.2f s\n' \
-    "$run" "$sha" "$full" "$(collector_ms "$out/full.json")" "$cached" "$(collector_ms "$out/cached.json")" "$aide"
+  printf 'run %d: sha256sum -P2 %6.2f s | infradiff full %6.2f s (collector %5d ms) | find -printf %5.2f s | infradiff cached %6.2f s (collector %4d ms) | aide --init %6.2f s\n' \
+    "$run" "$sha" "$full" "$(collector_ms "$out/full.json")" "$walk" "$cached" "$(collector_ms "$out/cached.json")" "$aide"
 done
 python3 - "$out/full.json" "$out/cached.json" <<'PY'
 import json, sys
