@@ -81,7 +81,9 @@ public sealed class FleetRunner(FleetOptions options, ILogger<FleetRunner>? logg
                         return Failed(host, probe.Reason, uploaded, clock);
                     }
 
-                    var lines = probe.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                    // The last two lines: a login script that prints something (a banner in .bashrc) comes before them.
+                    var said = probe.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                    var lines = said.Length > 2 ? said[^2..] : said;
                     runtime = lines.Length == 2 ? ToolBuild.RuntimeFor(lines[0], lines[1] == "musl") : null;
                     if (runtime is null)
                     {
