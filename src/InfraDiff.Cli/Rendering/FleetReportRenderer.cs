@@ -69,9 +69,8 @@ internal static class FleetReportRenderer
             $"{Mark(o.Change)} {o.Host} in {o.Group}: {o.Change.Category}: {o.Change.Summary} ({Hosts(o.Siblings)} agree)");
         Section("Changes on several hosts", report.Shared, s =>
             $"{Mark(s.Change)} {s.Change.Category}: {s.Change.Summary} on {s.Hosts.Count} of {s.Hosts.Count + s.Without.Count} hosts" + (s.Without.Count > 0 ? $"; not on {Hosts(s.Without)}" : $" ({Hosts(s.Hosts)})"));
-        var sharedKeys = report.Shared.Select(s => (s.Change.Path, s.Change.Summary)).ToHashSet();
-        Section("Changes on one host", report.Hosts.SelectMany(h => h.Changes.Where(c => !sharedKeys.Contains((c.Path, c.Summary))).Select(c => (h.Name, Change: c))).OrderByDescending(x => x.Change.Severity).ToList(), x =>
-            $"{Mark(x.Change)} {x.Name}: {x.Change.Category}: {x.Change.Summary}");
+        Section("Changes on one host", report.ChangesOnOneHost(), c =>
+            $"{Mark(c.Change)} {c.Host}: {c.Change.Category}: {c.Change.Summary}");
         if (report.Reference is { } reference)
         {
             Section($"Against {reference}", report.AgainstReference, s =>

@@ -182,7 +182,7 @@ public static class FleetComparer
     }
 
     /// <summary>What makes two changes the same: the path, the kind, and the values before and after (canonical JSON, so equal text is equal value).</summary>
-    private static string Key(DriftChange change) =>
+    internal static string Key(DriftChange change) =>
         string.Join('\0', EnumNames.Of(change.Kind), change.Path, Raw(change.OldValue), Raw(change.NewValue));
 
     private static string Raw(JsonElement value) => value.ValueKind == JsonValueKind.Undefined ? "" : value.GetRawText();

@@ -43,9 +43,18 @@ public sealed record FleetReport
         return Troubles().Any(t => !known.Contains(t));
     }
 
+    /// <summary>The changes since the baselines that no other host shares (those are in <see cref="Shared"/>), most severe first.</summary>
+    public IReadOnlyList<HostChange> ChangesOnOneHost()
+    {
+        var shared = Shared.Select(s => FleetComparer.Key(s.Change)).ToHashSet(StringComparer.Ordinal);
+        return Hosts.SelectMany(h => h.Changes.Where(c => !shared.Contains(FleetComparer.Key(c))).Select(c => new HostChange(h.Name, c)))
+            .OrderByDescending(c => c.Change.Severity)
+            .ToList();
+    }
+
     /// <summary>Each outlier and each failed or partial host, as a key that stays the same while it stands.</summary>
     private IEnumerable<string> Troubles() =>
-        Outliers.Select(o => $"outlier\0{o.Host}\0{o.Change.Path}\0{(o.Change.NewValue.ValueKind == System.Text.Json.JsonValueKind.Undefined ? "" : o.Change.NewValue.GetRawText())}")
+        Outliers.Select(o => $"outlier\0{o.Host}\0{FleetComparer.Key(o.Change)}")
             .Concat(Hosts.Where(h => h.Status == FleetHostStatus.Failed || h.Partial).Select(h => $"failed\0{h.Name}\0{h.Reason}"));
 
     /// <summary>
@@ -80,11 +89,7 @@ public sealed record FleetReport
             });
         }
 
-        var sharedKeys = Shared.Select(s => (s.Change.Path, s.Change.Summary)).ToHashSet();
-        foreach (var host in Hosts)
-        {
-            changes.AddRange(host.Changes.Where(c => !sharedKeys.Contains((c.Path, c.Summary))).Select(c => c with { Path = $"/hosts/{host.Name}{c.Path}", Summary = $"{host.Name}: {c.Summary}" }));
-        }
+        changes.AddRange(ChangesOnOneHost().Select(c => c.Change with { Path = $"/hosts/{c.Host}{c.Change.Path}", Summary = $"{c.Host}: {c.Change.Summary}" }));
 
         var identity = new SnapshotIdentity(fleet, time);
         return new DriftReport
