@@ -275,20 +275,16 @@ internal static class FleetCommand
             Description = "generic, slack (also Mattermost, Rocket.Chat), teams or discord [env INFRADIFF_WEBHOOK_FORMAT; default generic].",
         }.AcceptOnlyFromAmong("generic", "slack", "teams", "discord");
 
-        private readonly Option<string?> config = ConfigFile.Option();
-
-        private readonly Option<string> minimumSeverity = new Option<string>("--min-severity")
-        {
-            Description = "Leave out changes below this severity.",
-            DefaultValueFactory = _ => "low",
-        }.AcceptOnlyFromAmong(ConfigFile.SeverityNames);
+        private readonly RuleOptions rules = new();
 
         public void AddTo(Command command)
         {
-            foreach (var option in new Option[] { format, against, webhook, webhookFormat, config, minimumSeverity })
+            foreach (var option in new Option[] { format, against, webhook, webhookFormat })
             {
                 command.Options.Add(option);
             }
+
+            rules.AddTo(command);
         }
 
         public string Format(ParseResult parseResult) => parseResult.GetRequiredValue(format);
@@ -298,7 +294,7 @@ internal static class FleetCommand
                 results,
                 new FleetComparisonOptions
                 {
-                    Rules = ConfigFile.Load(parseResult, config).ToDriftRules(Enum.Parse<Diffing.Severity>(parseResult.GetRequiredValue(minimumSeverity), ignoreCase: true)),
+                    Rules = rules.Rules(parseResult),
                     AgainstHost = parseResult.GetValue(against),
                 },
                 cancellationToken);
@@ -312,15 +308,10 @@ internal static class FleetCommand
                 return;
             }
 
-            if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
-            {
-                throw new InfraDiffException($"the webhook must be an http or https URL, not '{Redaction.SecretRedactor.RedactUrls(url)}'");
-            }
-
             var format = parseResult.GetValue(webhookFormat) ?? Environment.GetEnvironmentVariable("INFRADIFF_WEBHOOK_FORMAT") ?? "generic";
             var now = DateTimeOffset.UtcNow;
             using var sink = new WebhookAlertSink(
-                new WebhookOptions { Url = uri, Format = Enum.Parse<WebhookFormat>(format, ignoreCase: true), Secret = Environment.GetEnvironmentVariable("WEBHOOK_SECRET") },
+                new WebhookOptions { Url = WatchSettings.WebhookUrl(url), Format = Enum.Parse<WebhookFormat>(format, ignoreCase: true), Secret = Environment.GetEnvironmentVariable("WEBHOOK_SECRET") },
                 loggers.CreateLogger<WebhookAlertSink>());
             var drift = report.ToDriftReport(fleet, now);
             await sink.SendAsync(new DriftAlert(IdempotencyKeys.From($"{fleet} {now:O}"), fleet, now, drift), cancellationToken);

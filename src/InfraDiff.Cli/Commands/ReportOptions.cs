@@ -24,13 +24,7 @@ internal sealed class ReportOptions
         DefaultValueFactory = _ => "text",
     }.AcceptOnlyFromAmong([.. Formats.Keys]);
 
-    private readonly Option<string?> config = ConfigFile.Option();
-
-    private readonly Option<string> minimumSeverity = new Option<string>("--min-severity")
-    {
-        Description = "Leave out changes below this severity.",
-        DefaultValueFactory = _ => "low",
-    }.AcceptOnlyFromAmong(ConfigFile.SeverityNames);
+    private readonly RuleOptions rules = new();
 
     private readonly Option<string?> allowedSigners = new("--allowed-signers")
     {
@@ -41,8 +35,7 @@ internal sealed class ReportOptions
     public void AddTo(Command command)
     {
         command.Options.Add(format);
-        command.Options.Add(config);
-        command.Options.Add(minimumSeverity);
+        rules.AddTo(command);
         command.Options.Add(allowedSigners);
     }
 
@@ -63,10 +56,7 @@ internal sealed class ReportOptions
     public ReportFormat Format(ParseResult parseResult) => Formats[parseResult.GetRequiredValue(format)];
 
     /// <summary>The rules from --config, or ./infradiff.json when present, at --min-severity.</summary>
-    public DriftRules Rules(ParseResult parseResult)
-    {
-        return ConfigFile.Load(parseResult, config).ToDriftRules(Enum.Parse<Severity>(parseResult.GetRequiredValue(minimumSeverity), ignoreCase: true));
-    }
+    public DriftRules Rules(ParseResult parseResult) => rules.Rules(parseResult);
 
     /// <summary>
     /// Renders the report to stdout, in colour as --color says, tells GitHub Actions when run

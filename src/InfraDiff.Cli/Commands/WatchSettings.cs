@@ -69,6 +69,12 @@ internal sealed partial class WatchSettings
             new(new WebhookOptions { Url = url, Format = Format, Secret = Secret }, loggers.CreateLogger<WebhookAlertSink>());
     }
 
+    /// <summary>A webhook URL as given (a flag, the file, the environment): absolute http or https, else one line naming it with its secrets redacted.</summary>
+    internal static Uri WebhookUrl(string webhook) =>
+        Uri.TryCreate(webhook, UriKind.Absolute, out var url) && url.Scheme is "http" or "https"
+            ? url
+            : throw new InfraDiffException($"the webhook must be an http or https URL, not '{Redaction.SecretRedactor.RedactUrls(webhook)}'");
+
     /// <summary>The keys of infradiff.json's "watch" section, each also a key of the layered settings.</summary>
     internal static readonly string[] FileKeys = ["interval", "dir", "webhook", "webhookFormat", "against", "repeatAfter", "keep", "minSeverity"];
 
@@ -107,12 +113,7 @@ internal sealed partial class WatchSettings
             email.Validate();
         }
 
-        var webhook = Pick(Webhook);
-        Uri? url = null;
-        if (webhook is not null && (!Uri.TryCreate(webhook, UriKind.Absolute, out url) || url.Scheme is not ("http" or "https")))
-        {
-            throw new InfraDiffException($"the webhook must be an http or https URL, not '{Redaction.SecretRedactor.RedactUrls(webhook)}'");
-        }
+        var url = Pick(Webhook) is { } webhook ? WebhookUrl(webhook) : null;
 
         var keep = AtLeastOne("keep", Pick(Keep) ?? "100");
         var keepReports = AtLeastOne("keep-reports", Pick(KeepReports) ?? "10000");
