@@ -43,4 +43,15 @@ internal static class Tool
         Assert.True(result.ExitCode == 0, $"{program} {string.Join(' ', arguments)}{(directory is null ? "" : $" in {directory}")} exited {result.ExitCode}:\n{result.Output}");
         return result;
     }
+
+    /// <summary>Polls until <paramref name="condition"/> holds, failing the test after <paramref name="seconds"/> with what it waited for.</summary>
+    public static async Task WaitForAsync(Func<bool> condition, string what, int seconds = 20)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting for {what}");
+            await Task.Delay(50);
+        }
+    }
 }

@@ -54,16 +54,6 @@ public sealed class WatchProcessTests : IAsyncLifetime
         return process;
     }
 
-    private async Task WaitForAsync(Func<bool> condition, string what, int seconds = 20)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting for {what}");
-            await Task.Delay(50);
-        }
-    }
-
     private int SnapshotCount() => Directory.Exists(Store) ? Directory.GetFiles(Store, "snapshot-*.json").Length : 0;
 
     /// <summary>Cycles run: a cycle that changed nothing stores no snapshot, but always its record.</summary>
@@ -75,9 +65,9 @@ public sealed class WatchProcessTests : IAsyncLifetime
         Directory.CreateDirectory(Tree);
         File.WriteAllText(Path.Join(Tree, "a"), "1");
         var watcher = StartWatcher();
-        await WaitForAsync(() => SnapshotCount() >= 1, "the first snapshot");
+        await Tool.WaitForAsync(() => SnapshotCount() >= 1, "the first snapshot");
         File.WriteAllText(Path.Join(Tree, "second"), "2");
-        await WaitForAsync(() => SnapshotCount() >= 2, "a second snapshot after a change");
+        await Tool.WaitForAsync(() => SnapshotCount() >= 2, "a second snapshot after a change");
         await StopAsync(watcher);
         return Directory.GetFiles(Store, "snapshot-*.json").Order(StringComparer.Ordinal).Last();
     }
@@ -89,10 +79,10 @@ public sealed class WatchProcessTests : IAsyncLifetime
         Directory.CreateDirectory(Tree);
         File.WriteAllText(Path.Join(Tree, "a"), "1");
         var watcher = StartWatcher();
-        await WaitForAsync(() => SnapshotCount() >= 1, "the first snapshot in SNAPSHOT_DIR");
+        await Tool.WaitForAsync(() => SnapshotCount() >= 1, "the first snapshot in SNAPSHOT_DIR");
 
         File.WriteAllText(Path.Join(Tree, "b"), "2");
-        await WaitForAsync(() => !receiver.Requests.IsEmpty, "the alert at WEBHOOK_URL");
+        await Tool.WaitForAsync(() => !receiver.Requests.IsEmpty, "the alert at WEBHOOK_URL");
         await StopAsync(watcher);
 
         Assert.Equal(0, watcher.ExitCode);
@@ -107,7 +97,7 @@ public sealed class WatchProcessTests : IAsyncLifetime
         await receiver.StartAsync();
         Directory.CreateDirectory(Tree);
         var first = StartWatcher();
-        await WaitForAsync(() => SnapshotCount() >= 1, "the first watcher's snapshot");
+        await Tool.WaitForAsync(() => SnapshotCount() >= 1, "the first watcher's snapshot");
 
         var second = StartWatcher();
         var refusal = await second.StandardError.ReadToEndAsync();
@@ -116,7 +106,7 @@ public sealed class WatchProcessTests : IAsyncLifetime
         await first.WaitForExitAsync();
         var third = StartWatcher();
         var before = CycleCount();
-        await WaitForAsync(() => CycleCount() > before, "a cycle from the watcher that took the lock over");
+        await Tool.WaitForAsync(() => CycleCount() > before, "a cycle from the watcher that took the lock over");
 
         Assert.Equal(2, second.ExitCode);
         Assert.Contains("in use by another infradiff watch", refusal, StringComparison.Ordinal);
@@ -138,7 +128,7 @@ public sealed class WatchProcessTests : IAsyncLifetime
         for (var round = 0; round < 4; round++)
         {
             var watcher = StartWatcher();
-            await WaitForAsync(() => SnapshotCount() >= 1, "a snapshot");
+            await Tool.WaitForAsync(() => SnapshotCount() >= 1, "a snapshot");
             File.WriteAllText(Path.Join(Tree, $"changed{round}"), "drift");
             changes++;
             await Task.Delay(900 + (round * 137));
@@ -147,7 +137,7 @@ public sealed class WatchProcessTests : IAsyncLifetime
         }
 
         var last = StartWatcher();
-        await WaitForAsync(
+        await Tool.WaitForAsync(
             () => Enumerable.Range(0, changes).All(r => receiver.Requests.Any(q => q.Body.Contains($"changed{r}", StringComparison.Ordinal))),
             "every change's alert after the restarts",
             seconds: 40);
@@ -176,12 +166,12 @@ public sealed class WatchProcessTests : IAsyncLifetime
         var stderr = new System.Text.StringBuilder();
         watcher.ErrorDataReceived += (_, e) => { lock (stderr) { stderr.AppendLine(e.Data); } };
         watcher.BeginErrorReadLine();
-        await WaitForAsync(() => SnapshotCount() >= 1, "the first snapshot");
+        await Tool.WaitForAsync(() => SnapshotCount() >= 1, "the first snapshot");
 
         File.WriteAllText(Path.Join(Tree, "refused"), "2");
-        await WaitForAsync(() => Directory.Exists(Path.Join(Store, "outbox", "dead")) && Directory.GetFiles(Path.Join(Store, "outbox", "dead")).Length == 1, "the refused alert set aside");
+        await Tool.WaitForAsync(() => Directory.Exists(Path.Join(Store, "outbox", "dead")) && Directory.GetFiles(Path.Join(Store, "outbox", "dead")).Length == 1, "the refused alert set aside");
         File.WriteAllText(Path.Join(Tree, "later"), "3");
-        await WaitForAsync(() => receiver.Requests.Any(r => r.Body.Contains("~1later", StringComparison.Ordinal)), "the next alert delivered past the refused one");
+        await Tool.WaitForAsync(() => receiver.Requests.Any(r => r.Body.Contains("~1later", StringComparison.Ordinal)), "the next alert delivered past the refused one");
         await StopAsync(watcher);
 
         var retry = new ProcessStartInfo("dotnet") { RedirectStandardError = true, WorkingDirectory = work };
@@ -221,9 +211,9 @@ public sealed class WatchProcessTests : IAsyncLifetime
         File.WriteAllText(Path.Join(Store, "outbox", "20260101T000000000Z-garbage.json"), "garbage");
         File.WriteAllText(Path.Join(Store, "outbox", "20260101T000000001Z-empty.json"), "{}");
         var second = StartWatcher();
-        await WaitForAsync(() => Received("\"category\":\"store\""), "the store alert");
+        await Tool.WaitForAsync(() => Received("\"category\":\"store\""), "the store alert");
         File.WriteAllText(Path.Join(Tree, "b"), "2");
-        await WaitForAsync(() => Received("~1b"), "the next real change");
+        await Tool.WaitForAsync(() => Received("~1b"), "the next real change");
 
         var store = receiver.Requests.First(r => r.Body.Contains("\"category\":\"store\"", StringComparison.Ordinal)).Body;
         Assert.Contains("\"severity\":\"critical\"", store, StringComparison.Ordinal);
@@ -253,7 +243,7 @@ public sealed class WatchProcessTests : IAsyncLifetime
         forged.Environment["XDG_CACHE_HOME"] = Path.Join(work, "other-cache");
         Process.Start(forged)!.WaitForExit();
         var second = StartWatcher();
-        await WaitForAsync(() => Received("~1backdoor") && Received("\"category\":\"store\""), "the hidden change and the store alert");
+        await Tool.WaitForAsync(() => Received("~1backdoor") && Received("\"category\":\"store\""), "the hidden change and the store alert");
 
         Assert.Contains(receiver.Requests, r => r.Body.Contains(Path.GetFileName(latest) + ": tampered", StringComparison.Ordinal));
         Assert.False(second.HasExited);
@@ -266,18 +256,18 @@ public sealed class WatchProcessTests : IAsyncLifetime
         Directory.CreateDirectory(Tree);
         File.WriteAllText(Path.Join(Tree, "a"), "1");
         var first = StartWatcher("--against", "baseline");
-        await WaitForAsync(() => File.Exists(Path.Join(Store, "baseline.json")), "the baseline");
+        await Tool.WaitForAsync(() => File.Exists(Path.Join(Store, "baseline.json")), "the baseline");
         await StopAsync(first);
 
         File.Delete(Path.Join(Store, "baseline.json"));
         var second = StartWatcher("--against", "baseline");
-        await WaitForAsync(() => Received("baseline.json: was deleted behind the store"), "the deleted-baseline alert");
+        await Tool.WaitForAsync(() => Received("baseline.json: was deleted behind the store"), "the deleted-baseline alert");
         await Task.Delay(1500);
         Assert.False(File.Exists(Path.Join(Store, "baseline.json")));
         await StopAsync(second);
 
         var third = StartWatcher("--against", "baseline", "--reset-baseline");
-        await WaitForAsync(() => File.Exists(Path.Join(Store, "baseline.json")) && Received("replaced by a new baseline"), "the reset baseline and its alert");
+        await Tool.WaitForAsync(() => File.Exists(Path.Join(Store, "baseline.json")) && Received("replaced by a new baseline"), "the reset baseline and its alert");
         Assert.Single(receiver.Requests, r => r.Body.Contains("was deleted behind the store", StringComparison.Ordinal));
         await StopAsync(third);
     }
@@ -288,9 +278,9 @@ public sealed class WatchProcessTests : IAsyncLifetime
         Directory.CreateDirectory(Tree);
         File.WriteAllText(Path.Join(Tree, "a"), "1");
         var first = StartWatcher();
-        await WaitForAsync(() => SnapshotCount() >= 1, "a snapshot");
+        await Tool.WaitForAsync(() => SnapshotCount() >= 1, "a snapshot");
         File.WriteAllText(Path.Join(Tree, "b"), "2");
-        await WaitForAsync(() => Directory.Exists(Path.Join(Store, "outbox")) && Directory.GetFiles(Path.Join(Store, "outbox"), "*.json").Length == 1, "an undelivered alert (no receiver yet)");
+        await Tool.WaitForAsync(() => Directory.Exists(Path.Join(Store, "outbox")) && Directory.GetFiles(Path.Join(Store, "outbox"), "*.json").Length == 1, "an undelivered alert (no receiver yet)");
         await StopAsync(first);
         return Directory.GetFiles(Path.Join(Store, "outbox"), "*.json").Single();
     }
@@ -303,7 +293,7 @@ public sealed class WatchProcessTests : IAsyncLifetime
         File.WriteAllText(Path.Join(Store, "outbox", "20260101T000000000Z-forged.json"), File.ReadAllText(entry));
         await receiver.StartAsync();
         var second = StartWatcher();
-        await WaitForAsync(() => Received(Path.GetFileName(entry) + ": tampered") && Received("20260101T000000000Z-forged.json: tampered"), "the store alert for both");
+        await Tool.WaitForAsync(() => Received(Path.GetFileName(entry) + ": tampered") && Received("20260101T000000000Z-forged.json: tampered"), "the store alert for both");
 
         Assert.DoesNotContain(receiver.Requests, r => r.Body.Contains("\"category\":\"files\"", StringComparison.Ordinal) && r.Body.Contains("~1b", StringComparison.Ordinal) && !r.Body.Contains("\"category\":\"store\"", StringComparison.Ordinal));
         await StopAsync(second);
@@ -328,7 +318,7 @@ public sealed class WatchProcessTests : IAsyncLifetime
         var broken = await VerifyAsync();
         await receiver.StartAsync();
         var second = StartWatcher();
-        await WaitForAsync(() => Received(Path.GetFileName(entry) + ": an undelivered alert was deleted"), "the deleted-entry alert");
+        await Tool.WaitForAsync(() => Received(Path.GetFileName(entry) + ": an undelivered alert was deleted"), "the deleted-entry alert");
         await StopAsync(second);
 
         Assert.Equal(0, intact.ExitCode);

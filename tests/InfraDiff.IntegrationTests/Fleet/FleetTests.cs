@@ -166,11 +166,11 @@ public sealed partial class FleetTests(SimulatedHosts fleet)
         try
         {
             // The first run names the two outliers; the runs after it have nothing new to say.
-            await WaitForAsync(() => Volatile.Read(ref cycles) >= 4, "four runs");
+            await Tool.WaitForAsync(() => Volatile.Read(ref cycles) >= 4, "four runs", seconds: 60);
             Assert.Single(receiver.Requests);
 
             await File.AppendAllTextAsync(passwd, "eve:x:1777:1777::/home/eve:/bin/sh\n");
-            await WaitForAsync(() => receiver.Requests.Count >= 2, "the alert of a change");
+            await Tool.WaitForAsync(() => receiver.Requests.Count >= 2, "the alert of a change", seconds: 60);
 
             var alert = receiver.Requests.Last().Body;
             Assert.Contains("web01: user eve added", alert, StringComparison.Ordinal);
@@ -212,16 +212,6 @@ public sealed partial class FleetTests(SimulatedHosts fleet)
             using var snapshot = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Join(fetched, host, "snapshot.json")));
             Assert.True(snapshot.RootElement.TryGetProperty("packages", out _), $"{host}'s snapshot has no packages section");
             Assert.True(File.Exists(Path.Join(fetched, host, "report.json")), $"no report fetched from {host}");
-        }
-    }
-
-    private static async Task WaitForAsync(Func<bool> condition, string what, int seconds = 60)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting for {what}");
-            await Task.Delay(100);
         }
     }
 
