@@ -18,15 +18,22 @@ internal static class DpkgDatabase
         }
 
         var diversions = ParseDiversions(files.ReadTextOrNull(Directory + "/diversions") ?? "");
-        var lists = files.ListFiles(Directory + "/info").Select(Path.GetFileName).OfType<string>()
-            .Where(f => f.EndsWith(".list", StringComparison.Ordinal)).Select(f => f[..^5]).ToList();
-        var byName = lists.ToHashSet(StringComparer.Ordinal);
+        // A Multi-Arch: same package's files are named "name:arch.list"; others "name.list". The first listed wins.
+        var stems = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var file in files.ListFiles(Directory + "/info").Select(Path.GetFileName).OfType<string>().Where(f => f.EndsWith(".list", StringComparison.Ordinal)))
+        {
+            var stem = file[..^5];
+            stems[stem] = stem;
+            if (stem.IndexOf(':', StringComparison.Ordinal) is > 0 and var colon)
+            {
+                stems.TryAdd(stem[..colon] + ":", stem);
+            }
+        }
+
         var entries = new List<(string, PackageFile)>();
         foreach (var (name, conffiles) in ParseStatus(status))
         {
-            // A Multi-Arch: same package's files are named "name:arch.list"; others "name.list".
-            var stem = byName.Contains(name) ? name : lists.FirstOrDefault(f => f.StartsWith(name + ":", StringComparison.Ordinal));
-            if (stem is null)
+            if (!stems.TryGetValue(name, out var stem) && !stems.TryGetValue(name + ":", out stem))
             {
                 continue;
             }
@@ -44,61 +51,95 @@ internal static class DpkgDatabase
         return new PackageFileIndex("dpkg", DigestAlgorithm.Md5, PackageFileIndex.OnDisk(files, entries));
     }
 
-    /// <summary>Installed packages ("install ok installed" and the half-configured states that still own files) with their conffiles and MD5s.</summary>
-    internal static IEnumerable<(string Name, Dictionary<string, string?> Conffiles)> ParseStatus(string text)
+    /// <summary>
+    /// Installed packages ("install ok installed" and the half-configured states that still own files) with their
+    /// conffiles and MD5s. Read line by line (split at '\n' only, as dpkg writes) without copying the file: only
+    /// names and conffiles become strings.
+    /// </summary>
+    internal static List<(string Name, Dictionary<string, string?> Conffiles)> ParseStatus(string text)
     {
-        foreach (var stanza in text.Split("\n\n", StringSplitOptions.RemoveEmptyEntries))
+        var packages = new List<(string, Dictionary<string, string?>)>();
+        string? name = null;
+        var installed = false;
+        var conffiles = new Dictionary<string, string?>(StringComparer.Ordinal);
+        var inConffiles = false;
+        Span<Range> fields = stackalloc Range[4];
+        foreach (var range in text.AsSpan().Split('\n'))
         {
-            string? name = null;
-            var installed = false;
-            var conffiles = new Dictionary<string, string?>(StringComparer.Ordinal);
-            var inConffiles = false;
-            foreach (var line in stanza.Split('\n'))
+            var line = text.AsSpan()[range];
+            if (line.IsEmpty)
             {
-                if (line.StartsWith(' ') && inConffiles)
+                // A blank line ends a stanza.
+                if (name is not null && installed)
                 {
-                    // " /etc/x 0123…abcd [obsolete|remove-on-upgrade]": an obsolete conffile is no longer the package's.
-                    var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-                    if (fields.Length == 2 || (fields.Length == 3 && fields[2] != "obsolete"))
-                    {
-                        conffiles[fields[0]] = fields[1] == "newconffile" ? null : fields[1];
-                    }
-
-                    continue;
+                    packages.Add((name, conffiles));
+                    conffiles = new Dictionary<string, string?>(StringComparer.Ordinal);
                 }
 
-                inConffiles = line.StartsWith("Conffiles:", StringComparison.Ordinal);
-                if (line.StartsWith("Package: ", StringComparison.Ordinal))
-                {
-                    name = line[9..].Trim();
-                }
-                else if (line.StartsWith("Status: ", StringComparison.Ordinal))
-                {
-                    installed = line.EndsWith(" installed", StringComparison.Ordinal) || line.EndsWith(" half-configured", StringComparison.Ordinal) || line.EndsWith(" unpacked", StringComparison.Ordinal);
-                }
+                (name, installed, inConffiles) = (null, false, false);
+                conffiles.Clear();
+                continue;
             }
 
-            if (name is not null && installed)
+            if (line[0] == ' ' && inConffiles)
             {
-                yield return (name, conffiles);
+                // " /etc/x 0123…abcd [obsolete|remove-on-upgrade]": an obsolete conffile is no longer the package's.
+                var count = line.Split(fields, ' ', StringSplitOptions.RemoveEmptyEntries);
+                if (count == 2 || (count == 3 && !line[fields[2]].SequenceEqual("obsolete")))
+                {
+                    conffiles[line[fields[0]].ToString()] = line[fields[1]].SequenceEqual("newconffile") ? null : line[fields[1]].ToString();
+                }
+
+                continue;
+            }
+
+            inConffiles = line.StartsWith("Conffiles:", StringComparison.Ordinal);
+            if (line.StartsWith("Package: ", StringComparison.Ordinal))
+            {
+                name = line[9..].Trim().ToString();
+            }
+            else if (line.StartsWith("Status: ", StringComparison.Ordinal))
+            {
+                installed = line.EndsWith(" installed", StringComparison.Ordinal) || line.EndsWith(" half-configured", StringComparison.Ordinal) || line.EndsWith(" unpacked", StringComparison.Ordinal);
             }
         }
+
+        if (name is not null && installed)
+        {
+            packages.Add((name, conffiles));
+        }
+
+        return packages;
     }
 
     /// <summary>A .list file: one absolute path a line, directories included; "/." stands for the root.</summary>
-    internal static IEnumerable<string> ParseList(string text) =>
-        text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Where(p => p.StartsWith('/') && p != "/.");
+    internal static List<string> ParseList(string text)
+    {
+        var paths = new List<string>();
+        foreach (var range in text.AsSpan().Split('\n'))
+        {
+            var line = text.AsSpan()[range];
+            var path = line.Trim();
+            if (path.StartsWith('/') && !path.SequenceEqual("/."))
+            {
+                paths.Add(path.ToString());
+            }
+        }
+
+        return paths;
+    }
 
     /// <summary>A .md5sums file: "hex  relative/path" a line.</summary>
     internal static Dictionary<string, string> ParseMd5sums(string text)
     {
         var digests = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        foreach (var range in text.AsSpan().Split('\n'))
         {
-            var space = line.IndexOf(' ', StringComparison.Ordinal);
-            if (space == 32 && line.Length > 34)
+            var line = text.AsSpan()[range];
+            if (line.Length > 34 && line.IndexOf(' ') == 32)
             {
-                digests["/" + line[34..].TrimEnd('\r')] = line[..32].ToLowerInvariant();
+                var hex = line[..32];
+                digests[string.Concat("/", line[34..].TrimEnd('\r'))] = hex.ContainsAnyInRange('A', 'Z') ? hex.ToString().ToLowerInvariant() : hex.ToString();
             }
         }
 

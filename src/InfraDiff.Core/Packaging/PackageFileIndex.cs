@@ -37,7 +37,8 @@ internal sealed class PackageFileIndex
     public static Dictionary<string, PackageFile> OnDisk(IHostFileSystem files, IEnumerable<(string Path, PackageFile File)> entries)
     {
         var directories = new Dictionary<string, string?>(StringComparer.Ordinal) { ["/"] = "/" };
-        var result = new Dictionary<string, PackageFile>(StringComparer.Ordinal);
+        var known = directories.GetAlternateLookup<ReadOnlySpan<char>>();
+        var result = new Dictionary<string, PackageFile>(entries.TryGetNonEnumeratedCount(out var count) ? count : 0, StringComparer.Ordinal);
         foreach (var (path, file) in entries)
         {
             var slash = path.LastIndexOf('/');
@@ -46,9 +47,16 @@ internal sealed class PackageFileIndex
                 continue;
             }
 
-            if (RealDirectory(files, directories, slash == 0 ? "/" : path[..slash]) is { } real)
+            var directory = slash == 0 ? "/" : path.AsSpan(0, slash);
+            if (!known.TryGetValue(directory, out var real))
             {
-                result[(real == "/" ? "" : real) + path[slash..]] = file;
+                real = RealDirectory(files, directories, directory.ToString());
+            }
+
+            if (real is not null)
+            {
+                // A path whose directory is where the database says is its own key: no new string.
+                result[real.AsSpan().SequenceEqual(directory) ? path : (real == "/" ? "" : real) + path[slash..]] = file;
             }
         }
 

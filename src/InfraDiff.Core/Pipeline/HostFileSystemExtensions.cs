@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 
 namespace InfraDiff.Pipeline;
@@ -20,26 +21,36 @@ public static class HostFileSystemExtensions
             return null;
         }
 
-        // Sized from fstat, but read to the end rather than trusting it: /proc files say 0 and still hold text.
-        var length = RandomAccess.GetLength(handle);
-        var buffer = new byte[Math.Clamp(length + 1, 4096, MaxTextBytes + 1)];
-        var total = 0;
-        int read;
-        while ((read = RandomAccess.Read(handle, buffer.AsSpan(total), total)) > 0)
+        // Sized from fstat, but read to the end rather than trusting it: /proc files say 0 and still hold text. The
+        // buffer is pooled: a dpkg database is thousands of small files read one after another.
+        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Clamp(RandomAccess.GetLength(handle) + 1, 4096, MaxTextBytes + 1));
+        try
         {
-            total += read;
-            if (total > MaxTextBytes)
+            var total = 0;
+            int read;
+            while ((read = RandomAccess.Read(handle, buffer.AsSpan(total), total)) > 0)
             {
-                throw new HostFileException($"{hostPath} is larger than {MaxTextBytes >> 20} MiB: not read");
+                total += read;
+                if (total > MaxTextBytes)
+                {
+                    throw new HostFileException($"{hostPath} is larger than {MaxTextBytes >> 20} MiB: not read");
+                }
+
+                if (total == buffer.Length)
+                {
+                    var larger = ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 2, MaxTextBytes + 1));
+                    buffer.AsSpan(0, total).CopyTo(larger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = larger;
+                }
             }
 
-            if (total == buffer.Length)
-            {
-                Array.Resize(ref buffer, Math.Min(buffer.Length * 2, MaxTextBytes + 1));
-            }
+            return Encoding.UTF8.GetString(buffer, 0, total);
         }
-
-        return Encoding.UTF8.GetString(buffer, 0, total);
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     /// <summary>The host's name: the running kernel's on the live host, else /etc/hostname under the root; null when neither says.</summary>

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -117,11 +118,74 @@ public static class SnapshotJson
             foreach (var name in snapshot.Sections.Keys.Order(StringComparer.Ordinal))
             {
                 writer.WritePropertyName(name);
-                WriteCanonical(writer, snapshot.Sections[name]);
+                if (indented && RenderedText(snapshot.Sections[name]) is { IsEmpty: false } text)
+                {
+                    writer.WriteRawValue(text, skipInputValidation: true);
+                }
+                else
+                {
+                    WriteCanonical(writer, snapshot.Sections[name]);
+                }
             }
 
             writer.WriteEndObject();
         });
+    }
+
+    /// <summary>
+    /// Sections written by their collector already canonical (names in ordinal order at every level), keyed by the
+    /// buffer their document was parsed from, with where the section's text is in it.
+    /// </summary>
+    private static readonly ConditionalWeakTable<byte[], Tuple<int, int>> RenderedSections = new();
+
+    /// <summary>
+    /// A section its collector writes itself, in ordinal order at every level (tens of thousands of file entries):
+    /// written indented exactly as the snapshot's writer would write it at a section's depth, and parsed in place.
+    /// Writing the snapshot then copies these bytes instead of walking the section again.
+    /// </summary>
+    internal static JsonElement WriteSection(Action<Utf8JsonWriter> writeValue, int sizeHint)
+    {
+        var buffer = new ArrayBufferWriter<byte>(sizeHint);
+        using (var writer = new Utf8JsonWriter(buffer, IndentedWriter))
+        {
+            writer.WriteStartObject();
+            writer.WritePropertyName("section"u8);
+            writeValue(writer);
+            writer.WriteEndObject();
+        }
+
+        // Not disposed, not copied: the document lives as long as the snapshot that holds the section.
+        var section = JsonDocument.Parse(buffer.WrittenMemory).RootElement.GetProperty("section"u8);
+        if (MemoryMarshal.TryGetArray(buffer.WrittenMemory, out var written) && written.Array is { } array)
+        {
+            var text = JsonMarshal.GetRawUtf8Value(section);
+            if (text.Overlaps(array, out var start))
+            {
+                RenderedSections.AddOrUpdate(array, Tuple.Create(start, text.Length));
+            }
+        }
+
+        return section;
+    }
+
+    /// <summary>The canonical indented text of a section made by <see cref="WriteSection"/>; empty for any other element.</summary>
+    private static ReadOnlySpan<byte> RenderedText(JsonElement element)
+    {
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            return default;
+        }
+
+        var text = JsonMarshal.GetRawUtf8Value(element);
+        foreach (var (array, range) in RenderedSections)
+        {
+            if (text.Overlaps(array, out var start) && start == range.Item1 && text.Length == range.Item2)
+            {
+                return text;
+            }
+        }
+
+        return default;
     }
 
     private static byte[] Write(bool indented, Action<Utf8JsonWriter> write)

@@ -25,6 +25,17 @@ public sealed class PackageDatabaseTests
     }
 
     [Fact]
+    public void Dpkg_lines_that_are_not_entries_are_passed_over()
+    {
+        var md5sums = DpkgDatabase.ParseMd5sums("7A4179E324C784B99E98FEDEE05260F7  usr/bin/cat\r\nshort  usr/bin/x\n\n0123456789abcdef0123456789abcdef  usr/share/a b\n0123456789abcdef0123456789abcdef\n");
+        var list = DpkgDatabase.ParseList("/.\n  /usr  \nrelative\n\n/usr/share/a b\n");
+
+        Assert.Equal(["/usr/bin/cat", "/usr/share/a b"], md5sums.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal("7a4179e324c784b99e98fedee05260f7", md5sums["/usr/bin/cat"]);
+        Assert.Equal(["/usr", "/usr/share/a b"], list);
+    }
+
+    [Fact]
     public void A_dpkg_conffile_marked_obsolete_is_no_longer_the_packages()
     {
         var status = DpkgDatabase.ParseStatus("Package: p\nStatus: install ok installed\nConffiles:\n /etc/a 0123456789abcdef0123456789abcdef\n /etc/old 0123456789abcdef0123456789abcdef obsolete\n /etc/b 0123456789abcdef0123456789abcdef remove-on-upgrade\n\nPackage: gone\nStatus: deinstall ok config-files\n").ToList();

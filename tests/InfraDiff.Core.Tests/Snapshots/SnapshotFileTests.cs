@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using InfraDiff.Collectors.Files;
 using InfraDiff.Snapshots;
 
 namespace InfraDiff.Tests.Snapshots;
@@ -34,6 +35,28 @@ public sealed class SnapshotFileTests : IDisposable
         var text = Encoding.UTF8.GetString(SnapshotJson.ToCanonicalBytes(JsonDocument.Parse(json).RootElement, indented: false));
 
         Assert.Equal(expected, text);
+    }
+
+    [Fact]
+    public void A_section_its_collector_wrote_is_copied_byte_for_byte_as_the_canonical_walk_writes_it()
+    {
+        // Names whose UTF-8 byte order differs from UTF-16 order, escapes, non-ASCII values, every optional field.
+        var entries = new Dictionary<string, FileEntry>(StringComparer.Ordinal)
+        {
+            ["/z"] = new("file", "4755", 0, "root", 0, "root", 3, new string('a', 64), null, null, "coreutils", false, true),
+            ["/\uE000"] = new("dir", "0755", 1000, null, 1000, null, null, null, null, "permission denied"),
+            ["/\U0001F600"] = new("file", "0600", 0, "root", 0, "root", 0, new string('b', 64), null, null),
+            ["/a\"b\n"] = new("symlink", null, 0, "root", 0, "root", null, null, "../ü\t", null, "pkg"),
+            ["/ü"] = new("other", "0644", 5, "ünïcode", 5, null, null, null, null, null),
+        };
+        var files = FilesSection.Write(entries);
+        var snapshot = Sample("{}") with { Sections = new Dictionary<string, JsonElement> { ["files"] = files, ["one"] = files.GetProperty("/z") } };
+
+        var copied = SnapshotJson.ToCanonicalBytes(snapshot);
+        var walked = SnapshotJson.ToCanonicalBytes(SnapshotFile.Parse("copied", copied));
+
+        Assert.Equal(Encoding.UTF8.GetString(walked), Encoding.UTF8.GetString(copied));
+        Assert.Contains("\n  \"one\": {\n    \"conffile\": true,", Encoding.UTF8.GetString(copied), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -25,7 +25,10 @@ internal readonly partial record struct FileStatus(
     long ChangedNs)
 {
     /// <summary>The permission bits with setuid, setgid and sticky, as a four-digit octal string ("4755").</summary>
-    public string OctalMode => Convert.ToString(Mode & 0xFFF, 8).PadLeft(4, '0');
+    public string OctalMode => OctalModes[Mode & 0xFFF] ??= Convert.ToString(Mode & 0xFFF, 8).PadLeft(4, '0');
+
+    // One string per mode a scan meets, not two per path.
+    private static readonly string?[] OctalModes = new string?[0x1000];
 
     /// <summary>lstat(2) through statx(2), whose structure is the same on every architecture; null when the path is gone.</summary>
     /// <exception cref="UnauthorizedAccessException">The path cannot be examined.</exception>

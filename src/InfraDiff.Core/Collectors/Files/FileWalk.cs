@@ -184,7 +184,19 @@ internal sealed class FileWalk(
         packages.Owner(hostPath)?.Digest is null ? null
         : packages.Algorithm switch { DigestAlgorithm.Md5 => HashAlgorithmName.MD5, DigestAlgorithm.Sha1 => HashAlgorithmName.SHA1, _ => null };
 
-    private bool IsExcluded(string hostPath) => excludes.Any(e => e.Matches(hostPath));
+    private bool IsExcluded(string hostPath)
+    {
+        // A loop, not Any(): a lambda capturing the path would be allocated for every path walked.
+        foreach (var exclude in excludes)
+        {
+            if (exclude.Matches(hostPath))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     private FileStatus? Stat(string hostPath)
     {

@@ -34,9 +34,10 @@ internal sealed class FilesCollector(FilesCollectorOptions options) : ICollector
         var owners = AccountParsers.UserNames(context.Files.ReadTextOrNull("/etc/passwd") ?? "");
         var groups = AccountParsers.GroupNames(context.Files.ReadTextOrNull("/etc/group") ?? "");
         var cachePath = StatCache.PathFor(options.CacheDirectory, context.Files.Root);
+        // The package database and the hash cache are read side by side: each is a few hundred milliseconds on a large host.
+        var loadingPackages = options.VerifyPackages ? Task.Run(() => LoadPackagesAsync(context, cancellationToken), cancellationToken) : Task.FromResult(PackageFileIndex.None);
         var cache = options.UseCache ? StatCache.Load(cachePath, context.Files.Root, context.Logger) : StatCache.Empty();
-
-        var packages = options.VerifyPackages ? await LoadPackagesAsync(context, cancellationToken).ConfigureAwait(false) : PackageFileIndex.None;
+        var packages = await loadingPackages.ConfigureAwait(false);
         var scan = new FileWalk(context, excludes, cache, owners, groups, options.CrossFilesystems, packages);
         var toHash = Channel.CreateBounded<PendingHash>(new BoundedChannelOptions(4096) { SingleWriter = true });
         var hashed = new ConcurrentQueue<(PendingHash Item, Digests? Digests, string? Error)>();
