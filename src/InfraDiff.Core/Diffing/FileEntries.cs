@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+using System.Text;
 using System.Text.Json;
 using InfraDiff.Snapshots;
 
@@ -39,12 +41,32 @@ internal sealed class FileEntries
             return entries;
         }
 
+        // Names are matched as the document's bytes decoded into one buffer: a string for each of a million entries
+        // would be allocated only to be looked up and dropped.
+        var lookup = keys.GetAlternateLookup<ReadOnlySpan<char>>();
+        var name = new char[256];
         foreach (var entry in files.EnumerateObject())
         {
-            if (keys.Contains(entry.Name))
+            var raw = JsonMarshal.GetRawUtf8PropertyName(entry);
+            string? key;
+            if (raw.Contains((byte)'\\'))
+            {
+                key = keys.Contains(entry.Name) ? entry.Name : null;
+            }
+            else
+            {
+                if (name.Length < raw.Length)
+                {
+                    name = new char[raw.Length];
+                }
+
+                lookup.TryGetValue(name.AsSpan(0, Encoding.UTF8.GetChars(raw, name)), out key);
+            }
+
+            if (key is not null)
             {
                 // The last of duplicate names wins, as TryGetProperty has it.
-                entries[entry.Name] = entry.Value;
+                entries[key] = entry.Value;
             }
         }
 

@@ -80,11 +80,25 @@ public sealed class SnapshotFileTests : IDisposable
     [InlineData("{\"os\":{}}", "not an infradiff snapshot (no schemaVersion)")]
     [InlineData("{\"schemaVersion\":7,\"metadata\":{}}", "unknown schemaVersion 7 (this infradiff reads 1)")]
     [InlineData("{\"schemaVersion\":1}", "not an infradiff snapshot (no metadata object)")]
+    // Duplicates in order (a name right after itself), out of order, escaped, and deep inside an array.
+    [InlineData("{\"schemaVersion\":1,\"metadata\":{},\"files\":{\"/a\":{},\"/a\":{}}}", "invalid JSON: duplicate key /a")]
+    [InlineData("{\"schemaVersion\":1,\"metadata\":{},\"os\":{\"z\":1,\"b\":2,\"y\":3,\"b\":4}}", "invalid JSON: duplicate key b")]
+    [InlineData("{\"schemaVersion\":1,\"metadata\":{},\"os\":{\"a\":1,\"\\u0061\":2}}", "invalid JSON: duplicate key a")]
+    [InlineData("{\"schemaVersion\":1,\"metadata\":{},\"os\":{\"x\":[{\"k\":{\"m\":1,\"n\":2,\"m\":3}}]}}", "invalid JSON: duplicate key m")]
+    [InlineData("{\"metadata\":{},\"schemaVersion\":1,\"metadata\":{}}", "invalid JSON: duplicate key metadata")]
     public void Rejects_what_is_not_a_snapshot_with_one_clear_message(string json, string expected)
     {
         var error = Assert.Throws<InvalidSnapshotException>(() => SnapshotFile.Parse("before.json", Encoding.UTF8.GetBytes(json)));
 
         Assert.StartsWith($"before.json: {expected}", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_same_name_in_different_objects_is_no_duplicate()
+    {
+        var snapshot = SnapshotFile.Parse("ok.json", Encoding.UTF8.GetBytes("""{"schemaVersion":1,"metadata":{"host":"h","takenAt":"2026-11-27T14:00:00Z","tool":"t","collectors":{}},"os":{"b":{"a":1},"a":{"a":[{"a":1},{"a":2}]},"":{"":0}}}"""));
+
+        Assert.Equal(2, snapshot.Sections["os"].GetProperty("a").GetProperty("a")[1].GetProperty("a").GetInt32());
     }
 
     [Fact]
