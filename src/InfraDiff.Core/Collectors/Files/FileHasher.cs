@@ -12,7 +12,7 @@ internal static class FileHasher
     /// Hashes a file and re-stats it, as AIDE does: a hash taken while the file changed is discarded and taken
     /// once more; a file still changing is recorded with an error rather than a hash it never had.
     /// </summary>
-    public static (Digests? Digests, string? Error, FileStatus Status) HashStable(PendingHash item, FileWalk scan, CancellationToken cancellationToken)
+    public static (Digests? Digests, string? Error, FileStatus Status) HashStable(PendingHash item, FileScan scan, CancellationToken cancellationToken)
     {
         for (var attempt = 0; attempt < 2; attempt++)
         {
@@ -56,7 +56,7 @@ internal static class FileHasher
     /// is another algorithm (dpkg's MD5, apk's SHA-1); stops between reads when cancelled (a 30 GB sparse file must
     /// not outlive a timeout).
     /// </summary>
-    private static Digests Hash(string path, FileWalk scan, HashAlgorithmName? packageDigest, CancellationToken cancellationToken)
+    private static Digests Hash(string path, FileScan scan, HashAlgorithmName? packageDigest, CancellationToken cancellationToken)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(HashBufferSize);
         try

@@ -34,11 +34,14 @@ internal sealed class FilesCollector(FilesCollectorOptions options) : ICollector
         var owners = AccountParsers.UserNames(context.Files.ReadTextOrNull("/etc/passwd") ?? "");
         var groups = AccountParsers.GroupNames(context.Files.ReadTextOrNull("/etc/group") ?? "");
         var cachePath = StatCache.PathFor(options.CacheDirectory, context.Files.Root);
-        // The package database and the hash cache are read side by side: each is a few hundred milliseconds on a large host.
+
+        // The walk, the package database and the hash cache are read side by side: on a large host each takes a few
+        // hundred milliseconds, and the walk needs neither.
+        var walking = Task.Run(() => FileTree.Walk(context, excludes, options.Roots, options.CrossFilesystems, cancellationToken), cancellationToken);
         var loadingPackages = options.VerifyPackages ? Task.Run(() => LoadPackagesAsync(context, cancellationToken), cancellationToken) : Task.FromResult(PackageFileIndex.None);
         var cache = options.UseCache ? StatCache.Load(cachePath, context.Files.Root, context.Logger) : StatCache.Empty();
-        var packages = await loadingPackages.ConfigureAwait(false);
-        var scan = new FileWalk(context, excludes, cache, owners, groups, options.CrossFilesystems, packages);
+        var found = await walking.ConfigureAwait(false);
+        var scan = new FileScan(context, cache, owners, groups, await loadingPackages.ConfigureAwait(false));
         var toHash = Channel.CreateBounded<PendingHash>(new BoundedChannelOptions(4096) { SingleWriter = true });
         var hashed = new ConcurrentQueue<(PendingHash Item, Digests? Digests, string? Error)>();
         var stopwatch = Stopwatch.StartNew();
@@ -64,7 +67,7 @@ internal sealed class FilesCollector(FilesCollectorOptions options) : ICollector
         {
             try
             {
-                await Task.Run(() => scan.Walk(options.Roots, toHash.Writer, cancellationToken), cancellationToken).ConfigureAwait(false);
+                await Task.Run(() => scan.Settle(found, toHash.Writer, cancellationToken), cancellationToken).ConfigureAwait(false);
             }
             finally
             {

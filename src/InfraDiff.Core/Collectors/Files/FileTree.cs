@@ -1,0 +1,144 @@
+using System.IO.Enumeration;
+using InfraDiff.Diffing;
+using InfraDiff.Pipeline;
+using InfraDiff.Shared;
+
+namespace InfraDiff.Collectors.Files;
+
+/// <param name="HostPath">The path as the host sees it.</param>
+/// <param name="Status">What lstat said.</param>
+/// <param name="Target">A symlink's target, when it could still be read.</param>
+/// <param name="Unreadable">A directory whose entries could not be listed (permission denied).</param>
+internal readonly record struct FoundPath(string HostPath, FileStatus Status, string? Target, bool Unreadable);
+
+/// <summary>
+/// The walk of one scan: every path under the roots with what lstat says of it, symlinks never followed, each root
+/// kept to its filesystem. It needs nothing of the package database, so it runs while that is read.
+/// </summary>
+internal static class FileTree
+{
+    // .NET skips "hidden" entries by default, and on Unix a name starting with '.' is hidden: a setuid file named
+    // ".cache-update" would be invisible.
+    private static readonly EnumerationOptions EverythingInDirectory = new() { AttributesToSkip = 0, IgnoreInaccessible = false };
+
+    public static List<FoundPath> Walk(CollectionContext context, PointerGlob[] excludes, IReadOnlyList<string> roots, bool crossFilesystems, CancellationToken cancellationToken)
+    {
+        var found = new List<FoundPath>();
+        foreach (var root in roots)
+        {
+            var hostRoot = root.Length > 1 ? root.TrimEnd('/') : root;
+            if (IsExcluded(excludes, hostRoot) || !ReachedWithoutLinks(context, hostRoot) || Stat(context, hostRoot) is not { } rootStatus)
+            {
+                continue;
+            }
+
+            // Directories still to list, with their place in what was found.
+            var pending = new Stack<int>();
+            Add(hostRoot, rootStatus);
+            while (pending.TryPop(out var index))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var directory = found[index].HostPath;
+                List<string> children;
+                try
+                {
+                    children = new FileSystemEnumerable<string>(context.Files.MapPath(directory), static (ref FileSystemEntry entry) => entry.FileName.ToString(), EverythingInDirectory).ToList();
+                }
+                catch (UnauthorizedAccessException)
+                {
+                    found[index] = found[index] with { Unreadable = true };
+                    continue;
+                }
+                catch (Exception ex) when (ex is DirectoryNotFoundException or IOException)
+                {
+                    continue;
+                }
+
+                foreach (var name in children)
+                {
+                    var hostPath = directory == "/" ? "/" + name : directory + "/" + name;
+                    if (!IsExcluded(excludes, hostPath) && Stat(context, hostPath) is { } status)
+                    {
+                        Add(hostPath, status);
+                    }
+                }
+            }
+
+            void Add(string hostPath, FileStatus status)
+            {
+                if (status.Kind == FileKind.Directory && (crossFilesystems || status.Device == rootStatus.Device))
+                {
+                    pending.Push(found.Count);
+                }
+
+                found.Add(new FoundPath(hostPath, status, status.Kind == FileKind.Symlink ? ReadLink(context, hostPath) : null, false));
+            }
+        }
+
+        return found;
+    }
+
+    /// <summary>
+    /// Whether a root's parent directories are real directories under the root: a symlink among them (an image's
+    /// /usr pointing at "/") would take the walk outside it. Such a root is a failed part, not scanned.
+    /// </summary>
+    private static bool ReachedWithoutLinks(CollectionContext context, string hostRoot)
+    {
+        var parent = Path.GetDirectoryName(hostRoot);
+        if (context.IsLiveHost || parent is null or "/")
+        {
+            return true;
+        }
+
+        var real = context.Files.ResolveDirectory(parent);
+        var lexical = context.Files.MapPath(parent);
+        if (real == lexical || (real is null && FileStatus.LStat(lexical) is null))
+        {
+            return true;
+        }
+
+        var where = real is null ? "to nothing inside the root" : $"to {real[context.Files.Root.Length..]} inside the root";
+        context.ReportFailed(JsonPointer.Escape(hostRoot), $"{parent} leads through a symlink ({where}): {hostRoot} not scanned");
+        return false;
+    }
+
+    private static string? ReadLink(CollectionContext context, string hostPath)
+    {
+        try
+        {
+            return new FileInfo(context.Files.MapPath(hostPath)).LinkTarget;
+        }
+        catch (IOException)
+        {
+            // Gone or changed between lstat and readlink: recorded without a target.
+            return null;
+        }
+    }
+
+    private static bool IsExcluded(PointerGlob[] excludes, string hostPath)
+    {
+        // A loop, not Any(): a lambda capturing the path would be allocated for every path walked.
+        foreach (var exclude in excludes)
+        {
+            if (exclude.Matches(hostPath))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static FileStatus? Stat(CollectionContext context, string hostPath)
+    {
+        try
+        {
+            return FileStatus.LStat(context.Files.MapPath(hostPath));
+        }
+        catch (Exception ex) when (ex is UnauthorizedAccessException or IOException)
+        {
+            InfraDiffLog.RootUnreadable(context.Logger, ex.Message);
+            return null;
+        }
+    }
+}
