@@ -24,7 +24,7 @@ internal sealed class FileScan(
 
     public Dictionary<string, FileEntry> Entries { get; } = new(StringComparer.Ordinal);
 
-    public StatCache NextCache { get; } = StatCache.Empty();
+    public StatCache NextCache { get; } = StatCache.Empty(cache.Count);
 
     public long Reused { get; private set; }
 
@@ -44,7 +44,7 @@ internal sealed class FileScan(
                 continue;
             }
 
-            var packageDigest = PackageDigestFor(hostPath);
+            var packageDigest = PackageDigestFor(packages.Owner(hostPath));
             if (cache.Lookup(hostPath, status) is { } cached && (packageDigest is null || cached.Package is not null))
             {
                 Reused++;
@@ -89,7 +89,7 @@ internal sealed class FileScan(
             owner is { Conffile: true } ? true : null);
     }
 
-    private HashAlgorithmName? PackageDigestFor(string hostPath) =>
-        packages.Owner(hostPath)?.Digest is null ? null
+    private HashAlgorithmName? PackageDigestFor(PackageFile? owner) =>
+        owner?.Digest is null ? null
         : packages.Algorithm switch { DigestAlgorithm.Md5 => HashAlgorithmName.MD5, DigestAlgorithm.Sha1 => HashAlgorithmName.SHA1, _ => null };
 }

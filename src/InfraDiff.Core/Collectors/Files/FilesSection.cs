@@ -14,11 +14,13 @@ internal static class FilesSection
         SnapshotJson.WriteSection(
             writer =>
             {
+                var paths = entries.Keys.ToArray();
+                Array.Sort(paths, StringComparer.Ordinal);
                 writer.WriteStartObject();
-                foreach (var (path, entry) in entries.OrderBy(e => e.Key, StringComparer.Ordinal))
+                foreach (var path in paths)
                 {
                     writer.WritePropertyName(path);
-                    entry.WriteTo(writer);
+                    entries[path].WriteTo(writer);
                 }
 
                 writer.WriteEndObject();

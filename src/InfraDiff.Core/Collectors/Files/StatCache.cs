@@ -21,7 +21,7 @@ internal sealed class StatCache
 
     private StatCache(Dictionary<string, Entry> entries) => this.entries = entries;
 
-    public static StatCache Empty() => new(new Dictionary<string, Entry>(StringComparer.Ordinal));
+    public static StatCache Empty(int capacity = 0) => new(new Dictionary<string, Entry>(capacity, StringComparer.Ordinal));
 
     public int Count => entries.Count;
 
