@@ -38,7 +38,15 @@ internal static partial class LinuxFile
     private const ulong ResolveInRoot = 0x10;
 
     /// <summary>O_NOFOLLOW, whose value differs between architectures.</summary>
-    public static int NoFollow { get; } = RuntimeInformation.ProcessArchitecture is Architecture.Arm64 or Architecture.Arm ? 0x8000 : 0x20000;
+    public static int NoFollow { get; } = IsArm ? 0x8000 : 0x20000;
+
+    /// <summary>O_DIRECTORY, whose value differs between architectures.</summary>
+    public static int DirectoryOnly { get; } = IsArm ? 0x4000 : 0x10000;
+
+    private static bool IsArm => RuntimeInformation.ProcessArchitecture is Architecture.Arm64 or Architecture.Arm;
+
+    /// <summary>getdents64's number: the old system calls are numbered per architecture (x86-64 and 32-bit Arm 217, arm64 61).</summary>
+    private static long GetDents64 { get; } = RuntimeInformation.ProcessArchitecture == Architecture.Arm64 ? 61 : 217;
 
     /// <summary>open(2); the descriptor, or the errno as a negative number.</summary>
     public static SafeFileHandle? Open(string path, int flags, out int errno)
@@ -78,6 +86,37 @@ internal static partial class LinuxFile
         var ok = Native.statx(AtFdCwd, path, AtSymlinkNoFollow, StatxBasicStats, out buffer) == 0;
         errno = ok ? 0 : Marshal.GetLastPInvokeError();
         return ok;
+    }
+
+    /// <summary>
+    /// lstat(2) of a name in an open directory, through statx(2): the kernel looks up one name, not the whole path
+    /// again. <paramref name="name"/> ends with its NUL byte.
+    /// </summary>
+    public static unsafe bool TryLStatAt(SafeFileHandle directory, ReadOnlySpan<byte> name, out StatxBuffer buffer, out int errno)
+    {
+        bool ok;
+        fixed (byte* path = name)
+        {
+            ok = Native.statxAt((int)directory.DangerousGetHandle(), path, AtSymlinkNoFollow, StatxBasicStats, out buffer) == 0;
+        }
+
+        errno = ok ? 0 : Marshal.GetLastPInvokeError();
+        return ok;
+    }
+
+    /// <summary>
+    /// getdents64(2): as many of an open directory's entries (struct linux_dirent64) as fit in <paramref name="buffer"/>;
+    /// the bytes filled, 0 at the end, or the errno as a negative number.
+    /// </summary>
+    public static unsafe int ReadDirectory(SafeFileHandle directory, Span<byte> buffer)
+    {
+        long filled;
+        fixed (byte* start = buffer)
+        {
+            filled = Native.getdents64(GetDents64, (int)directory.DangerousGetHandle(), start, (nuint)buffer.Length);
+        }
+
+        return filled < 0 ? -Marshal.GetLastPInvokeError() : (int)filled;
     }
 
     /// <summary>lchown(2): the owner of the path itself, a symlink included; errno 0 on success.</summary>
@@ -163,6 +202,12 @@ internal static partial class LinuxFile
     {
         [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
         internal static partial int statx(int dirfd, string path, int flags, uint mask, out StatxBuffer buffer);
+
+        [LibraryImport("libc", EntryPoint = "statx", SetLastError = true)]
+        internal static unsafe partial int statxAt(int dirfd, byte* path, int flags, uint mask, out StatxBuffer buffer);
+
+        [LibraryImport("libc", EntryPoint = "syscall", SetLastError = true)]
+        internal static unsafe partial long getdents64(long number, int directory, byte* buffer, nuint size);
 
         [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
         internal static partial int open(string path, int flags);

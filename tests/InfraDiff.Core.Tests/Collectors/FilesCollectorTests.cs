@@ -83,6 +83,28 @@ public sealed class FilesCollectorTests : IDisposable
     }
 
     [Fact]
+    public async Task Every_name_is_listed_however_it_is_spelled_as_find_lists_it()
+    {
+        // Hidden, spaced, multi-line and non-ASCII names, and a directory too large for one read of its entries.
+        var crowded = Directory.CreateDirectory(Path.Join(tree, "crowded")).FullName;
+        foreach (var name in new[] { ".cache-update", "with space", "two\nlines", "ünïcödé", "-dash" })
+        {
+            File.WriteAllText(Path.Join(tree, name), name);
+        }
+
+        for (var i = 0; i < 3000; i++)
+        {
+            File.WriteAllText(Path.Join(crowded, $"file-with-a-longish-name-{i:D5}"), "");
+        }
+
+        var files = Fixtures.Section(await SnapshotAsync(), "files");
+
+        var listed = Fixtures.RunTool("find", tree, "-print0").Split('\0', StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal);
+        Assert.Equal(listed, files.EnumerateObject().Select(p => p.Name));
+        Assert.Equal("file", Fixtures.At(files, Path.Join(tree, "two\nlines"), "type").GetString());
+    }
+
+    [Fact]
     public async Task Add_remove_modify_chmod_chown_retarget_and_setuid_each_appear_as_their_own_change()
     {
         var before = await SnapshotAsync();

@@ -32,9 +32,17 @@ internal readonly partial record struct FileStatus(
 
     /// <summary>lstat(2) through statx(2), whose structure is the same on every architecture; null when the path is gone.</summary>
     /// <exception cref="UnauthorizedAccessException">The path cannot be examined.</exception>
-    public static FileStatus? LStat(string path)
+    public static FileStatus? LStat(string path) =>
+        From(LinuxFile.TryLStat(path, out var buffer, out var errno), buffer, errno, path);
+
+    /// <summary>lstat(2) of <paramref name="name"/> (NUL-terminated) in an open directory; <paramref name="path"/> names it in errors.</summary>
+    /// <exception cref="UnauthorizedAccessException">The path cannot be examined.</exception>
+    public static FileStatus? LStatAt(SafeFileHandle directory, ReadOnlySpan<byte> name, string path) =>
+        From(LinuxFile.TryLStatAt(directory, name, out var buffer, out var errno), buffer, errno, path);
+
+    private static FileStatus? From(bool ok, in LinuxFile.StatxBuffer buffer, int errno, string path)
     {
-        if (!LinuxFile.TryLStat(path, out var buffer, out var errno))
+        if (!ok)
         {
             return errno switch
             {

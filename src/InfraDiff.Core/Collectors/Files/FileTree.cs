@@ -1,7 +1,9 @@
-using System.IO.Enumeration;
+using System.Runtime.InteropServices;
+using System.Text;
 using InfraDiff.Diffing;
 using InfraDiff.Pipeline;
 using InfraDiff.Shared;
+using Microsoft.Win32.SafeHandles;
 
 namespace InfraDiff.Collectors.Files;
 
@@ -17,13 +19,10 @@ internal readonly record struct FoundPath(string HostPath, FileStatus Status, st
 /// </summary>
 internal static class FileTree
 {
-    // .NET skips "hidden" entries by default, and on Unix a name starting with '.' is hidden: a setuid file named
-    // ".cache-update" would be invisible.
-    private static readonly EnumerationOptions EverythingInDirectory = new() { AttributesToSkip = 0, IgnoreInaccessible = false };
-
     public static List<FoundPath> Walk(CollectionContext context, PointerGlob[] excludes, IReadOnlyList<string> roots, bool crossFilesystems, CancellationToken cancellationToken)
     {
         var found = new List<FoundPath>();
+        var entries = new byte[32 << 10];
         foreach (var root in roots)
         {
             var hostRoot = root.Length > 1 ? root.TrimEnd('/') : root;
@@ -39,28 +38,40 @@ internal static class FileTree
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 var directory = found[index].HostPath;
-                List<string> children;
-                try
+
+                // Opened without following a link: a directory swapped for a symlink since lstat is not entered.
+                using var handle = LinuxFile.Open(context.Files.MapPath(directory), LinuxFile.ReadOnly | LinuxFile.DirectoryOnly | LinuxFile.NoFollow | LinuxFile.CloseOnExec, out var errno);
+                int filled;
+                while (handle is not null && (filled = LinuxFile.ReadDirectory(handle, entries)) != 0)
                 {
-                    children = new FileSystemEnumerable<string>(context.Files.MapPath(directory), static (ref FileSystemEntry entry) => entry.FileName.ToString(), EverythingInDirectory).ToList();
-                }
-                catch (UnauthorizedAccessException)
-                {
-                    found[index] = found[index] with { Unreadable = true };
-                    continue;
-                }
-                catch (Exception ex) when (ex is DirectoryNotFoundException or IOException)
-                {
-                    continue;
+                    if (filled < 0)
+                    {
+                        errno = -filled;
+                        break;
+                    }
+
+                    // struct linux_dirent64: inode (8 bytes), offset (8), record length (2), type (1), then the name and its NUL.
+                    for (var offset = 0; offset < filled; offset += MemoryMarshal.Read<ushort>(entries.AsSpan(offset + 16)))
+                    {
+                        var record = entries.AsSpan(offset + 19, MemoryMarshal.Read<ushort>(entries.AsSpan(offset + 16)) - 19);
+                        var name = record[..(record.IndexOf((byte)0) + 1)];
+                        if (name.SequenceEqual(".\0"u8) || name.SequenceEqual("..\0"u8))
+                        {
+                            continue;
+                        }
+
+                        var text = Encoding.UTF8.GetString(name[..^1]);
+                        var hostPath = directory == "/" ? "/" + text : directory + "/" + text;
+                        if (!IsExcluded(excludes, hostPath) && StatAt(context, handle, name, hostPath) is { } status)
+                        {
+                            Add(hostPath, status);
+                        }
+                    }
                 }
 
-                foreach (var name in children)
+                if (errno is LinuxFile.EACCES or LinuxFile.EPERM)
                 {
-                    var hostPath = directory == "/" ? "/" + name : directory + "/" + name;
-                    if (!IsExcluded(excludes, hostPath) && Stat(context, hostPath) is { } status)
-                    {
-                        Add(hostPath, status);
-                    }
+                    found[index] = found[index] with { Unreadable = true };
                 }
             }
 
@@ -134,6 +145,20 @@ internal static class FileTree
         try
         {
             return FileStatus.LStat(context.Files.MapPath(hostPath));
+        }
+        catch (Exception ex) when (ex is UnauthorizedAccessException or IOException)
+        {
+            InfraDiffLog.RootUnreadable(context.Logger, ex.Message);
+            return null;
+        }
+    }
+
+    /// <summary>What lstat says of a name in a directory being listed; null when it is gone or cannot be examined (logged).</summary>
+    private static FileStatus? StatAt(CollectionContext context, SafeFileHandle directory, ReadOnlySpan<byte> name, string hostPath)
+    {
+        try
+        {
+            return FileStatus.LStatAt(directory, name, hostPath);
         }
         catch (Exception ex) when (ex is UnauthorizedAccessException or IOException)
         {
