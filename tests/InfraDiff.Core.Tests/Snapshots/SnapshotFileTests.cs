@@ -94,6 +94,19 @@ public sealed class SnapshotFileTests : IDisposable
     }
 
     [Fact]
+    public async Task Of_two_bad_files_the_first_is_named_though_the_second_fails_first_to_parse()
+    {
+        var first = Path.Join(directory, "first.json");
+        var second = Path.Join(directory, "second.json");
+        await File.WriteAllTextAsync(first, """{"schemaVersion":1,"metadata":{},"metadata":{}}""");
+        await File.WriteAllTextAsync(second, "{,");
+
+        var error = await Assert.ThrowsAsync<InvalidSnapshotException>(() => SnapshotFile.ReadPairAsync(first, second));
+
+        Assert.Equal($"{first}: invalid JSON: duplicate key metadata", error.Message);
+    }
+
+    [Fact]
     public void The_same_name_in_different_objects_is_no_duplicate()
     {
         var snapshot = SnapshotFile.Parse("ok.json", Encoding.UTF8.GetBytes("""{"schemaVersion":1,"metadata":{"host":"h","takenAt":"2026-11-27T14:00:00Z","tool":"t","collectors":{}},"os":{"b":{"a":1},"a":{"a":[{"a":1},{"a":2}]},"":{"":0}}}"""));
