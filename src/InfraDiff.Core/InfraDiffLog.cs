@@ -22,7 +22,7 @@ internal static partial class InfraDiffLog
     [LoggerMessage(EventId = 1101, Level = LogLevel.Warning, Message = "discarding the file hash cache {Path}: {Reason}; every file will be hashed")]
     public static partial void CacheDiscarded(ILogger logger, string path, string reason);
 
-    [LoggerMessage(EventId = 1102, Level = LogLevel.Warning, Message = "files: the hash cache {Path} could not be written ({Reason}); the next scan hashes everything again")]
+    [LoggerMessage(EventId = 1102, Level = LogLevel.Warning, Message = "files: the cache {Path} could not be written ({Reason}); the next scan does its work again")]
     public static partial void CacheNotWritten(ILogger logger, string path, string reason);
 
     [LoggerMessage(EventId = 1103, Level = LogLevel.Debug, Message = "files: {Entries} entries, {Hashed} files hashed, {Reused} hashes reused from the cache")]
@@ -33,6 +33,9 @@ internal static partial class InfraDiffLog
 
     [LoggerMessage(EventId = 1105, Level = LogLevel.Information, Message = "files: {Reason}")]
     public static partial void RootUnreadable(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 1106, Level = LogLevel.Warning, Message = "discarding the package index cache {Path}: {Reason}; the package database is read again")]
+    public static partial void PackageCacheDiscarded(ILogger logger, string path, string reason);
 
     /// <summary>One line per cycle: what an operator watching the log wants to see each time.</summary>
     [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "cycle done in {Seconds:0.0} s: {Outcome} ({Critical} critical, {High} high, {Medium} medium, {Low} low); {Alert}; {Pending} alerts waiting, {Dead} set aside")]

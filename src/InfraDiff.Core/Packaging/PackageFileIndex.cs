@@ -29,6 +29,9 @@ internal sealed class PackageFileIndex
 
     public PackageFile? Owner(string hostPath) => files.GetValueOrDefault(hostPath);
 
+    /// <summary>Every file the index knows, keyed by where it is on disk.</summary>
+    public IReadOnlyDictionary<string, PackageFile> Files => files;
+
     /// <summary>
     /// Re-keys database paths by where they are on disk, so "/bin/ls" becomes "/usr/bin/ls" when /bin links to
     /// usr/bin. A directory is real unless lstat says it is a link (one call each, parents first); only links are

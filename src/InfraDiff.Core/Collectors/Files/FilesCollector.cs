@@ -38,7 +38,7 @@ internal sealed class FilesCollector(FilesCollectorOptions options) : ICollector
         // The walk, the package database and the hash cache are read side by side: on a large host each takes a few
         // hundred milliseconds, and the walk needs neither.
         var walking = Task.Run(() => FileTree.Walk(context, excludes, options.Roots, options.CrossFilesystems, cancellationToken), cancellationToken);
-        var loadingPackages = options.VerifyPackages ? Task.Run(() => LoadPackagesAsync(context, cancellationToken), cancellationToken) : Task.FromResult(PackageFileIndex.None);
+        var loadingPackages = options.VerifyPackages ? Task.Run(() => LoadPackagesAsync(context, options.UseCache ? options.CacheDirectory : null, cancellationToken), cancellationToken) : Task.FromResult(PackageFileIndex.None);
         var cache = options.UseCache ? StatCache.Load(cachePath, context.Files.Root, context.Logger) : StatCache.Empty();
         var found = await walking.ConfigureAwait(false);
         var scan = new FileScan(context, cache, owners, groups, await loadingPackages.ConfigureAwait(false));
@@ -110,11 +110,13 @@ internal sealed class FilesCollector(FilesCollectorOptions options) : ICollector
         return FilesSection.Write(scan.Entries);
     }
 
-    private static async Task<PackageFileIndex> LoadPackagesAsync(CollectionContext context, CancellationToken cancellationToken)
+    private static async Task<PackageFileIndex> LoadPackagesAsync(CollectionContext context, string? cacheDirectory, CancellationToken cancellationToken)
     {
         try
         {
-            var index = await PackageDatabases.LoadAsync(context, cancellationToken).ConfigureAwait(false);
+            var index = cacheDirectory is null
+                ? await PackageDatabases.LoadAsync(context, cancellationToken).ConfigureAwait(false)
+                : await PackageIndexCache.LoadAsync(context, cacheDirectory, cancellationToken).ConfigureAwait(false);
             InfraDiffLog.PackageFiles(context.Logger, index.Count, index.Source);
             return index;
         }

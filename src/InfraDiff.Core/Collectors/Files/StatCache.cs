@@ -1,6 +1,4 @@
-using System.Security.Cryptography;
 using System.Text;
-using InfraDiff.Snapshots;
 using Microsoft.Extensions.Logging;
 
 namespace InfraDiff.Collectors.Files;
@@ -8,7 +6,7 @@ namespace InfraDiff.Collectors.Files;
 /// <summary>
 /// Remembers each hashed file's SHA-256 with the stat fields that must all be unchanged for the hash to be
 /// reused: device, inode, size, mtime and ctime. ctime cannot be set from user space, so a rewrite that
-/// restores the old mtime still misses the cache.
+/// restores the old mtime still misses the cache. The file is authenticated (<see cref="CacheFile"/>).
 /// </summary>
 internal sealed class StatCache
 {
@@ -36,36 +34,21 @@ internal sealed class StatCache
     public void Add(string path, in FileStatus status, Digests digests) =>
         entries[path] = new Entry(status.Device, status.Inode, status.Size, status.ModifiedNs, status.ChangedNs, digests);
 
-    /// <summary>The cache's key (32 random bytes, 0600, created on first use) in the cache's folder.</summary>
-    private static byte[] KeyFor(string cachePath) => KeyFile.LoadOrCreate(Path.Join(Path.GetDirectoryName(cachePath), "files-cache.key"));
-
-    /// <summary>The cache file for one scanned root: one per root, so two roots never share entries.</summary>
-    public static string PathFor(string cacheDirectory, string root) =>
-        Path.Join(cacheDirectory, $"files-{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(root)))[..16]}.cache");
+    /// <summary>The cache file for one scanned root.</summary>
+    public static string PathFor(string cacheDirectory, string root) => CacheFile.PathFor(cacheDirectory, "files", root);
 
     /// <summary>Loads a cache; a missing one is empty, and a corrupt or foreign one is discarded with a warning.</summary>
     public static StatCache Load(string path, string root, ILogger logger)
     {
-        byte[] bytes;
         try
         {
-            bytes = File.ReadAllBytes(path);
-        }
-        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
-        {
-            return Empty();
-        }
-
-        try
-        {
-            // The last 32 bytes are an HMAC-SHA256, under a key kept beside the cache, of everything before them: a torn
-            // file fails here, and so does one edited by someone who cannot read the key (a checksum they could recompute).
-            if (bytes.Length < 32 || !CryptographicOperations.FixedTimeEquals(HMACSHA256.HashData(KeyFor(path), bytes.AsSpan(0, bytes.Length - 32)), bytes.AsSpan(bytes.Length - 32)))
+            using var content = CacheFile.Read(path);
+            if (content is null)
             {
-                throw new InvalidDataException("its authentication code does not match (edited, cut short, or written under another key)");
+                return Empty();
             }
 
-            using var reader = new BinaryReader(new MemoryStream(bytes, 0, bytes.Length - 32), Encoding.UTF8);
+            using var reader = new BinaryReader(content, Encoding.UTF8);
             if (reader.ReadString() != Magic || reader.ReadString() != root)
             {
                 throw new InvalidDataException("written for another root or by another version");
@@ -112,8 +95,6 @@ internal sealed class StatCache
             }
         }
 
-        buffer.Write(HMACSHA256.HashData(KeyFor(path), buffer.GetBuffer().AsSpan(0, (int)buffer.Length)));
-        AtomicFile.CreateDirectory(Path.GetDirectoryName(path)!);
-        await AtomicFile.WriteAsync(path, buffer.GetBuffer().AsMemory(0, (int)buffer.Length), cancellationToken).ConfigureAwait(false);
+        await CacheFile.WriteAsync(path, buffer, cancellationToken).ConfigureAwait(false);
     }
 }
