@@ -8,7 +8,7 @@ public static class SnapshotFile
 {
     /// <summary>Writes a snapshot canonically, atomically, owner-only.</summary>
     public static Task WriteAsync(string path, Snapshot snapshot, CancellationToken cancellationToken = default) =>
-        AtomicFile.WriteAsync(path, SnapshotJson.ToCanonicalBytes(snapshot), cancellationToken);
+        AtomicFile.WriteAsync(path, SnapshotJson.CanonicalText(snapshot), cancellationToken);
 
     /// <summary>Reads a snapshot file.</summary>
     /// <exception cref="InvalidSnapshotException">The file is missing, unreadable, not JSON, or not a snapshot this version reads.</exception>

@@ -102,14 +102,31 @@ public static class SnapshotJson
     /// <summary>The canonical UTF-8 bytes of an element, indented for people or compact for machines.</summary>
     [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The overloads differ in their first parameter's type: no call can bind to both.")]
     public static byte[] ToCanonicalBytes(JsonElement element, bool indented = true) =>
-        Write(indented, writer => WriteCanonical(writer, element));
+        Write(indented, 256, writer => WriteCanonical(writer, element)).ToArray();
 
     /// <summary>The canonical bytes of a whole snapshot: schemaVersion and metadata first, then the sections in ordinal order.</summary>
     [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The overloads differ in their first parameter's type: no call can bind to both.")]
-    public static byte[] ToCanonicalBytes(Snapshot snapshot, bool indented = true)
+    public static byte[] ToCanonicalBytes(Snapshot snapshot, bool indented = true) => CanonicalText(snapshot, indented).ToArray();
+
+    /// <summary>
+    /// The canonical bytes of a whole snapshot, in the buffer they were written to: a snapshot of a large tree is
+    /// 150 MB, and a copy of it would be held beside the buffer while the file is written.
+    /// </summary>
+    internal static ReadOnlyMemory<byte> CanonicalText(Snapshot snapshot, bool indented = true)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
-        return Write(indented, writer =>
+
+        // Sized up front (a rendered section as it is, any other at twice its compact text): doubling a 150 MB buffer
+        // would hold 300 MB.
+        var sizeHint = 1 << 16;
+        foreach (var section in snapshot.Sections.Values)
+        {
+            sizeHint += section.ValueKind == JsonValueKind.Undefined ? 0
+                : indented && RenderedText(section) is { IsEmpty: false } rendered ? rendered.Length
+                : 2 * JsonMarshal.GetRawUtf8Value(section).Length;
+        }
+
+        return Write(indented, sizeHint, writer =>
         {
             writer.WriteStartObject();
             writer.WriteNumber("schemaVersion", snapshot.SchemaVersion);
@@ -188,9 +205,9 @@ public static class SnapshotJson
         return default;
     }
 
-    private static byte[] Write(bool indented, Action<Utf8JsonWriter> write)
+    private static ReadOnlyMemory<byte> Write(bool indented, int sizeHint, Action<Utf8JsonWriter> write)
     {
-        var buffer = new ArrayBufferWriter<byte>();
+        var buffer = new ArrayBufferWriter<byte>(sizeHint);
         using (var writer = new Utf8JsonWriter(buffer, indented ? IndentedWriter : CompactWriter))
         {
             write(writer);
@@ -201,6 +218,6 @@ public static class SnapshotJson
             buffer.Write("\n"u8);
         }
 
-        return buffer.WrittenSpan.ToArray();
+        return buffer.WrittenMemory;
     }
 }

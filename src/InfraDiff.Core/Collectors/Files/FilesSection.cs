@@ -25,5 +25,6 @@ internal static class FilesSection
 
                 writer.WriteEndObject();
             },
-            256 + (entries.Count * 320));
+            // About 340 bytes an entry on a real host; a buffer that has to grow holds twice what it needs.
+            256 + (entries.Count * 400));
 }
