@@ -81,9 +81,9 @@ public sealed class SnapshotStore
     internal string NameOf(string path) => Path.GetRelativePath(Directory, path);
 
     /// <summary>Writes a store file: recorded in the journal first, then written atomically (0600).</summary>
-    internal async Task WriteFileAsync(string path, byte[] content, CancellationToken cancellationToken)
+    internal async Task WriteFileAsync(string path, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
     {
-        Journal.Written(NameOf(path), content);
+        Journal.Written(NameOf(path), content.Span);
         await AtomicFile.WriteAsync(path, content, cancellationToken).ConfigureAwait(false);
     }
 
@@ -331,7 +331,7 @@ public sealed class SnapshotStore
             time = time.AddMilliseconds(1);
         }
 
-        await WriteFileAsync(path, SnapshotJson.ToCanonicalBytes(snapshot), cancellationToken).ConfigureAwait(false);
+        await WriteFileAsync(path, SnapshotJson.CanonicalText(snapshot), cancellationToken).ConfigureAwait(false);
         return path;
     }
 
@@ -395,7 +395,7 @@ public sealed class SnapshotStore
 
     /// <summary>Writes the baseline.</summary>
     public Task SaveBaselineAsync(Snapshot snapshot, CancellationToken cancellationToken = default) =>
-        WriteFileAsync(BaselinePath, SnapshotJson.ToCanonicalBytes(snapshot), cancellationToken);
+        WriteFileAsync(BaselinePath, SnapshotJson.CanonicalText(snapshot), cancellationToken);
 
     /// <summary>Deletes the oldest snapshots beyond <paramref name="keep"/>; never the baseline, never the latest.</summary>
     public void Prune(int keep)

@@ -68,6 +68,10 @@ internal sealed class FilesCollector(FilesCollectorOptions options) : ICollector
             try
             {
                 await Task.Run(() => scan.Settle(found, toHash.Writer, cancellationToken), cancellationToken).ConfigureAwait(false);
+
+                // Every path is in the scan's entries now: what the walk found is not kept beside them.
+                found.Clear();
+                found.TrimExcess();
             }
             finally
             {
