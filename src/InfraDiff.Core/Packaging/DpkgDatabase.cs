@@ -10,6 +10,9 @@ internal static class DpkgDatabase
 {
     private const string Directory = "/var/lib/dpkg";
 
+    /// <summary>What the database is: dpkg renames a new one of these into place whenever it changes anything.</summary>
+    public static IReadOnlyList<string> Files { get; } = [Directory + "/status", Directory + "/diversions", Directory + "/info"];
+
     public static PackageFileIndex? Read(IHostFileSystem files)
     {
         if (files.ReadTextOrNull(Directory + "/status") is not { } status)

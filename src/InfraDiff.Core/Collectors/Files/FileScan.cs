@@ -39,7 +39,8 @@ internal sealed class FileScan(
         {
             if (status.Kind != FileKind.File)
             {
-                // Sockets, FIFOs and devices are recorded but never opened: reading a FIFO would block.
+                // Directories, symlinks and the rest are described from lstat alone: sockets, FIFOs and devices are
+                // never opened (reading a FIFO would block).
                 Entries[hostPath] = Describe(hostPath, status, null, target, unreadable ? "permission denied" : null);
                 continue;
             }

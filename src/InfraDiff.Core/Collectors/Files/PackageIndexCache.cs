@@ -1,4 +1,3 @@
-using System.Text;
 using InfraDiff.Packaging;
 using InfraDiff.Pipeline;
 
@@ -20,7 +19,7 @@ internal static class PackageIndexCache
 {
     private const string Magic = "INFRADIFF-PACKAGES 1";
 
-    private static readonly string[] Watched = ["/var/lib/dpkg/status", "/var/lib/dpkg/diversions", "/var/lib/dpkg/info", "/", "/usr"];
+    private static readonly string[] Watched = [.. DpkgDatabase.Files, "/", "/usr"];
 
     /// <summary>The host's package index: from the cache when dpkg's database is as it was, else read and cached.</summary>
     /// <exception cref="InfraDiffException">The database exists but could not be read.</exception>
@@ -61,16 +60,10 @@ internal static class PackageIndexCache
     {
         try
         {
-            using var content = CacheFile.Read(path);
-            if (content is null)
+            using var reader = CacheFile.Open(path, Magic, root);
+            if (reader is null)
             {
                 return null;
-            }
-
-            using var reader = new BinaryReader(content, Encoding.UTF8);
-            if (reader.ReadString() != Magic || reader.ReadString() != root)
-            {
-                throw new InvalidDataException("written for another root or by another version");
             }
 
             if (reader.ReadString() != state)
@@ -103,33 +96,31 @@ internal static class PackageIndexCache
         }
     }
 
-    private static async Task WriteAsync(string path, string root, string state, PackageFileIndex index, CancellationToken cancellationToken)
-    {
-        using var buffer = new MemoryStream();
-        using (var writer = new BinaryWriter(buffer, Encoding.UTF8, leaveOpen: true))
-        {
-            writer.Write(Magic);
-            writer.Write(root);
-            writer.Write(state);
-            var packages = index.Files.Values.Select(f => f.Package).Distinct(StringComparer.Ordinal).ToList();
-            var numbers = packages.Select((name, number) => (name, number)).ToDictionary(p => p.name, p => p.number, StringComparer.Ordinal);
-            writer.Write(packages.Count);
-            packages.ForEach(writer.Write);
-            writer.Write(index.Files.Count);
-            foreach (var (file, owner) in index.Files)
+    private static Task WriteAsync(string path, string root, string state, PackageFileIndex index, CancellationToken cancellationToken) =>
+        CacheFile.WriteAsync(
+            path,
+            Magic,
+            root,
+            writer =>
             {
-                writer.Write(file);
-                writer.Write(numbers[owner.Package]);
-                writer.Write(owner.Digest is not null);
-                if (owner.Digest is not null)
+                writer.Write(state);
+                var packages = index.Files.Values.Select(f => f.Package).Distinct(StringComparer.Ordinal).ToList();
+                var numbers = packages.Select((name, number) => (name, number)).ToDictionary(p => p.name, p => p.number, StringComparer.Ordinal);
+                writer.Write(packages.Count);
+                packages.ForEach(writer.Write);
+                writer.Write(index.Files.Count);
+                foreach (var (file, owner) in index.Files)
                 {
-                    writer.Write(owner.Digest);
+                    writer.Write(file);
+                    writer.Write(numbers[owner.Package]);
+                    writer.Write(owner.Digest is not null);
+                    if (owner.Digest is not null)
+                    {
+                        writer.Write(owner.Digest);
+                    }
+
+                    writer.Write(owner.Conffile);
                 }
-
-                writer.Write(owner.Conffile);
-            }
-        }
-
-        await CacheFile.WriteAsync(path, buffer, cancellationToken).ConfigureAwait(false);
-    }
+            },
+            cancellationToken);
 }

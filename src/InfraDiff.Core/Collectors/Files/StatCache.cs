@@ -1,4 +1,3 @@
-using System.Text;
 using Microsoft.Extensions.Logging;
 
 namespace InfraDiff.Collectors.Files;
@@ -42,16 +41,10 @@ internal sealed class StatCache
     {
         try
         {
-            using var content = CacheFile.Read(path);
-            if (content is null)
+            using var reader = CacheFile.Open(path, Magic, root);
+            if (reader is null)
             {
                 return Empty();
-            }
-
-            using var reader = new BinaryReader(content, Encoding.UTF8);
-            if (reader.ReadString() != Magic || reader.ReadString() != root)
-            {
-                throw new InvalidDataException("written for another root or by another version");
             }
 
             var count = reader.ReadInt32();
@@ -73,28 +66,26 @@ internal sealed class StatCache
         }
     }
 
-    public async Task SaveAsync(string path, string root, CancellationToken cancellationToken)
-    {
-        using var buffer = new MemoryStream();
-        using (var writer = new BinaryWriter(buffer, Encoding.UTF8, leaveOpen: true))
-        {
-            writer.Write(Magic);
-            writer.Write(root);
-            writer.Write(entries.Count);
-            foreach (var (file, entry) in entries)
+    public Task SaveAsync(string path, string root, CancellationToken cancellationToken) =>
+        CacheFile.WriteAsync(
+            path,
+            Magic,
+            root,
+            writer =>
             {
-                writer.Write(file);
-                writer.Write(entry.Device);
-                writer.Write(entry.Inode);
-                writer.Write(entry.Size);
-                writer.Write(entry.ModifiedNs);
-                writer.Write(entry.ChangedNs);
-                writer.Write(entry.Digests.Sha256);
-                writer.Write((byte)(entry.Digests.Package?.Length ?? 0));
-                writer.Write(entry.Digests.Package ?? []);
-            }
-        }
-
-        await CacheFile.WriteAsync(path, buffer, cancellationToken).ConfigureAwait(false);
-    }
+                writer.Write(entries.Count);
+                foreach (var (file, entry) in entries)
+                {
+                    writer.Write(file);
+                    writer.Write(entry.Device);
+                    writer.Write(entry.Inode);
+                    writer.Write(entry.Size);
+                    writer.Write(entry.ModifiedNs);
+                    writer.Write(entry.ChangedNs);
+                    writer.Write(entry.Digests.Sha256);
+                    writer.Write((byte)(entry.Digests.Package?.Length ?? 0));
+                    writer.Write(entry.Digests.Package ?? []);
+                }
+            },
+            cancellationToken);
 }
