@@ -1,6 +1,5 @@
 using System.CommandLine;
 using InfraDiff.Diffing;
-using InfraDiff.Snapshots;
 
 namespace InfraDiff.Cli.Commands;
 
@@ -27,8 +26,7 @@ internal static class DiffCommand
         {
             var rules = report.Rules(parseResult);
             await report.VerifySignaturesAsync(parseResult, [parseResult.GetRequiredValue(before), parseResult.GetRequiredValue(after)], cancellationToken);
-            var (old, @new) = await SnapshotFile.ReadPairAsync(parseResult.GetRequiredValue(before), parseResult.GetRequiredValue(after), cancellationToken);
-            var drift = SnapshotDiffer.Compare(old, @new, rules);
+            var drift = await SnapshotDiffer.CompareAsync(parseResult.GetRequiredValue(before), parseResult.GetRequiredValue(after), rules, cancellationToken: cancellationToken);
             return await report.WriteAsync(parseResult, drift, cancellationToken);
         }));
         return command;

@@ -6,8 +6,9 @@ using InfraDiff.Snapshots;
 namespace InfraDiff.Diffing;
 
 /// <summary>
-/// The entries of both files sections that changes touch, found in one pass over each: <see cref="JsonElement.TryGetProperty(string, out JsonElement)"/>
-/// scans an object from its end, so one lookup per change over a million-entry section made a diff quadratic.
+/// The entries of both files sections that changes touch, found in one pass over each section's document
+/// (<see cref="JsonElement.TryGetProperty(string, out JsonElement)"/> scans an object from its end, so one lookup per
+/// change over a million-entry section made a diff quadratic), or by binary search in a section read as text.
 /// </summary>
 internal sealed class FileEntries
 {
@@ -16,11 +17,19 @@ internal sealed class FileEntries
     private readonly Dictionary<string, JsonElement> before;
     private readonly Dictionary<string, JsonElement> after;
 
-    public FileEntries(Snapshot before, Snapshot after, IEnumerable<JsonChange> changes)
+    public FileEntries(SnapshotPair pair, IEnumerable<JsonChange> changes)
     {
         var keys = changes.Select(c => KeyOf(c.Path)).OfType<string>().ToHashSet(StringComparer.Ordinal);
-        this.before = Collect(before, keys);
-        this.after = Collect(after, keys);
+        if (pair.Files is var (old, @new))
+        {
+            before = keys.ToDictionary(key => key, old.Find, StringComparer.Ordinal);
+            after = keys.ToDictionary(key => key, @new.Find, StringComparer.Ordinal);
+        }
+        else
+        {
+            before = Collect(pair.Before, keys);
+            after = Collect(pair.After, keys);
+        }
     }
 
     /// <summary>The earlier entry of a file a change touched; undefined when it had none.</summary>

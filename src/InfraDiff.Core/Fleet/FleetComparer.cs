@@ -91,8 +91,7 @@ public static class FleetComparer
         IReadOnlyList<DriftChange> changes;
         try
         {
-            var (before, after) = await SnapshotFile.ReadPairAsync(baseline, latest, cancellationToken).ConfigureAwait(false);
-            changes = Detached(SnapshotDiffer.Compare(before, after, options.Rules).Changes);
+            changes = Detached((await SnapshotDiffer.CompareAsync(baseline, latest, options.Rules, cancellationToken: cancellationToken).ConfigureAwait(false)).Changes);
         }
         catch (InvalidSnapshotException ex)
         {
@@ -202,8 +201,7 @@ public static class FleetComparer
         {
             if (!known.TryGetValue((from, to), out var changes))
             {
-                var (before, after) = await SnapshotFile.ReadPairAsync(Path(from), Path(to), cancellationToken).ConfigureAwait(false);
-                known[(from, to)] = changes = Detached(SnapshotDiffer.Compare(before, after, rules).Changes);
+                known[(from, to)] = changes = Detached((await SnapshotDiffer.CompareAsync(Path(from), Path(to), rules, cancellationToken: cancellationToken).ConfigureAwait(false)).Changes);
             }
 
             return changes;

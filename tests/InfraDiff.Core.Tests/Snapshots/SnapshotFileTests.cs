@@ -101,7 +101,7 @@ public sealed class SnapshotFileTests : IDisposable
         await File.WriteAllTextAsync(first, """{"schemaVersion":1,"metadata":{},"metadata":{}}""");
         await File.WriteAllTextAsync(second, "{,");
 
-        var error = await Assert.ThrowsAsync<InvalidSnapshotException>(() => SnapshotFile.ReadPairAsync(first, second));
+        var error = await Assert.ThrowsAsync<InvalidSnapshotException>(() => InfraDiff.Diffing.SnapshotDiffer.CompareAsync(first, second));
 
         Assert.Equal($"{first}: invalid JSON: duplicate key metadata", error.Message);
     }
