@@ -8,11 +8,8 @@ entries=${1:-1000000}
 out=bench/out/diff
 mkdir -p "$out"
 
-command -v /usr/bin/time >/dev/null || apt-get install -y -qq time >/dev/null
 (cd bench/peers && [ -d node_modules/fast-json-patch ] || npm ci --no-audit --no-fund --silent)
-dotnet build src/InfraDiff.Cli -c Release --nologo -v quiet >/dev/null
-dotnet build-server shutdown >/dev/null 2>&1 || true
-infradiff=src/InfraDiff.Cli/bin/Release/net10.0/infradiff
+source bench/common.sh
 
 if [ ! -f "$out/before-$entries.json" ]; then
   python3 bench/diff/generate.py "$entries" "$out/before-$entries.json" "$out/after-$entries.json"

@@ -10,10 +10,7 @@ roots=("${@:-${defaults[@]}}")
 out=$(mktemp -d /tmp/infradiff-bench-rescan.XXXXXX)
 trap 'rm -rf "$out"' EXIT
 
-command -v /usr/bin/time >/dev/null || apt-get install -y -qq time >/dev/null
-dotnet build src/InfraDiff.Cli -c Release --nologo -v quiet >/dev/null
-dotnet build-server shutdown >/dev/null 2>&1 || true
-infradiff=$PWD/src/InfraDiff.Cli/bin/Release/net10.0/infradiff
+source bench/common.sh
 
 files=() # --files once per root, as the CLI takes them
 real=()  # what find walks: the roots that are directories, not links to one (the collector records a link, not its target)

@@ -13,10 +13,7 @@ out=$(mktemp -d /tmp/infradiff-bench-files.XXXXXX)
 trap 'rm -rf "$out"' EXIT
 
 command -v aide >/dev/null || apt-get install -y -qq aide >/dev/null
-command -v /usr/bin/time >/dev/null || apt-get install -y -qq time >/dev/null
-dotnet build src/InfraDiff.Cli -c Release --nologo -v quiet >/dev/null
-dotnet build-server shutdown >/dev/null 2>&1 || true
-infradiff=src/InfraDiff.Cli/bin/Release/net10.0/infradiff
+source bench/common.sh
 
 echo "$dir: $(find "$dir" -xdev -type f | wc -l) files, $(du -sx --block-size=1M "$dir" | cut -f1) MiB"
 # Warm the page cache so every tool reads from memory.

@@ -12,10 +12,7 @@ read -r -a counts <<<"${counts[*]}"
 out=$(mktemp -d /tmp/infradiff-bench-scale.XXXXXX)
 trap 'rm -rf "$out"' EXIT
 
-command -v /usr/bin/time >/dev/null || apt-get install -y -qq time >/dev/null
-dotnet build src/InfraDiff.Cli -c Release --nologo -v quiet >/dev/null
-dotnet build-server shutdown >/dev/null 2>&1 || true
-infradiff=$PWD/src/InfraDiff.Cli/bin/Release/net10.0/infradiff
+source bench/common.sh
 
 measure() { # label, command…: wall seconds and peak RSS
   local label=$1

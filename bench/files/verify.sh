@@ -8,10 +8,7 @@ dir=${1:-/usr}
 out=$(mktemp -d /tmp/infradiff-bench-verify.XXXXXX)
 trap 'rm -rf "$out"' EXIT
 
-command -v /usr/bin/time >/dev/null || apt-get install -y -qq time >/dev/null
-dotnet build src/InfraDiff.Cli -c Release --nologo -v quiet >/dev/null
-dotnet build-server shutdown >/dev/null 2>&1 || true
-infradiff=src/InfraDiff.Cli/bin/Release/net10.0/infradiff
+source bench/common.sh
 
 echo "$dir: $(find "$dir" -xdev -type f | wc -l) files, $(du -sx --block-size=1M "$dir" | cut -f1) MiB"
 find "$dir" -xdev -type f -print0 | xargs -0 cat >/dev/null 2>&1 || true

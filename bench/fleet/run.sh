@@ -14,9 +14,7 @@ pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; rm -rf "$out"; }
 trap cleanup EXIT
 
-dotnet build src/InfraDiff.Cli -c Release --nologo -v quiet >/dev/null
-dotnet build-server shutdown >/dev/null 2>&1 || true
-infradiff=$PWD/src/InfraDiff.Cli/bin/Release/net10.0/infradiff
+source bench/common.sh
 tools=${INFRADIFF_FLEET_TOOLS:-$out/tools}
 [[ -x $tools/infradiff-linux-x64 ]] || deploy/fleet/fleet-tools.sh -o "$tools" linux-x64 >/dev/null
 

@@ -12,9 +12,7 @@ out=$(mktemp -d /tmp/infradiff-bench-host.XXXXXX)
 trap 'rm -rf "$out"' EXIT
 
 command -v jq >/dev/null || apt-get install -y -qq jq >/dev/null
-dotnet build src/InfraDiff.Cli -c Release --nologo -v quiet >/dev/null
-dotnet build-server shutdown >/dev/null 2>&1 || true
-infradiff=$PWD/src/InfraDiff.Cli/bin/Release/net10.0/infradiff
+source bench/common.sh
 mkdir -p "$out/bin"
 printf '#!/bin/sh\n/usr/bin/systemctl "$@"\nexit 0\n' >"$out/bin/systemctl"
 chmod +x "$out/bin/systemctl"

@@ -10,8 +10,7 @@ out=$(mktemp -d /tmp/infradiff-bench-packages.XXXXXX)
 trap 'rm -rf "$out"' EXIT
 command -v aide >/dev/null || apt-get install -y -qq aide >/dev/null
 command -v debootstrap >/dev/null || apt-get install -y -qq debootstrap >/dev/null
-dotnet build src/InfraDiff.Cli -c Release --nologo -v quiet >/dev/null
-infradiff=$PWD/src/InfraDiff.Cli/bin/Release/net10.0/infradiff
+source bench/common.sh
 root=$out/root
 if [ -n "${1:-}" ]; then
   cp -a "$1" "$root"
