@@ -27,7 +27,6 @@ internal static class JsonCheck
         // The files section: the depth of its object once entered, its members, and the member whose value is being read.
         var filesNext = false;
         var filesDepth = -2;
-        var filesStart = 0;
         List<SectionText.Member>? files = null;
         var valueNext = false;
         var valueStart = 0;
@@ -53,7 +52,6 @@ internal static class JsonCheck
                     if (filesNext && reader.TokenType == JsonTokenType.StartObject)
                     {
                         filesDepth = depth;
-                        filesStart = (int)reader.TokenStartIndex;
                         files = [];
                     }
 
@@ -62,7 +60,8 @@ internal static class JsonCheck
                     if (depth == filesDepth)
                     {
                         EndMember(files!, valueStart, previousEnd);
-                        section = new SectionText(json, filesStart, (int)reader.BytesConsumed - filesStart, [.. files!]);
+                        var start = objects[depth].Start;
+                        section = new SectionText(json, start, (int)reader.BytesConsumed - start, [.. files!]);
                         filesDepth = -2;
                     }
 

@@ -45,12 +45,13 @@ internal sealed class FileScan(
                 continue;
             }
 
-            var packageDigest = PackageDigestFor(packages.Owner(hostPath));
+            var owner = packages.Owner(hostPath);
+            var packageDigest = PackageDigestFor(owner);
             if (cache.Lookup(hostPath, status) is { } cached && (packageDigest is null || cached.Package is not null))
             {
                 Reused++;
                 NextCache.Add(hostPath, status, cached);
-                Entries[hostPath] = Describe(hostPath, status, cached, null, null);
+                Entries[hostPath] = Describe(owner, status, cached, null, null);
                 continue;
             }
 
@@ -68,9 +69,12 @@ internal sealed class FileScan(
     /// An entry, with its package where one owns it (files and symlinks; directories are shared) and, for a file
     /// whose package recorded a digest, whether the content still matches it.
     /// </summary>
-    public FileEntry Describe(string hostPath, FileStatus status, Digests? digests, string? target, string? error)
+    public FileEntry Describe(string hostPath, FileStatus status, Digests? digests, string? target, string? error) =>
+        Describe(status.Kind is FileKind.File or FileKind.Symlink ? packages.Owner(hostPath) : null, status, digests, target, error);
+
+    /// <summary>An entry whose owning package was already looked up (a file settled from the cache).</summary>
+    private FileEntry Describe(PackageFile? owner, FileStatus status, Digests? digests, string? target, string? error)
     {
-        var owner = status.Kind is FileKind.File or FileKind.Symlink ? packages.Owner(hostPath) : null;
         bool? verified = owner?.Digest is { } expected && digests is { } d
             ? expected == Convert.ToHexStringLower(packages.Algorithm == DigestAlgorithm.Sha256 ? d.Sha256 : d.Package ?? [])
             : null;
