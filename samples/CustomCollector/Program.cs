@@ -1,6 +1,8 @@
 // A custom collector adds its own section to the snapshot, and diffs like any built-in one:
 // here, the kernel's boot command line, keyed by parameter.
+using InfraDiff.Host;
 using InfraDiff.Pipeline;
+using InfraDiff.Sections;
 using InfraDiff.Snapshots;
 
 var snapshotter = new Snapshotter([.. BuiltInCollectors.Create(), new KernelCommandLineCollector()]);

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using InfraDiff.Diffing;
+using InfraDiff.Host;
 using InfraDiff.Snapshots;
 
 namespace InfraDiff;
@@ -19,7 +20,7 @@ public sealed record InfraDiffConfiguration
     public IReadOnlyList<SeverityRule> Severity { get; init; } = [];
 
     /// <summary>The drift rules this configuration gives, at <paramref name="minimumSeverity"/>.</summary>
-    public DriftRules ToDriftRules(Severity minimumSeverity = Diffing.Severity.Low) =>
+    public DriftRules ToDriftRules(Severity minimumSeverity = InfraDiff.Severity.Low) =>
         new() { Ignore = Ignore, Severity = Severity, MinimumSeverity = minimumSeverity };
 
     /// <summary>The top-level sections Core does not read, kept for the application that does (the tool's "watch").</summary>

@@ -60,7 +60,7 @@ public sealed class ObservabilityTests : IDisposable
         Assert.Contains("Connection refused", line.GetProperty("Message").GetString(), StringComparison.Ordinal);
         Assert.False(line.TryGetProperty("Exception", out _));
         var failure = JsonLines(verbose.StandardError).Single(l => l.GetProperty("EventId").GetInt32() == 1001);
-        Assert.Contains("at InfraDiff.Collectors.Docker.DockerCollector", failure.GetProperty("Exception").GetString(), StringComparison.Ordinal);
+        Assert.Contains("at InfraDiff.Sections.Docker.DockerCollector", failure.GetProperty("Exception").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,8 +1,9 @@
 using System.Net;
 using System.Text.Json;
-using InfraDiff.Collectors.Files;
 using InfraDiff.Monitoring;
 using InfraDiff.Pipeline;
+using InfraDiff.Sections;
+using InfraDiff.Sections.Files;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -57,7 +58,7 @@ public sealed class ConsumerTests : IDisposable
     public async Task The_monitor_runs_as_a_hosted_service_and_alerts_through_the_http_client_factory()
     {
         var recorder = new RecordingHandler();
-        var builder = Host.CreateApplicationBuilder();
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
         var counter = new Counter();
         builder.Services.AddInfraDiff().AddCollector(counter);
         builder.Services.AddDriftMonitor(o =>

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using InfraDiff.Diffing;
 
 namespace InfraDiff.Cli.Commands;
 

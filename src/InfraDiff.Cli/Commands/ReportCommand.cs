@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Text;
 using InfraDiff.Cli.Rendering;
-using InfraDiff.Snapshots;
+using InfraDiff.Host;
 
 namespace InfraDiff.Cli.Commands;
 

@@ -1,9 +1,10 @@
 using System.CommandLine;
 using InfraDiff.Cli.Rendering;
-using InfraDiff.Collectors.Docker;
-using InfraDiff.Collectors.Files;
+using InfraDiff.Host;
 using InfraDiff.Pipeline;
-using InfraDiff.Shared;
+using InfraDiff.Sections;
+using InfraDiff.Sections.Docker;
+using InfraDiff.Sections.Files;
 using InfraDiff.Snapshots;
 using Microsoft.Extensions.Logging;
 

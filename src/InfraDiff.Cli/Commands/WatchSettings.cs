@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using InfraDiff.Alerting;
-using InfraDiff.Diffing;
 using InfraDiff.Monitoring;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
@@ -166,7 +165,7 @@ internal sealed partial class WatchSettings
     {
         var names = EnvironmentNames();
         var dotenv = File.Exists(".env") || new FileInfo(".env").LinkTarget is not null
-            ? DotNetEnv.Env.LoadContents(Snapshots.InputFile.ReadAllText(".env"), DotNetEnv.Env.NoEnvVars()).GroupBy(p => p.Key).ToDictionary(g => g.Key, g => g.Last().Value)
+            ? DotNetEnv.Env.LoadContents(Host.InputFile.ReadAllText(".env"), DotNetEnv.Env.NoEnvVars()).GroupBy(p => p.Key).ToDictionary(g => g.Key, g => g.Last().Value)
             : [];
         Dictionary<string, string?> FromNames(Func<string, string?> source) =>
             names.Select(n => (n.Key, Value: n.Value.Select(source).FirstOrDefault(v => !string.IsNullOrWhiteSpace(v))))

@@ -1,5 +1,4 @@
 using System.Text;
-using InfraDiff.Alerting;
 using InfraDiff.Diffing;
 
 namespace InfraDiff.Cli.Rendering;

@@ -1,4 +1,4 @@
-using InfraDiff.Collectors.Files;
+using InfraDiff.Sections.Files;
 
 namespace InfraDiff.Cli.Rendering;
 

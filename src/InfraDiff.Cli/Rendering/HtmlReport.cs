@@ -137,7 +137,7 @@ internal static class HtmlReport
         page.Append("<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
         page.Append($"<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src '{Hash(style)}'; script-src '{Hash(script)}'; img-src data:; base-uri 'none'; form-action 'none'\">\n");
         page.Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<meta name=\"color-scheme\" content=\"light dark\">\n");
-        page.Append("<title>").Append(HtmlEncoder.Default.Encode(Alerting.HostText.Clean(title))).Append("</title>\n");
+        page.Append("<title>").Append(HtmlEncoder.Default.Encode(HostText.Clean(title))).Append("</title>\n");
         page.Append("<style>").Append(style).Append("</style>\n</head>\n<body>\n");
         page.Append("<header><h1>infradiff</h1><p class=\"meta\">Generated ").Append(ReportRenderer.Time(DateTimeOffset.UtcNow)).Append(" by ").Append(HtmlEncoder.Default.Encode(Pipeline.Snapshotter.ToolVersion)).Append("</p></header>\n");
         page.Append("<main id=\"app\"><noscript>This report needs JavaScript; the same report is available as text, markdown or JSON.</noscript></main>\n");

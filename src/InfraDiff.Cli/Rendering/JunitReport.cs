@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Xml;
-using InfraDiff.Alerting;
 using InfraDiff.Diffing;
 
 namespace InfraDiff.Cli.Rendering;

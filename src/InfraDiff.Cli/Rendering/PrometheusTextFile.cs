@@ -2,8 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Text;
-using InfraDiff.Monitoring;
-using InfraDiff.Snapshots;
+using InfraDiff.Host;
 
 namespace InfraDiff.Cli.Rendering;
 

@@ -1,4 +1,4 @@
-using InfraDiff.Snapshots;
+using InfraDiff.Host;
 
 namespace InfraDiff.Alerting;
 

@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using InfraDiff.Shared;
 
 namespace InfraDiff.Diffing;
 

@@ -1,6 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using InfraDiff.Host;
 using InfraDiff.Snapshots;
+
 namespace InfraDiff.Diffing;
 
 /// <summary>What changed between two snapshots: the changes with severity and summary, sections that could not be compared, and the RFC 6902 patch.</summary>

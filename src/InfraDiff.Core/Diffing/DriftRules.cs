@@ -10,7 +10,7 @@ public sealed record DriftRules
     public IReadOnlyList<SeverityRule> Severity { get; init; } = [];
 
     /// <summary>Changes below this severity are left out of the report and its patch.</summary>
-    public Severity MinimumSeverity { get; init; } = Diffing.Severity.Low;
+    public Severity MinimumSeverity { get; init; } = InfraDiff.Severity.Low;
 
     /// <summary>infradiff's defaults, by meaning: the README's severity table, in the order they are tried.</summary>
     public static IReadOnlyList<SeverityRule> DefaultSeverityRules { get; } = DefaultSeverity.Rules;

@@ -1,5 +1,3 @@
-using InfraDiff.Shared;
-
 namespace InfraDiff.Diffing;
 
 /// <summary>Drops changes under a path from the report, until an optional expiry day.</summary>

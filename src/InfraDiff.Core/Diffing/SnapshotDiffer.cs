@@ -1,4 +1,3 @@
-using InfraDiff.Shared;
 using InfraDiff.Snapshots;
 
 namespace InfraDiff.Diffing;

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using InfraDiff.Diffing;
-using InfraDiff.Snapshots;
+using InfraDiff.Host;
 
 namespace InfraDiff.Fleet;
 

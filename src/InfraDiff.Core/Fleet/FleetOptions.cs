@@ -1,4 +1,4 @@
-using InfraDiff.Collectors.Files;
+using InfraDiff.Sections.Files;
 using InfraDiff.Validation;
 
 namespace InfraDiff.Fleet;

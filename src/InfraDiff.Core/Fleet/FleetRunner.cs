@@ -4,7 +4,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using CliWrap;
-using InfraDiff.Alerting;
+using InfraDiff.Host;
 using InfraDiff.Snapshots;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -297,7 +297,7 @@ public sealed class FleetRunner(FleetOptions options, ILogger<FleetRunner>? logg
         }
         catch (Win32Exception ex)
         {
-            throw new Execution.CommandNotFoundException(host.Connection == "local" ? "sh" : options.SshProgram, ex);
+            throw new Host.CommandNotFoundException(host.Connection == "local" ? "sh" : options.SshProgram, ex);
         }
         finally
         {

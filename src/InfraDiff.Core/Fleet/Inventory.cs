@@ -30,7 +30,7 @@ public sealed class Inventory
         byte[] bytes;
         try
         {
-            bytes = Snapshots.InputFile.ReadAllBytesAsync(path).GetAwaiter().GetResult();
+            bytes = Host.InputFile.ReadAllBytesAsync(path).GetAwaiter().GetResult();
         }
         catch (InfraDiffException ex)
         {

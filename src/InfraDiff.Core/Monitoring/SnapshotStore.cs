@@ -1,4 +1,5 @@
 using System.Globalization;
+using InfraDiff.Host;
 using InfraDiff.Snapshots;
 
 namespace InfraDiff.Monitoring;

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using InfraDiff.Host;
 using InfraDiff.Snapshots;
 
 namespace InfraDiff.Monitoring;
@@ -217,7 +218,7 @@ public sealed class StoreJournal
     private static string HeadPathFor(string directory, StoreKey key)
     {
         var id = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Path.GetFullPath(directory))))[..16];
-        var folder = key.Source.StartsWith('/') ? Path.GetDirectoryName(key.Source)! : Collectors.Files.FilesCollectorOptions.DefaultCacheDirectory();
+        var folder = key.Source.StartsWith('/') ? Path.GetDirectoryName(key.Source)! : Sections.Files.FilesCollectorOptions.DefaultCacheDirectory();
         return Path.Join(folder, $"store-{id}.head");
     }
 

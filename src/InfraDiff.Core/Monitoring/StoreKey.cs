@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using InfraDiff.Snapshots;
+using InfraDiff.Host;
 
 namespace InfraDiff.Monitoring;
 
@@ -22,7 +22,7 @@ public sealed class StoreKey
     internal byte[] Bytes { get; }
 
     /// <summary>The default key file: store.key in infradiff's cache folder, outside any store.</summary>
-    public static string DefaultPath => Path.Join(Collectors.Files.FilesCollectorOptions.DefaultCacheDirectory(), "store.key");
+    public static string DefaultPath => Path.Join(Sections.Files.FilesCollectorOptions.DefaultCacheDirectory(), "store.key");
 
     /// <summary>Loads the key, creating the file when neither the environment nor a file gives one.</summary>
     /// <exception cref="InfraDiffException">The key given is malformed.</exception>

@@ -1,5 +1,5 @@
-using InfraDiff.Execution;
-using InfraDiff.Pipeline;
+using InfraDiff.Host;
+using InfraDiff.Sections;
 
 namespace InfraDiff.Packaging;
 

@@ -1,4 +1,4 @@
-using InfraDiff.Pipeline;
+using InfraDiff.Host;
 
 namespace InfraDiff.Packaging;
 

@@ -1,12 +1,13 @@
-using InfraDiff.Collectors.Config;
-using InfraDiff.Collectors.Docker;
-using InfraDiff.Collectors.Files;
-using InfraDiff.Collectors.Network;
-using InfraDiff.Collectors.Os;
-using InfraDiff.Collectors.Packages;
-using InfraDiff.Collectors.Scheduled;
-using InfraDiff.Collectors.Services;
-using InfraDiff.Collectors.Users;
+using InfraDiff.Sections;
+using InfraDiff.Sections.Config;
+using InfraDiff.Sections.Docker;
+using InfraDiff.Sections.Files;
+using InfraDiff.Sections.Network;
+using InfraDiff.Sections.Os;
+using InfraDiff.Sections.Packages;
+using InfraDiff.Sections.Scheduled;
+using InfraDiff.Sections.Services;
+using InfraDiff.Sections.Users;
 
 namespace InfraDiff.Pipeline;
 

@@ -1,3 +1,4 @@
+using InfraDiff.Sections;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace InfraDiff.Pipeline;

@@ -1,8 +1,9 @@
-using InfraDiff.Collectors.Docker;
-using InfraDiff.Collectors.Files;
-using InfraDiff.Collectors.Os;
-using InfraDiff.Execution;
+using InfraDiff.Host;
 using InfraDiff.Pipeline;
+using InfraDiff.Sections;
+using InfraDiff.Sections.Docker;
+using InfraDiff.Sections.Files;
+using InfraDiff.Sections.Os;
 using InfraDiff.Validation;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;

@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using System.Reflection;
 using System.Text.Json;
-using InfraDiff.Execution;
+using InfraDiff.Host;
+using InfraDiff.Sections;
 using InfraDiff.Snapshots;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -206,7 +207,7 @@ public sealed class Snapshotter
     }
 
     private static void Measure(string collector, string status, Stopwatch stopwatch) =>
-        Monitoring.InfraDiffMetrics.CollectorDuration.Record(stopwatch.Elapsed.TotalSeconds, new("collector", collector), new("status", status));
+        InfraDiffMetrics.CollectorDuration.Record(stopwatch.Elapsed.TotalSeconds, new("collector", collector), new("status", status));
 
     private static SortedDictionary<string, string>? Sorted(IReadOnlyDictionary<string, string> parts) =>
         parts.Count == 0 ? null : new SortedDictionary<string, string>(parts.ToDictionary(), StringComparer.Ordinal);

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using InfraDiff.Host;
 
 namespace InfraDiff.Snapshots;
 

@@ -1,5 +1,6 @@
 using CliWrap;
 using CliWrap.Buffered;
+using InfraDiff.Host;
 
 namespace InfraDiff.Snapshots;
 

@@ -1,6 +1,3 @@
-using InfraDiff.Diffing;
-using InfraDiff.Shared;
-
 namespace InfraDiff.Tests.Diffing;
 
 public sealed class JsonPointerTests

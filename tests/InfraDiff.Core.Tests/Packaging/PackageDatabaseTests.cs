@@ -1,5 +1,5 @@
+using InfraDiff.Host;
 using InfraDiff.Packaging;
-using InfraDiff.Pipeline;
 using InfraDiff.Tests.Support;
 
 namespace InfraDiff.Tests.Packaging;

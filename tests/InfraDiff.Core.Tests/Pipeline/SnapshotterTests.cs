@@ -1,4 +1,5 @@
 using InfraDiff.Pipeline;
+using InfraDiff.Sections;
 using InfraDiff.Snapshots;
 using InfraDiff.Tests.Support;
 
@@ -47,7 +48,7 @@ public sealed class SnapshotterTests
     public async Task A_missing_source_is_unavailable_not_failed()
     {
         var absent = new FixedCollector("absent", _ => throw new CollectorUnavailableException("no engine at unix:///nowhere"));
-        var noTool = new FixedCollector("notool", _ => throw new InfraDiff.Execution.CommandNotFoundException("nft"));
+        var noTool = new FixedCollector("notool", _ => throw new InfraDiff.Host.CommandNotFoundException("nft"));
 
         var snapshot = await new Snapshotter([absent, noTool]).TakeAsync(new SnapshotOptions());
 

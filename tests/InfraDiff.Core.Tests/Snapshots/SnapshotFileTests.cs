@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json;
-using InfraDiff.Collectors.Files;
+using InfraDiff.Sections.Files;
 using InfraDiff.Snapshots;
 
 namespace InfraDiff.Tests.Snapshots;

@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
-using InfraDiff.Collectors.Files;
 using InfraDiff.Pipeline;
+using InfraDiff.Sections.Files;
 using InfraDiff.Snapshots;
 
 namespace InfraDiff.Tests.Support;

@@ -1,9 +1,9 @@
 using InfraDiff.Alerting;
-using InfraDiff.Collectors.Docker;
-using InfraDiff.Collectors.Files;
-using InfraDiff.Collectors.Os;
 using InfraDiff.Monitoring;
 using InfraDiff.Pipeline;
+using InfraDiff.Sections.Docker;
+using InfraDiff.Sections.Files;
+using InfraDiff.Sections.Os;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 

@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using System.Text.Json;
 using InfraDiff.Alerting;
-using InfraDiff.Collectors.Files;
 using InfraDiff.Monitoring;
 using InfraDiff.Pipeline;
+using InfraDiff.Sections.Files;
 using InfraDiff.Snapshots;
 
 namespace InfraDiff.IntegrationTests.Alerting;

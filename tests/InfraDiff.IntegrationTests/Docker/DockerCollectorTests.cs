@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using System.Text;
 using Docker.DotNet.Models;
-using InfraDiff.Collectors.Docker;
 using InfraDiff.Diffing;
 using InfraDiff.Pipeline;
+using InfraDiff.Sections.Docker;
 using InfraDiff.Snapshots;
 
 namespace InfraDiff.IntegrationTests.Docker;

@@ -3,6 +3,7 @@ using System.Text.Json;
 using InfraDiff.Alerting;
 using InfraDiff.Monitoring;
 using InfraDiff.Pipeline;
+using InfraDiff.Sections;
 
 namespace InfraDiff.IntegrationTests.Monitoring;
 

@@ -1,8 +1,8 @@
 using System.Security.Cryptography;
 using InfraDiff.Alerting;
-using InfraDiff.Collectors.Files;
 using InfraDiff.Monitoring;
 using InfraDiff.Pipeline;
+using InfraDiff.Sections.Files;
 
 namespace InfraDiff.IntegrationTests.Monitoring;
 

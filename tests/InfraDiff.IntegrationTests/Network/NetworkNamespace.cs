@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using InfraDiff.Diffing;
-using InfraDiff.Execution;
+using InfraDiff.Host;
 using InfraDiff.Pipeline;
 using InfraDiff.Snapshots;
 

@@ -1,4 +1,0 @@
-namespace InfraDiff.Execution;
-
-/// <summary>What a finished command printed and how it exited.</summary>
-public sealed record CommandResult(int ExitCode, string StandardOutput, string StandardError);

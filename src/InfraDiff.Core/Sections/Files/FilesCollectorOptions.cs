@@ -1,0 +1,92 @@
+using InfraDiff.Validation;
+
+namespace InfraDiff.Sections.Files;
+
+/// <summary>What the <c>files</c> collector scans and how it remembers hashes between runs.</summary>
+public sealed record FilesCollectorOptions : IValidatedOptions
+{
+    /// <summary>
+    /// The roots scanned by default: configuration, all of /usr (binaries, libraries, helpers such as ssh-keysign),
+    /// boot files, root's home, add-on software, served data and user crontabs. /bin, /sbin and /lib are /usr on a
+    /// merged-/usr system and are recorded there as symlinks.
+    /// </summary>
+    public static IReadOnlyList<string> DefaultRoots { get; } =
+        ["/etc", "/usr", "/boot", "/root", "/opt", "/srv", "/var/spool/cron", "/bin", "/sbin", "/lib", "/lib64"];
+
+    /// <summary>
+    /// Files the system rewrites on its own, excluded by default: /etc/mtab (a view of the mount table),
+    /// /etc/adjtime (hwclock's drift record), /etc/ld.so.cache (ldconfig's cache, rebuilt on every library
+    /// install), /etc/resolv.conf (rewritten by DHCP and resolvers; the network section records its
+    /// content), /etc/.pwd.lock (shadow's lock file), the "-" backups that shadow tools write beside
+    /// passwd, group, shadow and gshadow, LVM's metadata archive and backup, CUPS's subscription state,
+    /// GRUB's boot-time environment block, and what root's shell and tools rewrite in its home (histories,
+    /// caches, less and vim state).
+    /// </summary>
+    public static IReadOnlyList<string> DefaultExcludes { get; } =
+    [
+        "/etc/mtab",
+        "/etc/adjtime",
+        "/etc/ld.so.cache",
+        "/etc/resolv.conf",
+        "/etc/.pwd.lock",
+        "/etc/passwd-",
+        "/etc/group-",
+        "/etc/shadow-",
+        "/etc/gshadow-",
+        "/etc/subuid-",
+        "/etc/subgid-",
+        "/etc/lvm/archive",
+        "/etc/lvm/backup",
+        "/etc/lvm/cache",
+        "/etc/cups/subscriptions.conf*",
+        "/boot/grub/grubenv",
+        "/root/.cache",
+        "/root/.*_history",
+        "/root/.lesshst",
+        "/root/.viminfo",
+        "/root/.wget-hsts",
+    ];
+
+    /// <summary>The directories (or files) to scan, as host paths.</summary>
+    public IReadOnlyList<string> Roots { get; set; } = DefaultRoots;
+
+    /// <summary>Paths to leave out: globs where "*" matches within a name and "**" across directories; a match excludes everything beneath it.</summary>
+    public IReadOnlyList<string> Excludes { get; set; } = DefaultExcludes;
+
+    /// <summary>Where the stat cache lives: $XDG_CACHE_HOME/infradiff, else ~/.cache/infradiff.</summary>
+    public string CacheDirectory { get; set; } = DefaultCacheDirectory();
+
+    /// <summary>Reuse a file's hash when its device, inode, size, mtime and ctime are unchanged; false hashes everything and keeps no cache.</summary>
+    public bool UseCache { get; set; } = true;
+
+    /// <summary>
+    /// Record the package that owns each file (dpkg, rpm or apk) and whether its content still matches the digest
+    /// the package shipped (<c>verified</c>); the package's digest is computed in the same read as the SHA-256.
+    /// </summary>
+    public bool VerifyPackages { get; set; } = true;
+
+    /// <summary>Descend into filesystems mounted below a root (by default each root stays on its own filesystem).</summary>
+    public bool CrossFilesystems { get; set; }
+
+    /// <summary>Told how many files and bytes have been hashed, a few times a second, while hashing.</summary>
+    public IProgress<FileHashProgress>? Progress { get; set; }
+
+    /// <summary>$XDG_CACHE_HOME/infradiff, else ~/.cache/infradiff.</summary>
+    public static string DefaultCacheDirectory()
+    {
+        var xdg = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
+        return Path.Join(string.IsNullOrEmpty(xdg) ? Path.Join(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache") : xdg, "infradiff");
+    }
+
+    /// <summary>Checks every option; called by everything that takes these options, and by the options pattern at start.</summary>
+    /// <exception cref="InvalidOptionException">An option has a value it cannot take; the message names it.</exception>
+    public void Validate() => OptionChecks.ThrowIfInvalid(this);
+
+    IEnumerable<InvalidOptionException> IValidatedOptions.Problems() =>
+        new[]
+        {
+            Roots is null || Roots.Count == 0 ? new InvalidOptionException("FilesCollectorOptions.Roots", "needs at least one path") : Roots.Select(r => OptionChecks.AbsolutePath("FilesCollectorOptions.Roots", r)).FirstOrDefault(p => p is not null),
+            Excludes?.Select(e => OptionChecks.AbsolutePath("FilesCollectorOptions.Excludes", e)).FirstOrDefault(p => p is not null),
+            OptionChecks.NotEmpty("FilesCollectorOptions.CacheDirectory", CacheDirectory),
+        }.OfType<InvalidOptionException>();
+}

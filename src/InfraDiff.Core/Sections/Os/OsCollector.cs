@@ -1,0 +1,162 @@
+using System.Text.RegularExpressions;
+using InfraDiff.Host;
+
+namespace InfraDiff.Sections.Os;
+
+/// <summary>The <c>os</c> section: hostname, os-release, kernel, security sysctls, kernel modules, mounts.</summary>
+internal sealed partial class OsCollector(OsCollectorOptions options) : ICollector
+{
+    private readonly OsCollectorOptions options = Validated(options);
+
+    private static OsCollectorOptions Validated(OsCollectorOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        return options;
+    }
+
+    private static readonly string[] LiveParts = ["kernel", "sysctls", "modules", "mounts"];
+
+    public string Name => "os";
+
+    public Task<object> CollectAsync(CollectionContext context, CancellationToken cancellationToken = default)
+    {
+        var files = context.Files;
+        if (context.Kernel is not { } kernel)
+        {
+            // A /proc mounted inside the tree is this machine's kernel, not the image's: never read it as the image's.
+            foreach (var part in LiveParts)
+            {
+                context.ReportUnavailable(part, "the running kernel's state belongs to the live host, not to the files under a root directory (the configured sysctls are in the config section)");
+            }
+
+            return Task.FromResult<object>(new OsSection(files.ReadHostName(), ReadRelease(context), null, null, null, null));
+        }
+
+        var section = new OsSection(
+            Hostname: files.ReadHostName(),
+            Release: ReadRelease(context),
+            Kernel: Part(context, "kernel", () => ReadKernel(context, kernel)),
+            Sysctls: Part(context, "sysctls", () => ReadSysctls(context, kernel)),
+            Modules: Part(context, "modules", () => ReadModules(context, kernel)),
+            Mounts: Part(context, "mounts", () => ReadMounts(context, kernel)));
+        return Task.FromResult<object>(section);
+    }
+
+    /// <summary>One live part; a file of it this process may not read (a container's masked /proc) makes the part unavailable, with why.</summary>
+    private static T? Part<T>(CollectionContext context, string part, Func<T?> read)
+        where T : class
+    {
+        try
+        {
+            return read();
+        }
+        catch (Exception ex) when (ex is UnauthorizedAccessException or IOException)
+        {
+            context.ReportUnavailable(part, ex.Message);
+            return null;
+        }
+    }
+
+    private static OsRelease? ReadRelease(CollectionContext context)
+    {
+        // os-release(5): /etc/os-release wins, /usr/lib/os-release is the fallback.
+        var text = context.Files.ReadTextOrNull("/etc/os-release") ?? context.Files.ReadTextOrNull("/usr/lib/os-release");
+        if (text is null)
+        {
+            context.ReportUnavailable("release", "no /etc/os-release or /usr/lib/os-release");
+            return null;
+        }
+
+        var values = OsReleaseParser.Parse(text);
+        return new OsRelease(values.GetValueOrDefault("ID"), values.GetValueOrDefault("VERSION_ID"), values.GetValueOrDefault("PRETTY_NAME"));
+    }
+
+    private static KernelInfo? ReadKernel(CollectionContext context, IHostFileSystem kernel)
+    {
+        var release = kernel.ReadTextOrNull("/proc/sys/kernel/osrelease")?.Trim();
+        if (release is null)
+        {
+            context.ReportUnavailable("kernel", "no /proc/sys/kernel under the root");
+            return null;
+        }
+
+        return new KernelInfo(
+            release,
+            kernel.ReadTextOrNull("/proc/sys/kernel/version")?.Trim(),
+            kernel.ReadTextOrNull("/proc/sys/kernel/arch")?.Trim());
+    }
+
+    private SortedDictionary<string, string>? ReadSysctls(CollectionContext context, IHostFileSystem kernel)
+    {
+        if (!kernel.DirectoryExists("/proc/sys"))
+        {
+            context.ReportUnavailable("sysctls", "no /proc/sys under the root");
+            return null;
+        }
+
+        var values = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var name in options.Sysctls)
+        {
+            // A parameter this kernel lacks is left out rather than recorded as empty.
+            if (kernel.ReadTextOrNull("/proc/sys/" + name.Replace('.', '/')) is { } value)
+            {
+                values[name] = Whitespace().Replace(value.Trim(), " ");
+            }
+        }
+
+        return values;
+    }
+
+    private static SortedDictionary<string, bool>? ReadModules(CollectionContext context, IHostFileSystem kernel)
+    {
+        IEnumerable<string> names;
+        if (kernel.ReadTextOrNull("/proc/modules") is { } procModules)
+        {
+            names = procModules.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split(' ')[0]);
+        }
+        else if (kernel.DirectoryExists("/sys/module"))
+        {
+            // Without /proc/modules (containers), a loadable module is a /sys/module entry with an initstate file.
+            names = kernel.ListDirectories("/sys/module")
+                .Where(d => kernel.FileExists(d + "/initstate"))
+                .Select(Path.GetFileName).OfType<string>();
+        }
+        else
+        {
+            context.ReportUnavailable("modules", "neither /proc/modules nor /sys/module under the root");
+            return null;
+        }
+
+        return new SortedDictionary<string, bool>(names.Distinct().ToDictionary(n => n, _ => true), StringComparer.Ordinal);
+    }
+
+    private static SortedDictionary<string, MountEntry>? ReadMounts(CollectionContext context, IHostFileSystem kernel)
+    {
+        // In a container on the host's PID namespace, this process's mounts are the container's: the host's are init's.
+        var source = context.IsLiveHost ? "/proc/self/mountinfo" : "/proc/1/mountinfo";
+        var text = kernel.ReadTextOrNull(source);
+        if (text is null)
+        {
+            context.ReportUnavailable("mounts", $"no {source}");
+            return null;
+        }
+
+        return MountInfoParser.Parse(text);
+    }
+
+    [GeneratedRegex(@"\s+")]
+    private static partial Regex Whitespace();
+}
+
+internal sealed record OsSection(
+    string? Hostname,
+    OsRelease? Release,
+    KernelInfo? Kernel,
+    SortedDictionary<string, string>? Sysctls,
+    SortedDictionary<string, bool>? Modules,
+    SortedDictionary<string, MountEntry>? Mounts);
+
+internal sealed record OsRelease(string? Id, string? VersionId, string? PrettyName);
+
+internal sealed record KernelInfo(string Release, string? Version, string? Machine);
