@@ -5,7 +5,7 @@ using InfraDiff.Pipeline;
 using InfraDiff.Sections;
 using InfraDiff.Snapshots;
 
-var snapshotter = new Snapshotter([.. BuiltInCollectors.Create(), new KernelCommandLineCollector()]);
+var snapshotter = new Snapshotter([.. BuiltInSections.CreateCollectors(), new KernelCommandLineCollector()]);
 var snapshot = await snapshotter.TakeAsync(new SnapshotOptions { Only = ["os", "kernelCmdline"] });
 await using var stdout = Console.OpenStandardOutput();
 await stdout.WriteAsync(SnapshotJson.ToCanonicalBytes(snapshot));

@@ -21,4 +21,8 @@ public sealed record SeverityRule(string Path, Severity Severity, string? ValueM
     /// Example: <c>new.uid == 0</c>, <c>new.mode &amp; 4000</c>.
     /// </summary>
     public IReadOnlyList<string> When { get; init; } = [];
+
+    /// <summary>A rule for <paramref name="path"/>, for the kinds <paramref name="op"/> (any, if empty), when every condition holds: how the sections declare theirs.</summary>
+    internal static SeverityRule Of(string path, Severity severity, ChangeKind[]? op = null, params string[] when) =>
+        new(path, severity) { Op = op ?? [], When = when };
 }

@@ -182,7 +182,7 @@ internal sealed class SnapshotSelection
             Progress = Console.IsErrorRedirected || parseResult.GetValue(CommonOptions.Quiet) ? null : new HashProgressLine(),
         };
         var dockerOptions = new DockerCollectorOptions { Host = parseResult.GetValue(dockerHost), KeyDirectory = filesOptions.CacheDirectory };
-        var snapshotter = new Snapshotter(BuiltInCollectors.Create(files: filesOptions, docker: dockerOptions), logger: loggers.CreateLogger<Snapshotter>(), loggerFactory: loggers);
+        var snapshotter = new Snapshotter(BuiltInSections.CreateCollectors(files: filesOptions, docker: dockerOptions), logger: loggers.CreateLogger<Snapshotter>(), loggerFactory: loggers);
         var options = new SnapshotOptions
         {
             Only = SplitList(parseResult.GetValue(only)),

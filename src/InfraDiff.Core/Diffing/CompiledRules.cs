@@ -1,3 +1,4 @@
+using InfraDiff.Sections;
 using System.Text.RegularExpressions;
 
 namespace InfraDiff.Diffing;
@@ -6,7 +7,10 @@ namespace InfraDiff.Diffing;
 internal sealed class CompiledRules
 {
     private readonly (PointerGlob Glob, IgnoreRule Rule)[] ignore;
-    private readonly CompiledSeverityRule[] severity;
+    private readonly CompiledSeverityRule[] operatorRules;
+    private readonly SectionCatalog sections;
+    // Per section: the operator's rules, then the section's own.
+    private readonly Dictionary<string, CompiledSeverityRule[]> sectionRules = new(StringComparer.Ordinal);
 
     public CompiledRules(DriftRules rules, DateOnly today)
     {
@@ -14,8 +18,12 @@ internal sealed class CompiledRules
         var expired = rules.Ignore.Where(r => r.Expires is { } e && e < today).ToList();
         notices = expired.Select(r => $"ignore rule {r.Path} expired on {r.Expires:yyyy-MM-dd} and no longer applies").ToList();
         ignore = rules.Ignore.Except(expired).Select(r => (CompileIgnore(r.Path), r)).ToArray();
-        severity = rules.Severity.Concat(DriftRules.DefaultSeverityRules).Select(Compile).ToArray();
+        operatorRules = rules.Severity.Select(Compile).ToArray();
+        sections = new SectionCatalog(rules.Sections ?? []);
     }
+
+    /// <summary>What each section means.</summary>
+    public SectionCatalog Sections => sections;
 
     public Severity Minimum { get; }
 
@@ -25,11 +33,24 @@ internal sealed class CompiledRules
 
     public bool IsIgnored(string path) => ignore.Any(r => r.Glob.Matches(path));
 
-    /// <summary>The severity of the first rule that matches the change's path and kind and whose conditions hold; low when none does.</summary>
-    public Severity SeverityOf(JsonChange change)
+    /// <summary>
+    /// The severity of the first rule that matches the change's path and kind and whose conditions hold, the operator's
+    /// rules tried before its section's own; low when none does.
+    /// </summary>
+    public Severity SeverityOf(JsonChange change) => SeverityOf(change, JsonPointer.Parse(change.Path).FirstOrDefault() ?? "");
+
+    /// <inheritdoc cref="SeverityOf(JsonChange)"/>
+    /// <param name="change">The change.</param>
+    /// <param name="section">The section it is in (its path's first key).</param>
+    public Severity SeverityOf(JsonChange change, string section)
     {
+        if (!sectionRules.TryGetValue(section, out var rules))
+        {
+            rules = sectionRules[section] = [.. operatorRules, .. sections[section].SeverityRules.Select(Compile)];
+        }
+
         string? text = null;
-        foreach (var rule in severity)
+        foreach (var rule in rules)
         {
             try
             {

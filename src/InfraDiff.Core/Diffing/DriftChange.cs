@@ -23,4 +23,8 @@ public sealed record DriftChange(
     /// <summary>The package change that accounts for this file change ("package coreutils 9.1-1 → 9.1-1+deb12u1"), when one does.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? ExplainedBy { get; init; }
+
+    /// <summary>The path of the change that accounts for this one, when one does: the package's ("/packages/coreutils"), so a report tells the two as one line.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? ExplainedByPath { get; init; }
 }

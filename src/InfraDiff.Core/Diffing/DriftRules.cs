@@ -1,3 +1,6 @@
+using InfraDiff.Pipeline;
+using InfraDiff.Sections;
+
 namespace InfraDiff.Diffing;
 
 /// <summary>The rules a drift report is built with: an operator's rules first, then infradiff's defaults.</summary>
@@ -12,6 +15,12 @@ public sealed record DriftRules
     /// <summary>Changes below this severity are left out of the report and its patch.</summary>
     public Severity MinimumSeverity { get; init; } = InfraDiff.Severity.Low;
 
-    /// <summary>infradiff's defaults, by meaning: the README's severity table, in the order they are tried.</summary>
-    public static IReadOnlyList<SeverityRule> DefaultSeverityRules { get; } = DefaultSeverity.Rules;
+    /// <summary>
+    /// What the sections of custom collectors mean, besides the built-in sections (one of the same name takes a
+    /// built-in's place): their nouns, default severities and parts. A <see cref="Monitoring.DriftMonitor"/> adds those of its collectors itself.
+    /// </summary>
+    public IReadOnlyList<SectionDescriptor> Sections { get; init; } = [];
+
+    /// <summary>infradiff's defaults, by meaning, each built-in section's in turn: the README's severity table, in the order they are tried.</summary>
+    public static IReadOnlyList<SeverityRule> DefaultSeverityRules { get; } = [.. BuiltInSections.Descriptors.SelectMany(s => s.SeverityRules)];
 }

@@ -1,4 +1,6 @@
 using System.Text.Json;
+using InfraDiff.Sections.Files;
+using InfraDiff.Sections.Packages;
 using InfraDiff.Snapshots;
 
 namespace InfraDiff.Diffing;
@@ -11,14 +13,17 @@ namespace InfraDiff.Diffing;
 /// </summary>
 internal sealed class PackageExplainer
 {
-    private readonly Dictionary<string, string> changedPackages = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, string> versions = new(StringComparer.Ordinal);
-    private readonly FileEntries entries;
+    private const string Files = FilesSection.SectionName;
+    private const string FilesPath = "/" + Files + "/";
 
-    public PackageExplainer(Snapshot before, Snapshot after, FileEntries entries)
+    private readonly Dictionary<string, (string Why, string Path)> changedPackages = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> versions = new(StringComparer.Ordinal);
+    private readonly SectionEntries entries;
+
+    public PackageExplainer(Snapshot before, Snapshot after, SectionEntries entries)
     {
         this.entries = entries;
-        if (!before.Sections.TryGetValue("packages", out var old) || !after.Sections.TryGetValue("packages", out var @new)
+        if (!before.Sections.TryGetValue(PackagesSection.SectionName, out var old) || !after.Sections.TryGetValue(PackagesSection.SectionName, out var @new)
             || old.ValueKind != JsonValueKind.Object || @new.ValueKind != JsonValueKind.Object)
         {
             return;
@@ -32,37 +37,41 @@ internal sealed class PackageExplainer
             var has = newVersions.TryGetValue(name, out var b);
             if (has)
             {
-                versions[name] = b!;
+                versions[name] = b.Version;
             }
 
-            if (had && has && a != b)
+            if (had && has && a.Version != b.Version)
             {
-                changedPackages[name] = $"package {name} {a} → {b}";
+                changedPackages[name] = ($"package {name} {a.Version} → {b.Version}", b.Path);
             }
             else if (has && !had)
             {
-                changedPackages[name] = $"package {name} {b} installed";
+                changedPackages[name] = ($"package {name} {b.Version} installed", b.Path);
             }
             else if (had && !has)
             {
-                changedPackages[name] = $"package {name} {a} removed";
+                changedPackages[name] = ($"package {name} {a.Version} removed", a.Path);
             }
         }
     }
 
-    /// <summary>What explains a change to the files section, or null.</summary>
-    public string? Explain(JsonChange change)
+    /// <summary>The files entries the changes touch: what an explanation reads whole.</summary>
+    public static IEnumerable<string> Entries(IEnumerable<JsonChange> changes) =>
+        changes.Where(c => c.Path.StartsWith(FilesPath, StringComparison.Ordinal)).Select(c => SectionEntries.OwnKeyOf(c.Path)).OfType<string>();
+
+    /// <summary>What explains a change to the files section ("package coreutils 9.1-1 → 9.1-2") and the path of the package change that does, or null.</summary>
+    public (string Why, string PackagePath)? Explain(JsonChange change)
     {
-        if (!TryEntry(change.Path, out var key))
+        if (!TryEntry(change.Path, out var entry, out _))
         {
             return null;
         }
 
-        var old = Entry(entries.Before(key));
-        var @new = Entry(entries.After(key));
-        foreach (var package in new[] { Package(@new), Package(old) }.OfType<string>().Distinct())
+        var old = FileEntry.Read(entries.Before(entry));
+        var @new = FileEntry.Read(entries.After(entry));
+        foreach (var package in new[] { @new?.Package, old?.Package }.OfType<string>().Distinct())
         {
-            if (changedPackages.TryGetValue(package, out var why) && (@new.ValueKind == JsonValueKind.Undefined || !IsFalse(@new, "verified")))
+            if (changedPackages.TryGetValue(package, out var why) && (@new is null || @new.Verified != false))
             {
                 return why;
             }
@@ -74,19 +83,19 @@ internal sealed class PackageExplainer
     /// <summary>"file /usr/bin/ls no longer matches package coreutils 9.1-1" for a package file that stopped verifying, else null.</summary>
     public string? Mismatch(JsonChange change)
     {
-        if (change.Kind != ChangeKind.Replace || !TryEntry(change.Path, out var key) || change.Path.Count(c => c == '/') != 2)
+        if (change.Kind != ChangeKind.Replace || !TryEntry(change.Path, out var entry, out var key) || entry != change.Path)
         {
             return null;
         }
 
-        var @new = Entry(entries.After(key));
-        if (!IsFalse(@new, "verified") || IsFalse(Entry(entries.Before(key)), "verified") || Package(@new) is not { } package)
+        var @new = FileEntry.Read(entries.After(entry));
+        if (@new is not { Verified: false, Package: { } package } || FileEntry.Read(entries.Before(entry))?.Verified == false)
         {
             return null;
         }
 
         var version = versions.TryGetValue(package, out var v) ? " " + v : "";
-        return @new.TryGetProperty("conffile", out var conffile) && conffile.ValueKind == JsonValueKind.True
+        return @new.Conffile == true
             ? $"conffile {key} modified locally (package {package}{version})"
             : $"file {key} no longer matches package {package}{version}";
     }
@@ -98,12 +107,12 @@ internal sealed class PackageExplainer
     /// </summary>
     public static List<DriftChange> ExplainDirectories(List<DriftChange> changes)
     {
-        var below = changes.Where(c => c.Category == "files").Select(c => c.Path).Order(StringComparer.Ordinal).ToList();
-        var byPath = changes.Where(c => c.Category == "files").GroupBy(c => c.Path, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        var below = changes.Where(c => c.Category == Files).Select(c => c.Path).Order(StringComparer.Ordinal).ToList();
+        var byPath = changes.Where(c => c.Category == Files).GroupBy(c => c.Path, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
         var directories = changes
-            .Where(c => c.Category == "files" && c.ExplainedBy is null && c.Kind != ChangeKind.Replace && IsDirectory(c.Kind == ChangeKind.Add ? c.NewValue : c.OldValue))
+            .Where(c => c.Category == Files && c.ExplainedBy is null && c.Kind != ChangeKind.Replace && IsDirectory(c.Kind == ChangeKind.Add ? c.NewValue : c.OldValue))
             .OrderByDescending(c => c.Path.Length);
-        var explained = new Dictionary<string, string>(StringComparer.Ordinal);
+        var explained = new Dictionary<string, DriftChange>(StringComparer.Ordinal);
         foreach (var directory in directories)
         {
             // Entries below /files/~1usr~1share~1doc~1x are /files/~1usr~1share~1doc~1x~1…: a "/" in a key is "~1".
@@ -111,51 +120,53 @@ internal sealed class PackageExplainer
             var start = below.BinarySearch(prefix, StringComparer.Ordinal);
             start = start < 0 ? ~start : start;
             var packages = new HashSet<string?>(StringComparer.Ordinal);
+            DriftChange? explainer = null;
             for (var i = start; i < below.Count && below[i].StartsWith(prefix, StringComparison.Ordinal); i++)
             {
-                packages.Add(explained.GetValueOrDefault(below[i]) ?? byPath[below[i]].ExplainedBy);
+                var change = explained.GetValueOrDefault(below[i]) ?? byPath[below[i]];
+                packages.Add(change.ExplainedBy);
+                explainer = change;
             }
 
-            if (packages.Count == 1 && packages.Single() is { } package)
+            if (packages.Count == 1 && packages.Single() is not null)
             {
-                explained[directory.Path] = package;
+                explained[directory.Path] = explainer!;
             }
         }
 
         return explained.Count == 0 ? changes
-            : [.. changes.Select(c => c.Category == "files" && explained.TryGetValue(c.Path, out var package) ? c with { ExplainedBy = package, Severity = Severity.Low } : c)];
+            : [.. changes.Select(c => c.Category == Files && explained.TryGetValue(c.Path, out var by) ? c with { ExplainedBy = by.ExplainedBy, ExplainedByPath = by.ExplainedByPath, Severity = Severity.Low } : c)];
     }
 
     /// <summary>Whether a files entry is a folder.</summary>
-    internal static bool IsDirectory(JsonElement entry) =>
-        entry.ValueKind == JsonValueKind.Object && entry.TryGetProperty("type", out var type) && type.ValueKind == JsonValueKind.String && type.GetString() == "dir";
+    internal static bool IsDirectory(JsonElement entry) => FileEntry.Read(entry)?.IsDirectory == true;
 
-    /// <summary>Package name → version; a key "name:arch" (dpkg Multi-Arch: same) counts under its name.</summary>
-    private static Dictionary<string, string> Versions(JsonElement packages)
+    /// <summary>Package name → version and the package's path; a key "name:arch" (dpkg Multi-Arch: same) counts under its name.</summary>
+    private static Dictionary<string, (string Version, string Path)> Versions(JsonElement packages)
     {
-        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        var result = new Dictionary<string, (string, string)>(StringComparer.Ordinal);
         foreach (var package in packages.EnumerateObject())
         {
-            if (package.Value.ValueKind == JsonValueKind.Object && package.Value.TryGetProperty("version", out var version) && version.ValueKind == JsonValueKind.String)
+            if (package.Value.ValueKind == JsonValueKind.Object && package.Value.TryGetProperty(PackagesSection.VersionField, out var version) && version.ValueKind == JsonValueKind.String)
             {
-                result[package.Name.Split(':')[0]] = version.GetString()!;
+                result[package.Name.Split(':')[0]] = (version.GetString()!, JsonPointer.Append("/" + PackagesSection.SectionName, package.Name));
             }
         }
 
         return result;
     }
 
-    private static bool TryEntry(string path, out string key)
+    /// <summary>For a change in the files section: its entry's path ("/files/~1etc~1x") and the file's path ("/etc/x").</summary>
+    private static bool TryEntry(string path, out string entry, out string key)
     {
-        key = FileEntries.KeyOf(path) ?? "";
+        entry = key = "";
+        if (!path.StartsWith(FilesPath, StringComparison.Ordinal) || SectionEntries.OwnKeyOf(path) is not { } own)
+        {
+            return false;
+        }
+
+        entry = own;
+        key = JsonPointer.Parse(own)[1];
         return key.Length > 0;
     }
-
-    private static JsonElement Entry(JsonElement entry) => entry.ValueKind == JsonValueKind.Object ? entry : default;
-
-    private static string? Package(JsonElement entry) =>
-        entry.ValueKind == JsonValueKind.Object && entry.TryGetProperty("package", out var package) && package.ValueKind == JsonValueKind.String ? package.GetString() : null;
-
-    private static bool IsFalse(JsonElement entry, string field) =>
-        entry.ValueKind == JsonValueKind.Object && entry.TryGetProperty(field, out var value) && value.ValueKind == JsonValueKind.False;
 }

@@ -1,3 +1,6 @@
+using System.Text.Json;
+using InfraDiff.Sections;
+using InfraDiff.Sections.Files;
 using InfraDiff.Snapshots;
 
 namespace InfraDiff.Diffing;
@@ -5,14 +8,6 @@ namespace InfraDiff.Diffing;
 /// <summary>Compares two snapshots section by section into a <see cref="DriftReport"/>.</summary>
 public static class SnapshotDiffer
 {
-    // Parts whose values sit beside others under each key rather than under a key of their own.
-    private static readonly Dictionary<(string Section, string Part), string[]> PartPaths = new()
-    {
-        [("services", "runtime")] = ["/services/*/load", "/services/*/active", "/services/*/sub"],
-        [("network", "runtime")] = ["/network/interfaces", "/network/routes", "/network/listening", "/network/firewall"],
-        [("users", "passwordStatus")] = ["/users/accounts/*/password", "/users/accounts/*/passwordChanged"],
-    };
-
     /// <summary>
     /// Diffs every section present in both snapshots; a section present on one side only (its collector did not
     /// succeed, or did not run) becomes one <see cref="UnknownSection"/> entry instead of "everything added/removed",
@@ -44,6 +39,7 @@ public static class SnapshotDiffer
     {
         var (before, after, files) = pair;
         var compiled = new CompiledRules(rules ?? new DriftRules(), DateOnly.FromDateTime((clock ?? TimeProvider.System).GetUtcNow().UtcDateTime));
+        var sections = compiled.Sections;
 
         var unknown = new List<UnknownSection>();
         var uncompared = new List<PointerGlob>();
@@ -56,19 +52,20 @@ public static class SnapshotDiffer
             if (inBefore && inAfter)
             {
                 compared.Add(name);
-                if (name == "files" && files is var (oldFiles, newFiles))
+                var path = JsonPointer.Append("", name);
+                if (name == FilesSection.SectionName && files is var (oldFiles, newFiles))
                 {
-                    SectionText.Diff(oldFiles, newFiles, JsonPointer.Append("", name), raw);
+                    DiffEntries(SectionText.Differing(oldFiles, newFiles), path, raw);
                 }
                 else
                 {
-                    JsonDiffer.Diff(old, @new, JsonPointer.Append("", name), raw);
+                    JsonDiffer.Diff(old, @new, path, raw);
                 }
 
                 foreach (var (part, reason) in UnavailableParts(before, after, name))
                 {
                     unknown.Add(new UnknownSection(name, reason, part));
-                    uncompared.AddRange(PathsOf(name, part).Select(p => new PointerGlob(p)));
+                    uncompared.AddRange(PathsOf(sections[name], part).Select(p => new PointerGlob(p)));
                 }
             }
             else
@@ -79,18 +76,26 @@ public static class SnapshotDiffer
 
         var kept = raw.Where(c => !compiled.IsIgnored(c.Path) && !uncompared.Any(g => g.Matches(c.Path))).ToList();
         var changes = new List<DriftChange>(kept.Count);
-        var entries = new FileEntries(pair, kept);
+        var entries = new SectionEntries(pair, ContentChanges.Entries(kept, sections).Concat(PackageExplainer.Entries(kept)));
         var explainer = new PackageExplainer(before, after, entries);
-        foreach (var change in FileContentChanges.Merge(kept, raw.Count != kept.Count, entries))
+        foreach (var change in ContentChanges.Merge(kept, raw.Count != kept.Count, entries, sections))
         {
             // What the package database accounts for is low, whatever the path; what it contradicts goes by the rules.
-            var explainedBy = explainer.Explain(change);
-            var severity = explainedBy is null ? compiled.SeverityOf(change) : Severity.Low;
             var keys = JsonPointer.Parse(change.Path);
-            var summary = explainer.Mismatch(change) is { } mismatch
-                ? $"{mismatch}; {ChangeDescriber.Describe(change.Kind, keys, change.OldValue, change.NewValue).Split(": ", 2)[^1]}"
-                : ChangeDescriber.Describe(change.Kind, keys, change.OldValue, change.NewValue);
-            changes.Add(new DriftChange(keys[0], change.Kind, change.Path, change.OldValue, change.NewValue, severity, summary) { ExplainedBy = explainedBy });
+            var section = sections[keys[0]];
+            var explainedBy = explainer.Explain(change);
+            var severity = explainedBy is null ? compiled.SeverityOf(change, section.Name) : Severity.Low;
+            var summary = section.Summarize(new SectionChange(change.Kind, change.Path, keys.Skip(1).ToArray(), change.OldValue, change.NewValue));
+            if (explainer.Mismatch(change) is { } mismatch)
+            {
+                summary = $"{mismatch}; {summary.Split(": ", 2)[^1]}";
+            }
+
+            changes.Add(new DriftChange(section.Name, change.Kind, change.Path, change.OldValue, change.NewValue, severity, summary)
+            {
+                ExplainedBy = explainedBy?.Why,
+                ExplainedByPath = explainedBy?.PackagePath,
+            });
         }
 
         // Below the minimum severity only now: a directory is explained by the changes below it, whatever theirs.
@@ -105,6 +110,27 @@ public static class SnapshotDiffer
             Compared = compared,
             Notices = compiled.Notices,
         };
+    }
+
+    /// <summary>The changes between two sections' differing members (<see cref="SectionText.Differing"/>): added, removed, or diffed value by value.</summary>
+    private static void DiffEntries(IEnumerable<(string Name, JsonElement Before, JsonElement After)> members, string path, List<JsonChange> changes)
+    {
+        foreach (var (name, before, after) in members)
+        {
+            var memberPath = JsonPointer.Append(path, name);
+            if (before.ValueKind == JsonValueKind.Undefined)
+            {
+                changes.Add(new JsonChange(ChangeKind.Add, memberPath, default, after));
+            }
+            else if (after.ValueKind == JsonValueKind.Undefined)
+            {
+                changes.Add(new JsonChange(ChangeKind.Remove, memberPath, before, default));
+            }
+            else
+            {
+                JsonDiffer.Diff(before, after, memberPath, changes);
+            }
+        }
     }
 
     /// <summary>The parts of a section a collector reported unavailable or failed on either side, with why.</summary>
@@ -134,13 +160,14 @@ public static class SnapshotDiffer
     }
 
     /// <summary>
-    /// Where a part's values are: a pointer below the section ("accounts/alice/authorizedKeys"), else its own key
-    /// with dots for nesting ("firewall.iptables" is /network/firewall/iptables), unless listed otherwise.
+    /// Where a part's values are: as the section lists them (<see cref="SectionDescriptor.Parts"/>), else a pointer
+    /// below the section ("accounts/alice/authorizedKeys"), else its own key with dots for nesting ("firewall.iptables"
+    /// is /network/firewall/iptables).
     /// </summary>
-    private static IEnumerable<string> PathsOf(string section, string part) =>
-        PartPaths.TryGetValue((section, part), out var paths) ? paths
-        : part.Contains('/', StringComparison.Ordinal) ? [JsonPointer.Append("", section) + "/" + part]
-        : [part.Split('.').Aggregate(JsonPointer.Append("", section), (path, key) => JsonPointer.Append(path, key))];
+    private static IEnumerable<string> PathsOf(SectionDescriptor section, string part) =>
+        section.Parts.TryGetValue(part, out var paths) ? paths
+        : part.Contains('/', StringComparison.Ordinal) ? [section.Path + "/" + part]
+        : [part.Split('.').Aggregate(section.Path, JsonPointer.Append)];
 
     private static string WhyMissing(Snapshot snapshot, string section) =>
         snapshot.Metadata.Collectors.TryGetValue(section, out var report)

@@ -100,7 +100,7 @@ public sealed class DriftMonitor
         var alerted = false;
         if (reference is not null)
         {
-            report = SnapshotDiffer.Compare(reference, snapshot, options.Rules, clock);
+            report = SnapshotDiffer.Compare(reference, snapshot, options.Rules with { Sections = [.. snapshotter.Sections, .. options.Rules.Sections] }, clock);
             var fingerprint = report.HasDrift ? Fingerprint(report) : "";
             if (report.HasDrift && await AlertKeyAsync(reference, fingerprint, cancellationToken).ConfigureAwait(false) is { } key)
             {

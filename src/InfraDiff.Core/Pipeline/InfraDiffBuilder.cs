@@ -5,7 +5,7 @@ namespace InfraDiff.Pipeline;
 
 /// <summary>
 /// Adds, replaces and removes the collectors of an infradiff registration. Collectors are known by name (their
-/// <see cref="ICollector.Name"/>, the built-ins' are in <see cref="BuiltInCollectors.Names"/>); two with one name stop
+/// <see cref="ICollector.Name"/>, the built-ins' are in <see cref="BuiltInSections.Names"/>); two with one name stop
 /// the <see cref="Snapshotter"/> from being built, with a message naming both, rather than one silently winning.
 /// </summary>
 public sealed class InfraDiffBuilder

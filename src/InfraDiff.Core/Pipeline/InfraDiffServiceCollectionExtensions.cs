@@ -33,9 +33,9 @@ public static class InfraDiffServiceCollectionExtensions
             services.AddValidatedOptions<OsCollectorOptions>();
             services.AddValidatedOptions<FilesCollectorOptions>();
             services.AddValidatedOptions<DockerCollectorOptions>();
-            foreach (var name in BuiltInCollectors.Names)
+            foreach (var name in BuiltInSections.Names)
             {
-                var descriptor = ServiceDescriptor.Singleton<ICollector>(provider => BuiltInCollectors.Create(
+                var descriptor = ServiceDescriptor.Singleton<ICollector>(provider => BuiltInSections.CreateCollector(
                     name,
                     provider.GetRequiredService<IOptions<OsCollectorOptions>>().Value,
                     provider.GetRequiredService<IOptions<FilesCollectorOptions>>().Value,

@@ -40,6 +40,12 @@ public sealed class Snapshotter
             throw new ArgumentException($"'{reserved.Name}' is reserved and cannot name a collector", nameof(collectors));
         }
 
+        var misnamed = this.collectors.FirstOrDefault(c => c.Section.Name != c.Name);
+        if (misnamed is not null)
+        {
+            throw new ArgumentException($"the collector '{misnamed.Name}' describes a section named '{misnamed.Section.Name}'", nameof(collectors));
+        }
+
         this.commands = commands ?? LocalCommandRunner.Instance;
         this.logger = (ILogger?)logger ?? NullLogger.Instance;
         this.clock = clock ?? TimeProvider.System;
@@ -51,6 +57,9 @@ public sealed class Snapshotter
 
     /// <summary>The names of the collectors this snapshotter knows.</summary>
     public IEnumerable<string> CollectorNames => collectors.Select(c => c.Name);
+
+    /// <summary>What the sections of this snapshotter's collectors mean: what a comparison of its snapshots is built with (<see cref="Diffing.DriftRules.Sections"/>).</summary>
+    public IReadOnlyList<SectionDescriptor> Sections => [.. collectors.Select(c => c.Section)];
 
     /// <summary>The "infradiff X.Y.Z" string recorded in metadata.</summary>
     public static string ToolVersion { get; } = "infradiff " + (typeof(Snapshotter).Assembly

@@ -10,6 +10,12 @@ public interface ICollector
     /// <summary>The section's top-level key, e.g. "users".</summary>
     string Name { get; }
 
+    /// <summary>
+    /// What the section means (nouns, default severities, parts): reports summarize and rank its changes by it. By
+    /// default a section with no nouns or rules of its own, whose changes are low.
+    /// </summary>
+    SectionDescriptor Section => new(Name);
+
     /// <summary>Reads the host through <paramref name="context"/> and returns the section.</summary>
     /// <exception cref="CollectorUnavailableException">The section's source does not exist on this host.</exception>
     Task<object> CollectAsync(CollectionContext context, CancellationToken cancellationToken = default);

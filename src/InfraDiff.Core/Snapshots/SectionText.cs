@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.Json;
-using InfraDiff.Diffing;
 
 namespace InfraDiff.Snapshots;
 
@@ -42,10 +41,11 @@ internal sealed class SectionText
     public int Length { get; }
 
     /// <summary>
-    /// The changes that turn <paramref name="before"/> into <paramref name="after"/>, as <see cref="JsonDiffer"/> finds
-    /// them for the two objects: members merged by name, a value whose text is unchanged skipped, any other diffed.
+    /// The members whose text differs between <paramref name="before"/> and <paramref name="after"/>, merged by name in
+    /// name order: each with its value on either side (undefined on the side that lacks it). A member whose text is the
+    /// same on both sides is skipped unparsed.
     /// </summary>
-    public static void Diff(SectionText before, SectionText after, string path, List<JsonChange> changes)
+    public static IEnumerable<(string Name, JsonElement Before, JsonElement After)> Differing(SectionText before, SectionText after)
     {
         var a = before.members;
         var b = after.members;
@@ -55,19 +55,19 @@ internal sealed class SectionText
             var order = i == a.Length ? 1 : j == b.Length ? -1 : CompareNames(before, a[i], after, b[j]);
             if (order < 0)
             {
-                changes.Add(new JsonChange(ChangeKind.Remove, JsonPointer.Append(path, before.Name(a[i])), before.Value(a[i]), default));
+                yield return (before.Name(a[i]), before.Value(a[i]), default);
                 i++;
             }
             else if (order > 0)
             {
-                changes.Add(new JsonChange(ChangeKind.Add, JsonPointer.Append(path, after.Name(b[j])), default, after.Value(b[j])));
+                yield return (after.Name(b[j]), default, after.Value(b[j]));
                 j++;
             }
             else
             {
                 if (!before.ValueText(a[i]).SequenceEqual(after.ValueText(b[j])))
                 {
-                    JsonDiffer.Diff(before.Value(a[i]), after.Value(b[j]), JsonPointer.Append(path, before.Name(a[i])), changes);
+                    yield return (before.Name(a[i]), before.Value(a[i]), after.Value(b[j]));
                 }
 
                 i++;
@@ -126,7 +126,7 @@ internal sealed class SectionText
     /// <summary>An escaped name's UTF-8 bytes once unescaped.</summary>
     private byte[] NameBytes(Member member) => Encoding.UTF8.GetBytes(Name(member));
 
-    /// <summary>Orders a member's name against unescaped UTF-8 bytes, as <see cref="JsonDiffer"/> orders an object's members.</summary>
+    /// <summary>Orders a member's name against unescaped UTF-8 bytes, as the differ orders an object's members.</summary>
     private int CompareName(Member member, ReadOnlySpan<byte> name) =>
         (member.Escaped ? NameBytes(member) : RawName(member)).SequenceCompareTo(name);
 

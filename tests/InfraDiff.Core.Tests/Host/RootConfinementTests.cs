@@ -97,7 +97,7 @@ public sealed class RootConfinementTests : IDisposable
         File.WriteAllText(Path.Join(outside, "lib", Canary), "x");
         Relink("/usr", outside);
 
-        var snapshot = await new Snapshotter(BuiltInCollectors.Create(files: new InfraDiff.Sections.Files.FilesCollectorOptions { UseCache = false, Roots = ["/usr/lib", "/etc"] }))
+        var snapshot = await new Snapshotter(BuiltInSections.CreateCollectors(files: new InfraDiff.Sections.Files.FilesCollectorOptions { UseCache = false, Roots = ["/usr/lib", "/etc"] }))
             .TakeAsync(new SnapshotOptions { Root = root.Path, Only = ["files"] });
 
         Assert.DoesNotContain(Canary, Encoding.UTF8.GetString(SnapshotJson.ToCanonicalBytes(snapshot)), StringComparison.Ordinal);

@@ -104,7 +104,7 @@ public sealed class SnapshotterTests
     {
         using var empty = new FixtureRoot("parsers");
 
-        var snapshot = await new Snapshotter(BuiltInCollectors.Create()).TakeAsync(new SnapshotOptions { Root = empty.Path });
+        var snapshot = await new Snapshotter(BuiltInSections.CreateCollectors()).TakeAsync(new SnapshotOptions { Root = empty.Path });
 
         Assert.Equal(CollectorStatus.Unavailable, snapshot.Metadata.Collectors["packages"].Status);
         Assert.Equal(CollectorStatus.Unavailable, snapshot.Metadata.Collectors["users"].Status);

@@ -31,7 +31,7 @@ public sealed class FilesCollectorTests : IDisposable
     private async Task<Snapshot> SnapshotAsync(bool useCache = true, IReadOnlyList<string>? excludes = null, bool cross = false)
     {
         var options = new FilesCollectorOptions { Roots = [tree], CacheDirectory = cache, UseCache = useCache, Excludes = excludes ?? [], CrossFilesystems = cross };
-        return await new Snapshotter(BuiltInCollectors.Create(files: options)).TakeAsync(new SnapshotOptions { Only = ["files"] });
+        return await new Snapshotter(BuiltInSections.CreateCollectors(files: options)).TakeAsync(new SnapshotOptions { Only = ["files"] });
     }
 
     private string Key(string relative) => JsonPointer.Append("/files", Path.Join(tree, relative));

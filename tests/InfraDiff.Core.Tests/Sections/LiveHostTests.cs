@@ -21,7 +21,7 @@ public sealed class LiveHostTests
         var cache = Directory.CreateTempSubdirectory("infradiff-cache-").FullName;
         // The default roots hold 13 GB of toolchains on a build machine (/root, /usr, /opt); these keep the test about the contract.
         var files = new FilesCollectorOptions { CacheDirectory = cache, Roots = ["/etc", "/usr/bin", "/usr/sbin", "/boot", "/srv", "/var/spool/cron"] };
-        var snapshotter = new Snapshotter(BuiltInCollectors.Create(files: files));
+        var snapshotter = new Snapshotter(BuiltInSections.CreateCollectors(files: files));
 
         var first = await snapshotter.TakeAsync(new SnapshotOptions());
         var second = await snapshotter.TakeAsync(new SnapshotOptions());

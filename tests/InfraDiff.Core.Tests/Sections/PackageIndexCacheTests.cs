@@ -45,7 +45,7 @@ public sealed class PackageIndexCacheTests : IDisposable
     private async Task<JsonElement> ToolAsync()
     {
         var options = new FilesCollectorOptions { Roots = ["/usr/bin"], CacheDirectory = cache };
-        var snapshot = await new Snapshotter(BuiltInCollectors.Create(files: options)).TakeAsync(new SnapshotOptions { Root = root.Path, Only = ["files"] });
+        var snapshot = await new Snapshotter(BuiltInSections.CreateCollectors(files: options)).TakeAsync(new SnapshotOptions { Root = root.Path, Only = ["files"] });
         return Fixtures.At(Fixtures.Section(snapshot, "files"), "/usr/bin/tool");
     }
 

@@ -73,7 +73,7 @@ internal sealed class FixtureRoot : IDisposable
     }
 
     public Task<Snapshot> SnapshotAsync(params string[] only) =>
-        new Snapshotter(BuiltInCollectors.Create(files: new FilesCollectorOptions { UseCache = false }))
+        new Snapshotter(BuiltInSections.CreateCollectors(files: new FilesCollectorOptions { UseCache = false }))
             .TakeAsync(new SnapshotOptions { Root = Path, Only = only });
 
     public void Dispose() => Directory.Delete(Path, recursive: true);

@@ -81,7 +81,7 @@ public sealed class OptionsValidationTests
         Assert.Equal("WebhookOptions.MaxAttempts", Assert.Throws<InvalidOptionException>(() => new WebhookAlertSink(new WebhookOptions { Url = Hook, MaxAttempts = 0 })).Option);
         Assert.Equal("WebhookOptions.Url", Assert.Throws<InvalidOptionException>(() => new WebhookAlertSink(new WebhookOptions { Url = new Uri("ftp://x/") })).Option);
         Assert.Equal("EmailOptions.To", Assert.Throws<InvalidOptionException>(() => new EmailAlertSink(new EmailOptions { SmtpHost = "mail", To = [] })).Option);
-        Assert.Equal("FilesCollectorOptions.Roots", Assert.Throws<InvalidOptionException>(() => BuiltInCollectors.Create(files: new FilesCollectorOptions { Roots = ["relative"] })).Option);
+        Assert.Equal("FilesCollectorOptions.Roots", Assert.Throws<InvalidOptionException>(() => BuiltInSections.CreateCollectors(files: new FilesCollectorOptions { Roots = ["relative"] })).Option);
         Assert.Equal("DriftMonitorOptions.Interval", Assert.Throws<InvalidOptionException>(() => new DriftMonitor(new Snapshotter([]), new DriftMonitorOptions { Interval = TimeSpan.Zero }, [])).Option);
     }
 

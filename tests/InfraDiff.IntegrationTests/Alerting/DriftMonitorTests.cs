@@ -27,7 +27,7 @@ public sealed class DriftMonitorTests : IAsyncLifetime
 
     private DriftMonitor Monitor(WebhookOptions? webhook = null, TimeSpan? filesTimeout = null) =>
         new(
-            new Snapshotter(BuiltInCollectors.Create(files: new FilesCollectorOptions { Roots = [Tree], UseCache = false })),
+            new Snapshotter(BuiltInSections.CreateCollectors(files: new FilesCollectorOptions { Roots = [Tree], UseCache = false })),
             new DriftMonitorOptions
             {
                 Directory = Path.Join(work, "store"),
@@ -99,7 +99,7 @@ public sealed class DriftMonitorTests : IAsyncLifetime
         Write("a.conf", "one");
         var store = Path.Join(work, "store");
         var monitor = new DriftMonitor(
-            new Snapshotter(BuiltInCollectors.Create(files: new FilesCollectorOptions { Roots = [Tree], UseCache = false })),
+            new Snapshotter(BuiltInSections.CreateCollectors(files: new FilesCollectorOptions { Roots = [Tree], UseCache = false })),
             new DriftMonitorOptions { Directory = store, Snapshot = new SnapshotOptions { Only = ["files"] }, Interval = TimeSpan.FromSeconds(1), Against = DriftReference.Baseline },
             [new WebhookAlertSink(Webhook())]);
         await monitor.RunCycleAsync();
@@ -120,7 +120,7 @@ public sealed class DriftMonitorTests : IAsyncLifetime
         await receiver.StartAsync();
         Write("a.conf", "one");
         var monitor = new DriftMonitor(
-            new Snapshotter(BuiltInCollectors.Create(files: new FilesCollectorOptions { Roots = [Tree], UseCache = false })),
+            new Snapshotter(BuiltInSections.CreateCollectors(files: new FilesCollectorOptions { Roots = [Tree], UseCache = false })),
             new DriftMonitorOptions { Directory = Path.Join(work, "store"), Snapshot = new SnapshotOptions { Only = ["files"] }, Heartbeat = TimeSpan.FromMilliseconds(1) },
             [new WebhookAlertSink(Webhook())]);
 

@@ -35,7 +35,7 @@ public sealed class DockerCollectorTests(DockerEngine engine) : IAsyncLifetime
     }
 
     private Task<Snapshot> SnapshotAsync(string? host = null) =>
-        new Snapshotter(BuiltInCollectors.Create(docker: new DockerCollectorOptions { Host = host ?? engine.Endpoint, KeyDirectory = keys }))
+        new Snapshotter(BuiltInSections.CreateCollectors(docker: new DockerCollectorOptions { Host = host ?? engine.Endpoint, KeyDirectory = keys }))
             .TakeAsync(new SnapshotOptions { Only = ["docker"] });
 
     private static List<string> Changes(Snapshot before, Snapshot after) =>

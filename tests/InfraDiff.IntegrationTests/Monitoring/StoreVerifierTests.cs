@@ -26,7 +26,7 @@ public sealed class StoreVerifierTests : IDisposable
     {
         Directory.CreateDirectory(Tree);
         var monitor = new DriftMonitor(
-            new Snapshotter(BuiltInCollectors.Create(files: new FilesCollectorOptions { Roots = [Tree], UseCache = false })),
+            new Snapshotter(BuiltInSections.CreateCollectors(files: new FilesCollectorOptions { Roots = [Tree], UseCache = false })),
             new DriftMonitorOptions { Directory = Store, Against = DriftReference.Baseline, Snapshot = new SnapshotOptions { Only = ["files"] }, StoreKey = key },
             // A receiver that is not there: the alert stays in the outbox.
             [new WebhookAlertSink(new WebhookOptions { Url = new Uri("http://127.0.0.1:9/hook"), MaxAttempts = 1, Timeout = TimeSpan.FromSeconds(1) })]);

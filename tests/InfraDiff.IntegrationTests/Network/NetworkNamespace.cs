@@ -47,7 +47,7 @@ internal sealed class NetworkNamespace : IDisposable, ICommandRunner
         LocalCommandRunner.Instance.RunAsync("ip", ["netns", "exec", Name, program, .. arguments], cancellationToken);
 
     public async Task<Snapshot> SnapshotAsync() =>
-        await new Snapshotter(BuiltInCollectors.Create(), this).TakeAsync(new SnapshotOptions { Only = ["network"] });
+        await new Snapshotter(BuiltInSections.CreateCollectors(), this).TakeAsync(new SnapshotOptions { Only = ["network"] });
 
     public static IReadOnlyList<string> Changes(Snapshot before, Snapshot after) =>
         SnapshotDiffer.Compare(before, after).Changes.Select(c => $"{c.Kind.ToString().ToLowerInvariant()} {c.Path}").ToList();

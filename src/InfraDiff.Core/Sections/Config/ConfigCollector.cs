@@ -17,7 +17,10 @@ internal sealed class ConfigCollector : ICollector
 
     private static readonly string[] LeftoverSuffixes = [".dpkg-old", ".dpkg-dist", ".dpkg-new", ".dpkg-bak", ".rpmsave", ".rpmnew", ".rpmorig", "~"];
 
-    public string Name => "config";
+    public string Name => ConfigSection.Instance.Name;
+
+
+    public SectionDescriptor Section => ConfigSection.Instance;
 
     public Task<object> CollectAsync(CollectionContext context, CancellationToken cancellationToken = default)
     {

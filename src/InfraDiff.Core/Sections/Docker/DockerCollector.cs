@@ -23,7 +23,10 @@ internal sealed class DockerCollector(DockerCollectorOptions options) : ICollect
 
     private const string DefaultEndpoint = "unix:///var/run/docker.sock";
 
-    public string Name => "docker";
+    public string Name => DockerSection.Instance.Name;
+
+
+    public SectionDescriptor Section => DockerSection.Instance;
 
     public async Task<object> CollectAsync(CollectionContext context, CancellationToken cancellationToken = default)
     {
@@ -63,7 +66,7 @@ internal sealed class DockerCollector(DockerCollectorOptions options) : ICollect
             volumes[volume.Name] = new DockerVolume(volume.Driver, Labels(volume.Labels));
         }
 
-        return new DockerSection(containers, images, networks, volumes);
+        return new DockerModel(containers, images, networks, volumes);
     }
 
     /// <summary>
@@ -170,7 +173,7 @@ internal sealed class DockerCollector(DockerCollectorOptions options) : ICollect
         new(labels ?? new Dictionary<string, string>(), StringComparer.Ordinal);
 }
 
-internal sealed record DockerSection(
+internal sealed record DockerModel(
     SortedDictionary<string, DockerContainer> Containers,
     SortedDictionary<string, DockerImage> Images,
     SortedDictionary<string, DockerNetwork> Networks,

@@ -78,7 +78,7 @@ internal sealed class FileScan(
             ? expected == Convert.ToHexStringLower(packages.Algorithm == DigestAlgorithm.Sha256 ? d.Sha256 : d.Package ?? [])
             : null;
         return new FileEntry(
-            status.Kind switch { FileKind.File => "file", FileKind.Directory => "dir", FileKind.Symlink => "symlink", _ => "other" },
+            status.Kind switch { FileKind.File => FileEntry.Types.File, FileKind.Directory => FileEntry.Types.Directory, FileKind.Symlink => FileEntry.Types.Symlink, _ => FileEntry.Types.Other },
             status.Kind == FileKind.Symlink ? null : status.OctalMode,
             status.Uid,
             owners.GetValueOrDefault(status.Uid),

@@ -23,7 +23,10 @@ internal sealed class FilesCollector(FilesCollectorOptions options) : ICollector
         return options;
     }
 
-    public string Name => "files";
+    public string Name => FilesSection.Instance.Name;
+
+
+    public SectionDescriptor Section => FilesSection.Instance;
 
     public async Task<object> CollectAsync(CollectionContext context, CancellationToken cancellationToken = default)
     {

@@ -8,7 +8,9 @@ namespace InfraDiff.Sections.Network;
 /// </summary>
 internal sealed class NetworkCollector : ICollector
 {
-    public string Name => "network";
+    public string Name => NetworkSection.Instance.Name;
+
+    public SectionDescriptor Section => NetworkSection.Instance;
 
     public async Task<object> CollectAsync(CollectionContext context, CancellationToken cancellationToken = default)
     {

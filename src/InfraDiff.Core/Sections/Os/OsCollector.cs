@@ -17,7 +17,10 @@ internal sealed partial class OsCollector(OsCollectorOptions options) : ICollect
 
     private static readonly string[] LiveParts = ["kernel", "sysctls", "modules", "mounts"];
 
-    public string Name => "os";
+    public string Name => OsSection.Instance.Name;
+
+
+    public SectionDescriptor Section => OsSection.Instance;
 
     public Task<object> CollectAsync(CollectionContext context, CancellationToken cancellationToken = default)
     {
@@ -30,10 +33,10 @@ internal sealed partial class OsCollector(OsCollectorOptions options) : ICollect
                 context.ReportUnavailable(part, "the running kernel's state belongs to the live host, not to the files under a root directory (the configured sysctls are in the config section)");
             }
 
-            return Task.FromResult<object>(new OsSection(files.ReadHostName(), ReadRelease(context), null, null, null, null));
+            return Task.FromResult<object>(new OsModel(files.ReadHostName(), ReadRelease(context), null, null, null, null));
         }
 
-        var section = new OsSection(
+        var section = new OsModel(
             Hostname: files.ReadHostName(),
             Release: ReadRelease(context),
             Kernel: Part(context, "kernel", () => ReadKernel(context, kernel)),
@@ -149,7 +152,7 @@ internal sealed partial class OsCollector(OsCollectorOptions options) : ICollect
     private static partial Regex Whitespace();
 }
 
-internal sealed record OsSection(
+internal sealed record OsModel(
     string? Hostname,
     OsRelease? Release,
     KernelInfo? Kernel,

@@ -5,7 +5,9 @@ namespace InfraDiff.Sections.Packages;
 /// <summary>The <c>packages</c> section: installed packages keyed by name, from dpkg, apk or rpm, whichever the host has.</summary>
 internal sealed class PackagesCollector : ICollector
 {
-    public string Name => "packages";
+    public string Name => PackagesSection.Instance.Name;
+
+    public SectionDescriptor Section => PackagesSection.Instance;
 
     public async Task<object> CollectAsync(CollectionContext context, CancellationToken cancellationToken = default)
     {

@@ -21,7 +21,10 @@ internal sealed class ScheduledCollector : ICollector
 
     private static readonly string[] LeftoverSuffixes = [".dpkg-old", ".dpkg-dist", ".dpkg-new", ".rpmsave", ".rpmnew", ".rpmorig"];
 
-    public string Name => "scheduled";
+    public string Name => ScheduledSection.Instance.Name;
+
+
+    public SectionDescriptor Section => ScheduledSection.Instance;
 
     public async Task<object> CollectAsync(CollectionContext context, CancellationToken cancellationToken = default)
     {
@@ -77,7 +80,7 @@ internal sealed class ScheduledCollector : ICollector
             }
         }
 
-        return new ScheduledSection(cron, scripts, timers);
+        return new ScheduledModel(cron, scripts, timers);
     }
 
     /// <summary>
@@ -105,7 +108,7 @@ internal sealed class ScheduledCollector : ICollector
     }
 }
 
-internal sealed record ScheduledSection(
+internal sealed record ScheduledModel(
     SortedDictionary<string, Crontab> Cron,
     SortedDictionary<string, CronScript> Scripts,
     SortedDictionary<string, SystemdTimer> Timers);

@@ -12,7 +12,10 @@ internal sealed class ServicesCollector : ICollector
     // Per-login instances appear and vanish as users log in and out: not drift.
     private static readonly string[] SessionInstancePrefixes = ["user@", "user-runtime-dir@"];
 
-    public string Name => "services";
+    public string Name => ServicesSection.Instance.Name;
+
+
+    public SectionDescriptor Section => ServicesSection.Instance;
 
     public async Task<object> CollectAsync(CollectionContext context, CancellationToken cancellationToken = default)
     {

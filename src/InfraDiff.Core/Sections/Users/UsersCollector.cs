@@ -10,7 +10,10 @@ internal sealed class UsersCollector : ICollector
 {
     private static readonly string[] AuthorizedKeyFiles = [".ssh/authorized_keys", ".ssh/authorized_keys2"];
 
-    public string Name => "users";
+    public string Name => UsersSection.Instance.Name;
+
+
+    public SectionDescriptor Section => UsersSection.Instance;
 
     public Task<object> CollectAsync(CollectionContext context, CancellationToken cancellationToken = default)
     {
@@ -43,7 +46,7 @@ internal sealed class UsersCollector : ICollector
             groups[group.Name] = new Group(group.Gid, group.Members);
         }
 
-        return Task.FromResult<object>(new UsersSection(accounts, groups, ReadSudoers(context)));
+        return Task.FromResult<object>(new UsersModel(accounts, groups, ReadSudoers(context)));
     }
 
     private static SortedDictionary<string, AuthorizedKey>? ReadAuthorizedKeys(CollectionContext context, string account, string home)
@@ -95,7 +98,7 @@ internal sealed class UsersCollector : ICollector
     }
 }
 
-internal sealed record UsersSection(
+internal sealed record UsersModel(
     SortedDictionary<string, Account> Accounts,
     SortedDictionary<string, Group> Groups,
     SortedDictionary<string, IReadOnlyList<string>> Sudoers);
