@@ -1,5 +1,4 @@
 using System.Diagnostics.Metrics;
-using InfraDiff.Pipeline;
 
 namespace InfraDiff;
 
@@ -13,7 +12,7 @@ public static class InfraDiffMetrics
     /// <summary>The meter's name.</summary>
     public const string MeterName = "InfraDiff";
 
-    private static readonly Meter Meter = new(MeterName, Snapshotter.ToolVersion.Split(' ')[^1]);
+    private static readonly Meter Meter = new(MeterName, Tool.Version);
 
     internal static readonly Counter<long> Cycles = Meter.CreateCounter<long>("infradiff.cycles", null, "Watch cycles run, by outcome (ok, failed).");
 

@@ -1,9 +1,9 @@
 using System.CommandLine;
 using System.Text.Json;
-using InfraDiff.Alerting;
 using InfraDiff.Diffing;
 using InfraDiff.Monitoring;
 using InfraDiff.Pipeline;
+using InfraDiff.Reporting;
 using InfraDiff.Snapshots;
 using Microsoft.Extensions.Logging;
 

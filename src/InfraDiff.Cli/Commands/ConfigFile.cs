@@ -1,4 +1,5 @@
 using System.CommandLine;
+using InfraDiff.Configuration;
 
 namespace InfraDiff.Cli.Commands;
 

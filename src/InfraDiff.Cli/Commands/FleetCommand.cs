@@ -3,6 +3,7 @@ using System.Globalization;
 using InfraDiff.Alerting;
 using InfraDiff.Cli.Rendering;
 using InfraDiff.Fleet;
+using InfraDiff.Reporting;
 using Microsoft.Extensions.Logging;
 
 namespace InfraDiff.Cli.Commands;
@@ -73,7 +74,7 @@ internal static class FleetCommand
             var report = await compare.CompareAsync(parseResult, results, cancellationToken);
             await using (var stdout = Console.OpenStandardOutput())
             {
-                await FleetReportRenderer.WriteAsync(report, compare.Format(parseResult), stdout, cancellationToken);
+                await FleetReportWriter.WriteAsync(report, compare.Format(parseResult), stdout, cancellationToken);
             }
 
             await compare.AlertAsync(parseResult, shared.FleetName(parseResult), report, loggers, cancellationToken);
@@ -122,14 +123,14 @@ internal static class FleetCommand
             {
                 var results = await shared.RunAsync(parseResult, loggers, cancellationToken);
                 var report = await compare.CompareAsync(parseResult, results, cancellationToken);
-                CliLog.FleetCycle(log, FleetReportRenderer.SummaryLine(report));
+                CliLog.FleetCycle(log, FleetReportWriter.SummaryLine(report));
                 try
                 {
                     if (report.HasNewsSince(told))
                     {
                         await using (var stdout = Console.OpenStandardOutput())
                         {
-                            await FleetReportRenderer.WriteAsync(report, compare.Format(parseResult), stdout, cancellationToken);
+                            await FleetReportWriter.WriteAsync(report, compare.Format(parseResult), stdout, cancellationToken);
                         }
 
                         await compare.AlertAsync(parseResult, shared.FleetName(parseResult), report, loggers, cancellationToken);
@@ -256,7 +257,7 @@ internal static class FleetCommand
         {
             Description = "text, markdown (for a pull request or a chat message) or json (everything, for machines).",
             DefaultValueFactory = _ => "text",
-        }.AcceptOnlyFromAmong("text", "markdown", "json");
+        }.AcceptOnlyFromAmong([.. FleetReportWriter.Formats]);
 
         private readonly Option<string?> against = new("--against-host")
         {
@@ -273,7 +274,7 @@ internal static class FleetCommand
         private readonly Option<string?> webhookFormat = new Option<string?>("--webhook-format")
         {
             Description = "generic, slack (also Mattermost, Rocket.Chat), teams or discord [env INFRADIFF_WEBHOOK_FORMAT; default generic].",
-        }.AcceptOnlyFromAmong("generic", "slack", "teams", "discord");
+        }.AcceptOnlyFromAmong([.. ReportFormats.WebhookNames]);
 
         private readonly RuleOptions rules = new();
 
@@ -311,7 +312,7 @@ internal static class FleetCommand
             var format = parseResult.GetValue(webhookFormat) ?? Environment.GetEnvironmentVariable("INFRADIFF_WEBHOOK_FORMAT") ?? "generic";
             var now = DateTimeOffset.UtcNow;
             using var sink = new WebhookAlertSink(
-                new WebhookOptions { Url = WatchSettings.WebhookUrl(url), Format = Enum.Parse<WebhookFormat>(format, ignoreCase: true), Secret = Environment.GetEnvironmentVariable("WEBHOOK_SECRET") },
+                new WebhookOptions { Url = WatchSettings.WebhookUrl(url), Format = format, Secret = Environment.GetEnvironmentVariable("WEBHOOK_SECRET") },
                 loggers.CreateLogger<WebhookAlertSink>());
             var drift = report.ToDriftReport(fleet, now);
             await sink.SendAsync(new DriftAlert(IdempotencyKeys.From($"{fleet} {now:O}"), fleet, now, drift), cancellationToken);

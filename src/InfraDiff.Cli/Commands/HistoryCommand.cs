@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
-using InfraDiff.Cli.Rendering;
 using InfraDiff.Monitoring;
 using InfraDiff.Snapshots;
 
@@ -83,6 +82,6 @@ internal static class HistoryCommand
         var notCompared = record.NotCompared > 0 ? $"; {record.NotCompared} not compared" : "";
         var alert = record.Alerted ? "; alerted" : "";
         var stored = record.Stored ? $"stored {record.Snapshot}" : $"unchanged ({record.Snapshot})";
-        return $"{ReportRenderer.Time(record.Time)}  {record.DurationSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s  {outcome}{notCompared}{alert}; {stored}";
+        return $"{record.Time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)}  {record.DurationSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s  {outcome}{notCompared}{alert}; {stored}";
     }
 }

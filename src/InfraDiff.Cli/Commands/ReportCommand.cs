@@ -1,7 +1,6 @@
 using System.CommandLine;
-using System.Text;
-using InfraDiff.Cli.Rendering;
 using InfraDiff.Host;
+using InfraDiff.Monitoring;
 
 namespace InfraDiff.Cli.Commands;
 
@@ -33,7 +32,7 @@ internal static class ReportCommand
         {
             var resolved = settings.Resolve(parseResult, ConfigFile.Load(parseResult));
             var records = await HistoryCommand.ReadAsync(resolved.Dir, parseResult.GetValue(since), cancellationToken);
-            var page = Encoding.UTF8.GetBytes(HtmlReport.ForHistory(resolved.Dir, [.. records.Select(r => r.Record)]));
+            var page = StoreReport.Html(resolved.Dir, [.. records.Select(r => r.Record)]);
             if (parseResult.GetValue(output) is { } path && path != "-")
             {
                 await AtomicFile.WriteAsync(path, page, cancellationToken);

@@ -1,6 +1,6 @@
 using System.CommandLine;
-using InfraDiff.Cli.Rendering;
 using InfraDiff.Diffing;
+using InfraDiff.Reporting;
 using InfraDiff.Snapshots;
 
 namespace InfraDiff.Cli.Commands;
@@ -8,21 +8,12 @@ namespace InfraDiff.Cli.Commands;
 /// <summary>The options that shape a drift report: shared by diff and check.</summary>
 internal sealed class ReportOptions
 {
-    private static readonly Dictionary<string, ReportFormat> Formats = new(StringComparer.Ordinal)
-    {
-        ["text"] = ReportFormat.Text,
-        ["json"] = ReportFormat.Json,
-        ["json-patch"] = ReportFormat.JsonPatch,
-        ["markdown"] = ReportFormat.Markdown,
-        ["junit"] = ReportFormat.Junit,
-        ["html"] = ReportFormat.Html,
-    };
-
     private readonly Option<string> format = new Option<string>("--format", "-f")
     {
-        Description = "text (grouped by category; colour on a terminal unless NO_COLOR), markdown (a table per category, for a pull request or CI summary), junit (JUnit XML: a test suite per category, a failed case per change, for CI test reports), html (one self-contained page with filters and expandable changes), json (the report), or json-patch (the RFC 6902 array alone). Under GitHub Actions the markdown report is also appended to the step summary, the counts written to GITHUB_OUTPUT, and critical and high changes annotated.",
+        Description = string.Join("; ", ReportFormats.All.Select(f => $"{f.Name}: {f.Description}"))
+            + ". Under GitHub Actions the markdown report is also appended to the step summary, the counts written to GITHUB_OUTPUT, and critical and high changes annotated.",
         DefaultValueFactory = _ => "text",
-    }.AcceptOnlyFromAmong([.. Formats.Keys]);
+    }.AcceptOnlyFromAmong([.. ReportFormats.Names]);
 
     private readonly RuleOptions rules = new();
 
@@ -53,7 +44,6 @@ internal sealed class ReportOptions
         }
     }
 
-    public ReportFormat Format(ParseResult parseResult) => Formats[parseResult.GetRequiredValue(format)];
 
     /// <summary>The rules from --config, or ./infradiff.json when present, at --min-severity.</summary>
     public DriftRules Rules(ParseResult parseResult) => rules.Rules(parseResult);
@@ -65,7 +55,7 @@ internal sealed class ReportOptions
     public async Task<int> WriteAsync(ParseResult parseResult, DriftReport report, CancellationToken cancellationToken)
     {
         await using var stdout = Console.OpenStandardOutput();
-        await ReportRenderer.WriteAsync(report, Format(parseResult), stdout, CommonOptions.Colour(parseResult), cancellationToken);
+        await ReportFormats.Get(parseResult.GetRequiredValue(format)).WriteAsync(DriftAlert.Of(report), stdout, new ReportFormatOptions { Colour = CommonOptions.Colour(parseResult) }, cancellationToken);
         await GitHubActions.WriteAsync(report, Console.Error, cancellationToken);
         return report.HasDrift ? ExitCodes.Drift : ExitCodes.Ok;
     }

@@ -76,7 +76,7 @@ internal sealed class SnapshotSelection
     {
         Description = "Where file hashes are cached between runs, and the key that fingerprints Docker environment values is kept (default: $XDG_CACHE_HOME/infradiff, else ~/.cache/infradiff).",
         HelpName = "DIR",
-        DefaultValueFactory = _ => FilesCollectorOptions.DefaultCacheDirectory(),
+        DefaultValueFactory = _ => CacheDirectory.Default(),
     };
 
     private readonly Option<string?> dockerHost = new("--docker-host")

@@ -3,7 +3,9 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using InfraDiff.Alerting;
+using InfraDiff.Configuration;
 using InfraDiff.Monitoring;
+using InfraDiff.Reporting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 
@@ -19,7 +21,7 @@ internal sealed partial class WatchSettings
     public readonly Option<string> Interval = new("--interval") { Description = "Time between cycles: 300 (seconds), 30s, 5m, 1h [env INTERVAL, INFRADIFF_INTERVAL; default 5m].", HelpName = "DURATION" };
     public readonly Option<string> Dir = new("--dir") { Description = "The snapshot store [env SNAPSHOT_DIR, INFRADIFF_DIR; default ./snapshots].", HelpName = "DIR" };
     public readonly Option<string> Webhook = new("--webhook") { Description = "POST alerts here [env WEBHOOK_URL, INFRADIFF_WEBHOOK_URL]; without one, alerts go to stdout as JSON lines. WEBHOOK_SECRET signs them.", HelpName = "URL" };
-    public readonly Option<string> WebhookFormat = new Option<string>("--webhook-format") { Description = "generic, slack (also Mattermost, Rocket.Chat), teams or discord [env INFRADIFF_WEBHOOK_FORMAT; default generic]." }.AcceptOnlyFromAmong("generic", "slack", "teams", "discord");
+    public readonly Option<string> WebhookFormat = new Option<string>("--webhook-format") { Description = $"The body posted: {string.Join(", ", ReportFormats.WebhookNames)} (slack also suits Mattermost and Rocket.Chat) [env INFRADIFF_WEBHOOK_FORMAT; default generic]." }.AcceptOnlyFromAmong([.. ReportFormats.WebhookNames]);
     public readonly Option<string> Against = new Option<string>("--against") { Description = "previous: alert once per change; baseline: alert while drift persists [env INFRADIFF_AGAINST; default previous]." }.AcceptOnlyFromAmong("previous", "baseline");
     public readonly Option<string> RepeatAfter = new("--repeat-after") { Description = "With --against baseline, repeat an unchanged drift's alert after this long [env INFRADIFF_REPEAT_AFTER; default 24h].", HelpName = "DURATION" };
     public readonly Option<int?> Keep = new("--keep") { Description = "Snapshots kept (a cycle that changed nothing stores none); the baseline and the latest are never deleted [env INFRADIFF_KEEP; default 100].", HelpName = "N" };
@@ -38,7 +40,7 @@ internal sealed partial class WatchSettings
         }
     }
 
-    public sealed record Resolved(TimeSpan Interval, string Dir, Uri? Webhook, WebhookFormat Format, string? Secret, DriftReference Against, TimeSpan RepeatAfter, int Keep, Severity MinSeverity)
+    public sealed record Resolved(TimeSpan Interval, string Dir, Uri? Webhook, string Format, string? Secret, DriftReference Against, TimeSpan RepeatAfter, int Keep, Severity MinSeverity)
     {
         /// <summary>Cycle records kept.</summary>
         public int KeepReports { get; init; } = 10_000;
@@ -121,7 +123,7 @@ internal sealed partial class WatchSettings
             Duration("interval", Pick(Interval) ?? "5m"),
             Pick(Dir) ?? "snapshots",
             url,
-            Choice<WebhookFormat>("webhook format", Pick(WebhookFormat) ?? "generic"),
+            WebhookFormatName(Pick(WebhookFormat) ?? "generic"),
             settings[SecretKey],
             Choice<DriftReference>("against", Pick(Against) ?? "previous"),
             Duration("repeat-after", Pick(RepeatAfter) ?? "24h", waited: false),
@@ -233,6 +235,9 @@ internal sealed partial class WatchSettings
 
         return !waited || value <= LongestWait ? value : throw new InfraDiffException($"{what} can be at most 24 days (the longest a timer waits), not '{text}'");
     }
+
+    private static string WebhookFormatName(string text) =>
+        ReportFormats.WebhookNames.Contains(text) ? text : throw new InfraDiffException($"webhook format cannot be '{text}'");
 
     private static T Choice<T>(string what, string text)
         where T : struct, Enum =>

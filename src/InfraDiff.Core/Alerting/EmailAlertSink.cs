@@ -1,6 +1,4 @@
-using System.Net;
-using System.Text;
-using InfraDiff.Diffing;
+using InfraDiff.Reporting;
 using MailKit.Net.Smtp;
 using MailKit.Security;
 using MimeKit;
@@ -65,49 +63,16 @@ public sealed class EmailAlertSink : IAlertSink
         }
     }
 
-    /// <summary>The message: subject the title, text and HTML alternatives listing the changes most severe first.</summary>
+    /// <summary>The message the email format writes, from the sender to the recipients.</summary>
     internal MimeMessage Message(DriftAlert alert)
     {
-        var report = alert.Report;
-        var title = AlertPayloads.Title(alert);
-        var lines = ReportLine.Collapse(report.Changes.OrderByDescending(c => c.Severity).ToList());
-        var when = AlertPayloads.When(alert);
-        var text = new StringBuilder().AppendLine(title).AppendLine(when).AppendLine();
-        var html = new StringBuilder($"<html><body><h2>{Encode(title)}</h2><p>{when}</p><table>");
-        foreach (var (category, summary) in report.Summary)
-        {
-            text.AppendLine($"{HostText.Clean(category)}: {summary.Counts}");
-            html.Append($"<tr><td>{Encode(category)}</td><td>{summary.Counts}</td></tr>");
-        }
-
-        text.AppendLine();
-        html.Append("</table><ul>");
-        foreach (var line in lines)
-        {
-            var severity = EnumNames.Of(line.Change.Severity);
-            text.AppendLine($"[{severity}] {HostText.Clean(line.Summary)}");
-            html.Append($"<li><b>[{severity}]</b> {Encode(line.Summary)}</li>");
-        }
-
-        html.Append("</ul></body></html>");
-        var message = new MimeMessage
-        {
-            Subject = title,
-            Body = new MultipartAlternative
-            {
-                new TextPart("plain") { Text = text.ToString() },
-                new TextPart("html") { Text = html.ToString() },
-            },
-        };
+        var message = EmailFormat.Message(alert);
         message.From.Add(MailboxAddress.Parse(options.From));
         foreach (var to in options.To)
         {
             message.To.Add(MailboxAddress.Parse(to));
         }
 
-        message.Headers.Add("X-InfraDiff-Idempotency-Key", alert.IdempotencyKey);
         return message;
-
-        static string Encode(string host) => WebUtility.HtmlEncode(HostText.Clean(host));
     }
 }

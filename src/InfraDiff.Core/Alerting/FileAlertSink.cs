@@ -1,4 +1,5 @@
 using InfraDiff.Host;
+using InfraDiff.Reporting;
 
 namespace InfraDiff.Alerting;
 
@@ -13,7 +14,7 @@ public sealed class FileAlertSink(string path) : IAlertSink
     /// <inheritdoc />
     public async Task SendAsync(DriftAlert alert, CancellationToken cancellationToken = default)
     {
-        byte[] line = [.. AlertPayloads.Body(alert, WebhookFormat.Generic), (byte)'\n'];
+        byte[] line = [.. ReportFormats.Render("generic", alert), (byte)'\n'];
         await Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {

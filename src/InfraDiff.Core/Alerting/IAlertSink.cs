@@ -1,3 +1,5 @@
+using InfraDiff.Reporting;
+
 namespace InfraDiff.Alerting;
 
 /// <summary>

@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
 using InfraDiff.Redaction;
+using InfraDiff.Reporting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -66,7 +67,7 @@ public sealed class WebhookAlertSink : IAlertSink, IDisposable
 
         // The short hash tells two webhooks on one host apart (the outbox records deliveries by id) without revealing the path's token.
         var identity = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(options.Url.OriginalString)))[..8];
-        Id = $"{EnumNames.Of(options.Format)} webhook {SecretRedactor.RedactUrl(options.Url)} #{identity}";
+        Id = $"{options.Format} webhook {SecretRedactor.RedactUrl(options.Url)} #{identity}";
     }
 
     /// <inheritdoc />
@@ -86,12 +87,12 @@ public sealed class WebhookAlertSink : IAlertSink, IDisposable
     public async Task SendAsync(DriftAlert alert, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(alert);
-        if (alert.Heartbeat && options.Format != WebhookFormat.Generic)
+        if (alert.Heartbeat && options.Format != "generic")
         {
             return;
         }
 
-        var body = AlertPayloads.Body(alert, options.Format, options.MaxGenericBytes);
+        var body = ReportFormats.Render(options.Format, alert, new ReportFormatOptions { Budget = options.MaxGenericBytes });
         var gaveUp = await retry.RunAsync(
             (_, token) => AttemptAsync(alert, body, token),
             (attempt, problem, delay) => InfraDiffLog.Retrying(logger, Id, attempt, problem, delay.TotalSeconds),
@@ -112,7 +113,7 @@ public sealed class WebhookAlertSink : IAlertSink, IDisposable
             using var request = new HttpRequestMessage(HttpMethod.Post, options.Url) { Content = new ByteArrayContent(body) };
             request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
             request.Headers.Add(IdempotencyHeader, alert.IdempotencyKey);
-            request.Headers.UserAgent.Add(new ProductInfoHeaderValue("infradiff", Pipeline.Snapshotter.ToolVersion.Split(' ')[1]));
+            request.Headers.UserAgent.Add(new ProductInfoHeaderValue("infradiff", Tool.Version));
             if (!string.IsNullOrEmpty(options.Secret))
             {
                 var timestamp = clock.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);

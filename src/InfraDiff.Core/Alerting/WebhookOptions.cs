@@ -1,3 +1,4 @@
+using InfraDiff.Reporting;
 using InfraDiff.Validation;
 
 namespace InfraDiff.Alerting;
@@ -8,8 +9,8 @@ public sealed record WebhookOptions : IValidatedOptions
     /// <summary>The webhook URL; its credentials and query string are never logged.</summary>
     public required Uri Url { get; set; }
 
-    /// <summary>The body format. Default: generic.</summary>
-    public WebhookFormat Format { get; set; } = WebhookFormat.Generic;
+    /// <summary>The body's format: one of <see cref="ReportFormats.WebhookNames"/> (generic, slack, teams, discord, json, …). Default: generic.</summary>
+    public string Format { get; set; } = "generic";
 
     /// <summary>With a secret, each request carries X-InfraDiff-Timestamp and X-InfraDiff-Signature: sha256=HMAC(secret, "timestamp.body").</summary>
     public string? Secret { get; set; }
@@ -18,7 +19,7 @@ public sealed record WebhookOptions : IValidatedOptions
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>The most a generic body may weigh; past it the change list is cut (most severe kept), the patch left out, and "truncated" set. Default: 256 KB.</summary>
-    public int MaxGenericBytes { get; set; } = AlertPayloads.DefaultMaxGenericBytes;
+    public int MaxGenericBytes { get; set; } = GenericFormat.DefaultMaxBytes;
 
     /// <summary>Attempts per delivery before the alert goes back to the outbox. Default: 4.</summary>
     public int MaxAttempts { get; set; } = 4;
@@ -41,6 +42,7 @@ public sealed record WebhookOptions : IValidatedOptions
             OptionChecks.Between("WebhookOptions.MaxAttempts", MaxAttempts, 1, 100),
             OptionChecks.NotNegative("WebhookOptions.BaseDelay", BaseDelay),
             MaxDelay < BaseDelay ? new InvalidOptionException("WebhookOptions.MaxDelay", "must not be shorter than BaseDelay") : null,
-            OptionChecks.AtLeast("WebhookOptions.MaxGenericBytes", MaxGenericBytes, AlertPayloads.MinimumGenericBytes),
+            OptionChecks.AtLeast("WebhookOptions.MaxGenericBytes", MaxGenericBytes, GenericFormat.MinimumBytes),
+            Format is null || !ReportFormats.WebhookNames.Contains(Format) ? new InvalidOptionException("WebhookOptions.Format", $"must be one of {string.Join(", ", ReportFormats.WebhookNames)} (was '{Excerpt.Cut(Format ?? "")}')") : null,
         }.OfType<InvalidOptionException>();
 }

@@ -1,5 +1,5 @@
-using InfraDiff.Sections;
 using System.Text.RegularExpressions;
+using InfraDiff.Sections;
 
 namespace InfraDiff.Diffing;
 

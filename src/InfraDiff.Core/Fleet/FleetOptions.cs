@@ -1,4 +1,4 @@
-using InfraDiff.Sections.Files;
+using InfraDiff.Host;
 using InfraDiff.Validation;
 
 namespace InfraDiff.Fleet;
@@ -13,7 +13,7 @@ public sealed record FleetOptions : IValidatedOptions
     /// Where the controller keeps the self-contained builds of the tool it copies to hosts, one file per runtime
     /// (infradiff-linux-x64, infradiff-linux-arm64, infradiff-linux-musl-x64…). Default: $XDG_CACHE_HOME/infradiff/fleet-tools.
     /// </summary>
-    public string ToolDirectory { get; set; } = Path.Join(FilesCollectorOptions.DefaultCacheDirectory(), "fleet-tools");
+    public string ToolDirectory { get; set; } = Path.Join(CacheDirectory.Default(), "fleet-tools");
 
     /// <summary>How many hosts are worked on at once (Ansible's forks). Default: 5.</summary>
     public int Forks { get; set; } = 5;

@@ -3,6 +3,7 @@ using System.Text.Json;
 using InfraDiff.Alerting;
 using InfraDiff.Diffing;
 using InfraDiff.Pipeline;
+using InfraDiff.Reporting;
 using InfraDiff.Snapshots;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
-using InfraDiff.Alerting;
 using InfraDiff.Host;
+using InfraDiff.Reporting;
 using InfraDiff.Snapshots;
 
 namespace InfraDiff.Monitoring;

@@ -218,7 +218,7 @@ public sealed class StoreJournal
     private static string HeadPathFor(string directory, StoreKey key)
     {
         var id = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Path.GetFullPath(directory))))[..16];
-        var folder = key.Source.StartsWith('/') ? Path.GetDirectoryName(key.Source)! : Sections.Files.FilesCollectorOptions.DefaultCacheDirectory();
+        var folder = key.Source.StartsWith('/') ? Path.GetDirectoryName(key.Source)! : CacheDirectory.Default();
         return Path.Join(folder, $"store-{id}.head");
     }
 

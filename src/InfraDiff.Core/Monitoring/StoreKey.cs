@@ -22,7 +22,7 @@ public sealed class StoreKey
     internal byte[] Bytes { get; }
 
     /// <summary>The default key file: store.key in infradiff's cache folder, outside any store.</summary>
-    public static string DefaultPath => Path.Join(Sections.Files.FilesCollectorOptions.DefaultCacheDirectory(), "store.key");
+    public static string DefaultPath => Path.Join(CacheDirectory.Default(), "store.key");
 
     /// <summary>Loads the key, creating the file when neither the environment nor a file gives one.</summary>
     /// <exception cref="InfraDiffException">The key given is malformed.</exception>

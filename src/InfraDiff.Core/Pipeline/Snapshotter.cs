@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Reflection;
 using System.Text.Json;
 using InfraDiff.Host;
 using InfraDiff.Sections;
@@ -62,8 +61,7 @@ public sealed class Snapshotter
     public IReadOnlyList<SectionDescriptor> Sections => [.. collectors.Select(c => c.Section)];
 
     /// <summary>The "infradiff X.Y.Z" string recorded in metadata.</summary>
-    public static string ToolVersion { get; } = "infradiff " + (typeof(Snapshotter).Assembly
-        .GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0");
+    public static string ToolVersion => Tool.Name;
 
     /// <summary>Takes a snapshot. Collector failures are recorded in metadata, never thrown.</summary>
     /// <exception cref="InfraDiffException">The options name an unknown collector or a root that does not exist.</exception>

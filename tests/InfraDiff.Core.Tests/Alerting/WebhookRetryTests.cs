@@ -1,5 +1,7 @@
 using System.Net;
 using InfraDiff.Alerting;
+using InfraDiff.Reporting;
+using InfraDiff.Tests.Reporting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
@@ -12,7 +14,7 @@ namespace InfraDiff.Tests.Alerting;
 /// </summary>
 public sealed class WebhookRetryTests
 {
-    private static readonly DriftAlert Alert = AlertPayloadTests.Alert(1, 20);
+    private static readonly DriftAlert Alert = MessageFormatTests.Alert(1, 20);
 
     [Fact]
     public async Task Backoff_doubles_from_the_base_and_stops_at_the_cap()

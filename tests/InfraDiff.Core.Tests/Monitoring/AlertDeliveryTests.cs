@@ -1,6 +1,7 @@
 using InfraDiff.Alerting;
 using InfraDiff.Monitoring;
-using InfraDiff.Tests.Alerting;
+using InfraDiff.Reporting;
+using InfraDiff.Tests.Reporting;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace InfraDiff.Tests.Monitoring;
@@ -16,8 +17,8 @@ public sealed class AlertDeliveryTests : IDisposable
     public async Task A_failing_sink_keeps_order_the_others_still_get_each_alert_and_a_refusal_is_set_aside()
     {
         var store = new SnapshotStore(directory, StoreKey.FromBytes(new byte[32]));
-        var first = AlertPayloadTests.Alert(1) with { IdempotencyKey = "first" };
-        var second = AlertPayloadTests.Alert(1) with { IdempotencyKey = "second" };
+        var first = MessageFormatTests.Alert(1) with { IdempotencyKey = "first" };
+        var second = MessageFormatTests.Alert(1) with { IdempotencyKey = "second" };
         await store.Outbox.EnqueueAsync(first);
         await store.Outbox.EnqueueAsync(second);
         var steady = new Sink("steady");

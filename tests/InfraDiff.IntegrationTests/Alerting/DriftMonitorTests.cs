@@ -3,6 +3,7 @@ using System.Text.Json;
 using InfraDiff.Alerting;
 using InfraDiff.Monitoring;
 using InfraDiff.Pipeline;
+using InfraDiff.Reporting;
 using InfraDiff.Sections.Files;
 using InfraDiff.Snapshots;
 

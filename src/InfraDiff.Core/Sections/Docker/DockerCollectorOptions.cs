@@ -1,3 +1,4 @@
+using InfraDiff.Host;
 using InfraDiff.Validation;
 
 namespace InfraDiff.Sections.Docker;
@@ -9,7 +10,7 @@ public sealed record DockerCollectorOptions : IValidatedOptions
     public string? Host { get; set; }
 
     /// <summary>The folder holding the per-installation key that fingerprints environment values (shared with the file hash cache).</summary>
-    public string KeyDirectory { get; set; } = Files.FilesCollectorOptions.DefaultCacheDirectory();
+    public string KeyDirectory { get; set; } = CacheDirectory.Default();
 
     /// <summary>How long to wait for the engine: a missing engine must not hold a snapshot up.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);

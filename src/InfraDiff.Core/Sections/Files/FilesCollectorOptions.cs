@@ -54,7 +54,7 @@ public sealed record FilesCollectorOptions : IValidatedOptions
     public IReadOnlyList<string> Excludes { get; set; } = DefaultExcludes;
 
     /// <summary>Where the stat cache lives: $XDG_CACHE_HOME/infradiff, else ~/.cache/infradiff.</summary>
-    public string CacheDirectory { get; set; } = DefaultCacheDirectory();
+    public string CacheDirectory { get; set; } = Host.CacheDirectory.Default();
 
     /// <summary>Reuse a file's hash when its device, inode, size, mtime and ctime are unchanged; false hashes everything and keeps no cache.</summary>
     public bool UseCache { get; set; } = true;
@@ -70,13 +70,6 @@ public sealed record FilesCollectorOptions : IValidatedOptions
 
     /// <summary>Told how many files and bytes have been hashed, a few times a second, while hashing.</summary>
     public IProgress<FileHashProgress>? Progress { get; set; }
-
-    /// <summary>$XDG_CACHE_HOME/infradiff, else ~/.cache/infradiff.</summary>
-    public static string DefaultCacheDirectory()
-    {
-        var xdg = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
-        return Path.Join(string.IsNullOrEmpty(xdg) ? Path.Join(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache") : xdg, "infradiff");
-    }
 
     /// <summary>Checks every option; called by everything that takes these options, and by the options pattern at start.</summary>
     /// <exception cref="InvalidOptionException">An option has a value it cannot take; the message names it.</exception>

@@ -4,21 +4,24 @@ using System.Globalization;
 using System.Text;
 using InfraDiff.Host;
 
-namespace InfraDiff.Cli.Rendering;
+namespace InfraDiff.Monitoring;
 
 /// <summary>
 /// The <see cref="InfraDiffMetrics"/> meter written as a Prometheus text-format file for node_exporter's textfile
 /// collector, atomically (0600) at the end of each watch cycle. Counters are totals since the watcher started
 /// (<c>_total</c>); gauges and durations are the last value (seconds, <c>_seconds</c>).
 /// </summary>
-internal sealed class PrometheusTextFile : IDisposable
+public sealed class PrometheusTextFile : IDisposable
 {
     private readonly string path;
     private readonly MeterListener listener = new();
     private readonly ConcurrentDictionary<(Instrument Instrument, string Labels), double> values = new();
 
+    /// <summary>Starts listening to the meter; the file is written at the end of each cycle.</summary>
+    /// <exception cref="InfraDiffException">The file's folder does not exist.</exception>
     public PrometheusTextFile(string path)
     {
+        ArgumentNullException.ThrowIfNull(path);
         this.path = Path.GetFullPath(path);
         if (!Directory.Exists(Path.GetDirectoryName(this.path)))
         {
@@ -37,6 +40,7 @@ internal sealed class PrometheusTextFile : IDisposable
         listener.Start();
     }
 
+    /// <summary>Stops listening.</summary>
     public void Dispose() => listener.Dispose();
 
     private void Record(Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)

@@ -1,4 +1,4 @@
-namespace InfraDiff.Alerting;
+namespace InfraDiff.Reporting;
 
 /// <summary>A point in a store's journal.</summary>
 /// <param name="Sequence">The last entry's number.</param>

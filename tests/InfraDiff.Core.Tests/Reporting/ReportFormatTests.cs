@@ -1,11 +1,11 @@
 using System.Text.Json;
-using InfraDiff.Cli.Rendering;
 using InfraDiff.Diffing;
+using InfraDiff.Reporting;
 
-namespace InfraDiff.Cli.Tests;
+namespace InfraDiff.Tests.Reporting;
 
 /// <summary>The text and markdown layouts: what an operator reads first, and a markdown report that always fits a comment.</summary>
-public sealed class ReportRendererTests
+public sealed class ReportFormatTests
 {
     private static DriftReport Report(int lowChanges, params (string Category, Severity Severity, string Summary)[] severe)
     {
@@ -24,12 +24,16 @@ public sealed class ReportRendererTests
         };
     }
 
+    private static string Text(DriftReport report) => System.Text.Encoding.UTF8.GetString(ReportFormats.Render("text", DriftAlert.Of(report)));
+
+    private static string Markdown(DriftReport report) => System.Text.Encoding.UTF8.GetString(ReportFormats.Render("markdown", DriftAlert.Of(report)));
+
     [Fact]
     public void Text_starts_with_the_counts_by_severity_then_every_critical_and_high_change()
     {
         var report = Report(800, ("users", Severity.Critical, "user toor added"), ("files", Severity.High, "file /usr/bin/ls: content changed, same size (138,208 bytes)"));
 
-        var lines = ReportRenderer.Text(report, colour: false).Split('\n');
+        var lines = Text(report).Split('\n');
 
         Assert.StartsWith("802 changes: 1 critical, 1 high, 0 medium, 800 low (", lines[0], StringComparison.Ordinal);
         Assert.Equal("critical and high", lines[2]);
@@ -45,9 +49,9 @@ public sealed class ReportRendererTests
     {
         var report = Report(11_000, ("users", Severity.Critical, "user toor added"), ("scheduled", Severity.High, "crontab /etc/crontab: entries added: @reboot root /tmp/x"));
 
-        var markdown = ReportRenderer.Markdown(report);
+        var markdown = Markdown(report);
 
-        Assert.True(markdown.Length <= ReportRenderer.MarkdownLimit, $"{markdown.Length} characters");
+        Assert.True(markdown.Length <= MarkdownFormat.Limit, $"{markdown.Length} characters");
         Assert.StartsWith("## infradiff: 11002 changes: 1 critical, 1 high, 0 medium, 11000 low", markdown, StringComparison.Ordinal);
         Assert.Contains("| added | critical | users | user toor added | `/users/x` |", markdown, StringComparison.Ordinal);
         Assert.Contains("| added | high | scheduled |", markdown, StringComparison.Ordinal);
@@ -61,7 +65,7 @@ public sealed class ReportRendererTests
     [Fact]
     public void Markdown_that_fits_is_not_cut()
     {
-        var markdown = ReportRenderer.Markdown(Report(10, ("users", Severity.Critical, "user toor added")));
+        var markdown = Markdown(Report(10, ("users", Severity.Critical, "user toor added")));
 
         Assert.DoesNotContain("Cut to fit", markdown, StringComparison.Ordinal);
         Assert.Equal(10, markdown.Split('\n').Count(l => l.StartsWith("| changed | low |", StringComparison.Ordinal)));

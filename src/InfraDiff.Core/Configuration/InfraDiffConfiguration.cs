@@ -4,7 +4,7 @@ using InfraDiff.Diffing;
 using InfraDiff.Host;
 using InfraDiff.Snapshots;
 
-namespace InfraDiff;
+namespace InfraDiff.Configuration;
 
 /// <summary>The settings file, <c>infradiff.json</c>: ignore and severity rules.</summary>
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Skip)]

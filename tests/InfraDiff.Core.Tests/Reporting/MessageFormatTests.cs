@@ -2,10 +2,10 @@ using System.Diagnostics;
 using System.Reflection;
 using System.Text;
 using System.Text.Json;
-using InfraDiff.Alerting;
 using InfraDiff.Diffing;
+using InfraDiff.Reporting;
 
-namespace InfraDiff.Tests.Alerting;
+namespace InfraDiff.Tests.Reporting;
 
 /// <summary>
 /// Each chat body checked against its platform's documented rules, with hostile host text and with sizes from one
@@ -17,7 +17,7 @@ namespace InfraDiff.Tests.Alerting;
 /// Teams (learn.microsoft.com, Workflows webhooks): an Adaptive Card of version 1.4 or lower in a "message" envelope
 /// with an application/vnd.microsoft.card.adaptive attachment, the message at most about 28 KB.
 /// </summary>
-public sealed class AlertPayloadTests
+public sealed class MessageFormatTests
 {
     private const string Hostile = "@everyone <!channel> **ping** <@here> <@U123> [x](http://evil.example) <script>alert(1)</script> \u202Egnp.exe\u202C";
 
@@ -49,7 +49,7 @@ public sealed class AlertPayloadTests
     [MemberData(nameof(Sizes))]
     public void Slack_blocks_stay_within_block_kit_limits_and_name_the_true_total(int count, int pathLength)
     {
-        using var body = JsonDocument.Parse(AlertPayloads.Body(Alert(count, pathLength), WebhookFormat.Slack));
+        using var body = JsonDocument.Parse(ReportFormats.Render("slack", Alert(count, pathLength)));
         var blocks = body.RootElement.GetProperty("blocks").EnumerateArray().ToList();
 
         Assert.InRange(blocks.Count, 1, 50);
@@ -65,7 +65,7 @@ public sealed class AlertPayloadTests
     [MemberData(nameof(Sizes))]
     public void Discord_embeds_stay_within_every_documented_limit_and_name_the_true_total(int count, int pathLength)
     {
-        using var body = JsonDocument.Parse(AlertPayloads.Body(Alert(count, pathLength), WebhookFormat.Discord));
+        using var body = JsonDocument.Parse(ReportFormats.Render("discord", Alert(count, pathLength)));
         var embeds = body.RootElement.GetProperty("embeds").EnumerateArray().ToList();
 
         Assert.Empty(body.RootElement.GetProperty("allowed_mentions").GetProperty("parse").EnumerateArray());
@@ -90,7 +90,7 @@ public sealed class AlertPayloadTests
     [MemberData(nameof(Sizes))]
     public void Teams_is_an_adaptive_card_1_4_in_a_message_envelope_under_28_kb_that_adaptivecards_parses(int count, int pathLength)
     {
-        var bytes = AlertPayloads.Body(Alert(count, pathLength), WebhookFormat.Teams);
+        var bytes = ReportFormats.Render("teams", Alert(count, pathLength));
         using var body = JsonDocument.Parse(bytes);
         var attachment = body.RootElement.GetProperty("attachments")[0];
 
@@ -117,11 +117,11 @@ public sealed class AlertPayloadTests
     [MemberData(nameof(Sizes))]
     public void Generic_bodies_are_capped_flagged_truncated_and_keep_the_true_totals(int count, int pathLength)
     {
-        var bytes = AlertPayloads.Body(Alert(count, pathLength), WebhookFormat.Generic);
+        var bytes = ReportFormats.Render("generic", Alert(count, pathLength));
         using var body = JsonDocument.Parse(bytes);
         var root = body.RootElement;
 
-        Assert.InRange(bytes.Length, 1, AlertPayloads.DefaultMaxGenericBytes);
+        Assert.InRange(bytes.Length, 1, GenericFormat.DefaultMaxBytes);
         Assert.Equal(1, root.GetProperty("version").GetInt32());
         Assert.Equal(count, root.GetProperty("totals").GetProperty("changes").GetInt32());
         // One change fits whole; 30 changes with 3,800-character paths (about 340 KB with their patch) and 11,000 do not.
@@ -133,28 +133,28 @@ public sealed class AlertPayloadTests
     }
 
     [Theory]
-    [InlineData(WebhookFormat.Slack)]
-    [InlineData(WebhookFormat.Discord)]
-    [InlineData(WebhookFormat.Teams)]
-    public void Hostile_host_text_never_arrives_live(WebhookFormat format)
+    [InlineData("slack")]
+    [InlineData("discord")]
+    [InlineData("teams")]
+    public void Hostile_host_text_never_arrives_live(string format)
     {
         var alert = Alert(3, summary: $"user eve: gecos {Hostile}") with { Host = "web1 <!here> @everyone" };
 
-        var texts = Strings(JsonDocument.Parse(AlertPayloads.Body(alert, format)).RootElement).ToList();
+        var texts = Strings(JsonDocument.Parse(ReportFormats.Render(format, alert)).RootElement).ToList();
 
         Assert.All(texts, t => Assert.DoesNotContain("<!channel>", t, StringComparison.Ordinal));
         Assert.All(texts, t => Assert.DoesNotContain("<!here>", t, StringComparison.Ordinal));
         Assert.All(texts, t => Assert.DoesNotContain("<@U123>", t, StringComparison.Ordinal));
         Assert.All(texts, t => Assert.DoesNotContain("<script>", t, StringComparison.Ordinal));
         Assert.All(texts, t => Assert.DoesNotContain("\u202E", t, StringComparison.Ordinal));
-        if (format != WebhookFormat.Slack)
+        if (format != "slack")
         {
             // Slack renders [x](url) as text; Discord and Teams would make it a link, and Discord "@everyone" a ping.
             Assert.All(texts, t => Assert.DoesNotContain("[x](http", t, StringComparison.Ordinal));
             Assert.All(texts, t => Assert.DoesNotContain("**ping**", t, StringComparison.Ordinal));
         }
 
-        if (format == WebhookFormat.Discord)
+        if (format == "discord")
         {
             Assert.All(texts, t => Assert.DoesNotContain("@everyone", t, StringComparison.Ordinal));
         }
@@ -187,7 +187,7 @@ public sealed class AlertPayloadTests
 
     private static JsonElement AdaptiveCardOracle(byte[] body)
     {
-        var directory = typeof(AlertPayloadTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "OracleDirectory").Value!;
+        var directory = typeof(MessageFormatTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "OracleDirectory").Value!;
         var file = Path.GetTempFileName();
         try
         {

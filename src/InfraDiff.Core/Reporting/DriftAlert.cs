@@ -1,6 +1,8 @@
+using System.Text.Json;
 using InfraDiff.Diffing;
+using InfraDiff.Snapshots;
 
-namespace InfraDiff.Alerting;
+namespace InfraDiff.Reporting;
 
 /// <summary>One alert about one drift report, with the key a receiver uses to drop a duplicate delivery.</summary>
 /// <param name="IdempotencyKey">Stable across re-sends of this alert.</param>
@@ -21,4 +23,11 @@ public sealed record DriftAlert(string IdempotencyKey, string Host, DateTimeOffs
     /// and email sinks skip it, as they never post an alert without a change.
     /// </summary>
     public bool Heartbeat { get; init; }
+
+    /// <summary>A report as an alert on its own (<c>infradiff diff</c>, <c>alert</c>): the later snapshot's host and time, keyed by the report's content.</summary>
+    public static DriftAlert Of(DriftReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        return new DriftAlert(IdempotencyKeys.From(JsonSerializer.SerializeToUtf8Bytes(report, SnapshotJson.Options)), report.After.Host, report.After.TakenAt, report);
+    }
 }

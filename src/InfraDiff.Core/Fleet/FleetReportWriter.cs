@@ -1,33 +1,46 @@
 using System.Text;
 using System.Text.Json;
 using InfraDiff.Diffing;
-using InfraDiff.Fleet;
+using InfraDiff.Reporting;
 
-namespace InfraDiff.Cli.Rendering;
+namespace InfraDiff.Fleet;
 
-/// <summary>Renders a fleet report: the most severe, widest news first (failures, outliers, shared changes), each change once.</summary>
-internal static class FleetReportRenderer
+/// <summary>Writes a fleet report as text, markdown or JSON: the most severe, widest news first (failures, outliers, shared changes), each change once.</summary>
+public static class FleetReportWriter
 {
     /// <summary>Lines a section shows before it says how many it left out (the JSON report has them all).</summary>
     internal const int SectionLimit = 20;
 
-    private static readonly JsonSerializerOptions Indented = new(ReportRenderer.Compact) { WriteIndented = true };
+    private static readonly JsonSerializerOptions Indented = new(JsonPatchFormat.Compact) { WriteIndented = true };
 
-    public static async Task WriteAsync(FleetReport report, string format, Stream output, CancellationToken cancellationToken)
+    /// <summary>The formats a fleet report is written in.</summary>
+    public static IReadOnlyList<string> Formats { get; } = ["text", "markdown", "json"];
+
+    /// <summary>Writes <paramref name="report"/> as text, markdown or json.</summary>
+    /// <exception cref="InfraDiffException">Another format is asked for.</exception>
+    public static async Task WriteAsync(FleetReport report, string format, Stream output, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(report);
+        ArgumentNullException.ThrowIfNull(output);
+        if (!Formats.Contains(format))
+        {
+            throw new InfraDiffException($"a fleet report is written as {string.Join(", ", Formats)}, not '{Excerpt.Cut(format ?? "")}'");
+        }
+
         if (format == "json")
         {
-            await JsonSerializer.SerializeAsync(output, report, Indented, cancellationToken);
-            await output.WriteAsync("\n"u8.ToArray(), cancellationToken);
+            await JsonSerializer.SerializeAsync(output, report, Indented, cancellationToken).ConfigureAwait(false);
+            await output.WriteAsync("\n"u8.ToArray(), cancellationToken).ConfigureAwait(false);
             return;
         }
 
-        await output.WriteAsync(Encoding.UTF8.GetBytes(Render(report, markdown: format == "markdown")), cancellationToken);
+        await output.WriteAsync(Encoding.UTF8.GetBytes(Render(report, markdown: format == "markdown")), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>"6 hosts: 2 drifted, 2 clean, 1 baselined, 1 failed; 2 outliers".</summary>
-    internal static string SummaryLine(FleetReport report)
+    public static string SummaryLine(FleetReport report)
     {
+        ArgumentNullException.ThrowIfNull(report);
         var counts = Enum.GetValues<FleetHostStatus>()
             .Select(s => (Status: s, Count: report.Hosts.Count(h => h.Status == s)))
             .Where(c => c.Count > 0)

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace InfraDiff.Alerting;
+namespace InfraDiff.Reporting;
 
 /// <summary>
 /// Keys a receiver uses to drop a duplicate delivery: the same input always gives the same key, so every re-send of one

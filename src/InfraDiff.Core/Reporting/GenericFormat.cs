@@ -1,0 +1,104 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using InfraDiff.Snapshots;
+
+namespace InfraDiff.Reporting;
+
+/// <summary>
+/// infradiff's own webhook body (README "The generic body", schema <see cref="SchemaVersion"/>): host, time, counts,
+/// every change, the RFC 6902 patch, the store journal's head. Past its budget the change list is cut (most severe
+/// kept), the patch left out, and "truncated" set.
+/// </summary>
+internal sealed class GenericFormat : IReportFormat
+{
+    /// <summary>The default cap of a generic body.</summary>
+    public const int DefaultMaxBytes = 256 * 1024;
+
+    /// <summary>The least a generic body may be given: room for the host, the totals and a few changes.</summary>
+    public const int MinimumBytes = 4 * 1024;
+
+    /// <summary>The version of the generic body's schema (README: "The generic body").</summary>
+    public const int SchemaVersion = 1;
+
+    private static readonly JsonSerializerOptions Options = new(SnapshotJson.Options);
+
+    public string Name => "generic";
+
+    public string MediaType => "application/json";
+
+    public string Description => "infradiff's own webhook body: counts, every change and the patch, within 256 KB";
+
+    public Task WriteAsync(DriftAlert alert, Stream output, ReportFormatOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(alert);
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(options);
+        return output.WriteAsync(JsonSerializer.SerializeToUtf8Bytes(Body(alert, Math.Max(MinimumBytes, options.Budget ?? DefaultMaxBytes)), Options), cancellationToken).AsTask();
+    }
+
+    private static JsonObject Body(DriftAlert alert, int maxBytes)
+    {
+        var report = alert.Report;
+        var changes = report.Changes.Select(c =>
+        {
+            var change = new JsonObject
+            {
+                ["category"] = c.Category,
+                ["op"] = JsonSerializer.SerializeToNode(c.Kind, Options),
+                ["path"] = c.Path,
+                ["severity"] = EnumNames.Of(c.Severity),
+                ["summary"] = c.Summary,
+            };
+            if (c.ExplainedBy is not null)
+            {
+                change["explainedBy"] = c.ExplainedBy;
+            }
+
+            return change;
+        }).ToList();
+        var body = new JsonObject
+        {
+            ["version"] = SchemaVersion,
+            ["heartbeat"] = alert.Heartbeat,
+            ["idempotencyKey"] = alert.IdempotencyKey,
+            ["host"] = alert.Host,
+            ["time"] = JsonSerializer.SerializeToNode(alert.Time, Options),
+            ["summary"] = JsonSerializer.SerializeToNode(report.Summary, Options),
+            ["totals"] = new JsonObject
+            {
+                ["changes"] = report.Changes.Count,
+                ["bySeverity"] = new JsonObject([.. Enum.GetValues<Severity>().Reverse().Select(s => KeyValuePair.Create(EnumNames.Of(s), (JsonNode?)report.Changes.Count(c => c.Severity == s)))]),
+            },
+            ["unknown"] = JsonSerializer.SerializeToNode(report.Unknown, Options),
+            ["journal"] = alert.Journal is { } journal ? new JsonObject { ["sequence"] = journal.Sequence, ["head"] = journal.Head } : null,
+            ["truncated"] = false,
+            ["changes"] = new JsonArray([.. changes]),
+            ["patch"] = JsonSerializer.SerializeToNode(report.ToPatch(), Options),
+        };
+        if (JsonSerializer.SerializeToUtf8Bytes(body, Options).Length <= maxBytes)
+        {
+            return body;
+        }
+
+        // Too large: the most severe changes that fit, no patch, and a flag that tells a receiver to fetch the report.
+        body["patch"] = null;
+        body["truncated"] = true;
+        body["changes"] = new JsonArray();
+        var budget = maxBytes - JsonSerializer.SerializeToUtf8Bytes(body, Options).Length;
+        var kept = new JsonArray();
+        foreach (var (change, severity) in changes.Zip(report.Changes.Select(c => c.Severity)).OrderByDescending(p => p.Second).Select(p => (p.First, p.Second)))
+        {
+            var size = JsonSerializer.SerializeToUtf8Bytes(change, Options).Length + 1;
+            if (size > budget)
+            {
+                break;
+            }
+
+            budget -= size;
+            kept.Add(change.DeepClone());
+        }
+
+        body["changes"] = kept;
+        return body;
+    }
+}

@@ -1,0 +1,79 @@
+using System.Text;
+using InfraDiff.Diffing;
+
+namespace InfraDiff.Reporting;
+
+/// <summary>The report for a terminal or a log: the summary line, every critical and high change, then each category's lines.</summary>
+internal sealed class TextFormat : IReportFormat
+{
+    public string Name => "text";
+
+    public string MediaType => "text/plain; charset=utf-8";
+
+    public string Description => "grouped by category, the critical and high changes first; coloured on a terminal";
+
+    public Task WriteAsync(DriftAlert alert, Stream output, ReportFormatOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(alert);
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(options);
+        return output.WriteAsync(Encoding.UTF8.GetBytes(Text(ReportView.Of(alert.Report), options.Colour)), cancellationToken).AsTask();
+    }
+
+    internal static string Text(ReportView view, bool colour)
+    {
+        string Paint(string code, string text) => colour ? $"\u001b[{code}m{text}\u001b[0m" : text;
+        string Line(DriftChange change, string summary, bool withCategory)
+        {
+            var markColour = change.Kind switch { ChangeKind.Add => "32", ChangeKind.Remove => "31", _ => "33" };
+            var severityColour = change.Severity switch
+            {
+                Severity.Critical => "1;35",
+                Severity.High => "31",
+                Severity.Medium => "33",
+                _ => "2",
+            };
+            return $"  {Paint(markColour, ReportView.Mark(change.Kind))} {Paint(severityColour, $"[{EnumNames.Of(change.Severity)}]")} {(withCategory ? change.Category + ": " : "")}{summary}";
+        }
+
+        var builder = new StringBuilder();
+        builder.AppendLine($"{view.SummaryLine} ({view.Header})");
+        if (view.Urgent.Count > 0)
+        {
+            builder.AppendLine();
+            builder.AppendLine(Paint("1", "critical and high"));
+            foreach (var change in view.Urgent)
+            {
+                builder.AppendLine(Line(change, change.Summary, withCategory: true));
+            }
+        }
+
+        foreach (var category in view.Categories)
+        {
+            builder.AppendLine();
+            builder.AppendLine(Paint("1", category.Name) + $" ({category.Summary.Counts})");
+            foreach (var line in category.Lines)
+            {
+                builder.AppendLine(Line(line.Change, line.Summary, withCategory: false));
+            }
+        }
+
+        if (view.NotCompared.Count > 0)
+        {
+            builder.AppendLine();
+        }
+
+        foreach (var notCompared in view.NotCompared)
+        {
+            builder.AppendLine($"{Paint("1", notCompared.What)}: not compared ({notCompared.Reason})");
+        }
+
+        foreach (var notice in view.Report.Notices)
+        {
+            builder.AppendLine();
+            builder.AppendLine($"notice: {notice}");
+        }
+
+        return builder.ToString();
+    }
+}

@@ -1,0 +1,129 @@
+using System.Text;
+using System.Text.Json;
+using System.Xml.Linq;
+using InfraDiff.Diffing;
+using InfraDiff.Reporting;
+using InfraDiff.Snapshots;
+using MimeKit;
+
+namespace InfraDiff.Tests.Reporting;
+
+/// <summary>A library user renders every format from a report, without the tool: each output read back by its own parser.</summary>
+public sealed class EveryFormatTests
+{
+    private static readonly DriftAlert Alert = DriftAlert.Of(SnapshotDiffer.Compare(
+        Snap("""
+            "users":{"accounts":{"alice":{"uid":1000,"shell":"/bin/bash"}}},
+            "packages":{"nginx":{"version":"1.22-1"}},
+            "files":{"/usr/sbin/nginx":{"type":"file","package":"nginx","verified":true,"sha256":"c","size":1,"mode":"0755"}}
+            """),
+        Snap("""
+            "users":{"accounts":{"alice":{"uid":1000,"shell":"/bin/zsh"},"toor":{"uid":0,"shell":"/bin/sh"}}},
+            "packages":{"nginx":{"version":"1.24-1"}},
+            "files":{"/usr/sbin/nginx":{"type":"file","package":"nginx","verified":true,"sha256":"d","size":2,"mode":"0755"}}
+            """,
+            """{"os":{"status":"failed","reason":"boom"}}""")));
+
+    private static Snapshot Snap(string sections, string collectors = "{}") =>
+        SnapshotFile.Parse("test", Encoding.UTF8.GetBytes($$"""{"schemaVersion":1,"metadata":{"host":"web1","takenAt":"2026-11-27T14:00:00Z","tool":"t","collectors":{{collectors}}},{{sections}}}"""));
+
+    public static TheoryData<string> Formats => [.. ReportFormats.Names];
+
+    [Theory]
+    [MemberData(nameof(Formats))]
+    public async Task Every_format_writes_the_report_its_own_parser_reads(string name)
+    {
+        var format = ReportFormats.Get(name);
+        using var output = new MemoryStream();
+
+        await format.WriteAsync(Alert, output, ReportFormatOptions.Default);
+
+        var bytes = output.ToArray();
+        var text = Encoding.UTF8.GetString(bytes);
+        Assert.NotEmpty(bytes);
+        switch (format.MediaType.Split(';')[0])
+        {
+            case "application/json" or "application/json-patch+json":
+                using (var document = JsonDocument.Parse(bytes))
+                {
+                    Assert.Contains("toor", document.RootElement.GetRawText(), StringComparison.Ordinal);
+                }
+
+                break;
+            case "application/xml":
+                Assert.Contains(XDocument.Parse(text).Descendants("failure"), f => f.Attribute("message")!.Value == "[critical] user toor added (uid 0)");
+                break;
+            case "message/rfc822":
+                var message = await MimeMessage.LoadAsync(new MemoryStream(bytes));
+                Assert.Equal("infradiff: 4 changes on web1", message.Subject);
+                Assert.Contains("[critical] user toor added (uid 0)", message.TextBody, StringComparison.Ordinal);
+                break;
+            case "text/html":
+                Assert.StartsWith("<!doctype html>", text, StringComparison.Ordinal);
+                Assert.Contains("user toor added (uid 0)", text, StringComparison.Ordinal);
+                break;
+            default:
+                Assert.Contains("user toor added (uid 0)", text, StringComparison.Ordinal);
+                break;
+        }
+    }
+
+    [Theory]
+    [InlineData("text")]
+    [InlineData("markdown")]
+    [InlineData("slack")]
+    [InlineData("teams")]
+    [InlineData("discord")]
+    [InlineData("email")]
+    [InlineData("html")]
+    public void Every_format_for_people_tells_an_upgrade_once_on_the_package_line(string name)
+    {
+        var bytes = ReportFormats.Render(name, Alert);
+        // The chat formats escape markdown (1\.22\-1): their strings are read as the chat shows them.
+        var text = ReportFormats.IsJson(ReportFormats.Get(name)) ? string.Join('\n', Strings(JsonDocument.Parse(bytes).RootElement)).Replace("\\", "", StringComparison.Ordinal) : Encoding.UTF8.GetString(bytes);
+
+        Assert.Contains("nginx: 1.22-1 → 1.24-1; 1 file change, all verified", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("package nginx 1.22-1 → 1.24-1:", text, StringComparison.Ordinal);
+    }
+
+    private static IEnumerable<string> Strings(JsonElement element) => element.ValueKind switch
+    {
+        JsonValueKind.String => [element.GetString()!],
+        JsonValueKind.Object => element.EnumerateObject().SelectMany(p => Strings(p.Value)),
+        JsonValueKind.Array => element.EnumerateArray().SelectMany(Strings),
+        _ => [],
+    };
+
+    [Fact]
+    public void An_unknown_format_is_one_line_naming_those_there_are()
+    {
+        var error = Assert.Throws<InfraDiffException>(() => ReportFormats.Get("yaml"));
+
+        Assert.Equal($"no report format 'yaml' (known: {string.Join(", ", ReportFormats.Names)})", error.Message);
+    }
+
+    [Fact]
+    public void A_webhook_posts_only_a_format_that_writes_json()
+    {
+        Assert.Equal(["json", "json-patch", "generic", "slack", "teams", "discord"], ReportFormats.WebhookNames);
+        var error = Assert.Throws<InvalidOptionException>(() => new InfraDiff.Alerting.WebhookOptions { Url = new Uri("http://127.0.0.1/"), Format = "markdown" }.Validate());
+        Assert.StartsWith("WebhookOptions.Format: must be one of json, json-patch, generic", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parts_not_compared_for_one_reason_are_one_line()
+    {
+        var before = Snap("""
+            "os":{"hostname":"a"}
+            """, """{"os":{"status":"ok","unavailable":{"kernel":"not the live host","modules":"not the live host","mounts":"not the live host"}}}""");
+        var after = Snap("""
+            "os":{"hostname":"a"}
+            """, """{"os":{"status":"ok","unavailable":{"kernel":"not the live host","modules":"not the live host","mounts":"not the live host","sysctls":"no /proc"}}}""");
+
+        var text = Encoding.UTF8.GetString(ReportFormats.Render("text", DriftAlert.Of(SnapshotDiffer.Compare(before, after)))).Split('\n');
+
+        Assert.Contains("os kernel, modules, mounts: not compared (unavailable: not the live host)", text);
+        Assert.Contains("os sysctls: not compared (unavailable in the later snapshot: no /proc)", text);
+        Assert.Equal(2, text.Count(l => l.Contains("not compared", StringComparison.Ordinal)));
+    }
+}
