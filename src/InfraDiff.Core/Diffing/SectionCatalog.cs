@@ -15,7 +15,7 @@ internal sealed class SectionCatalog
             byName[section.Name] = section;
         }
 
-        foreach (var section in sections)
+        foreach (var section in sections.Where(s => s.Declared))
         {
             if (!BuiltInSections.Descriptors.Contains(section))
             {

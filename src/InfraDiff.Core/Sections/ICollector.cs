@@ -12,9 +12,9 @@ public interface ICollector
 
     /// <summary>
     /// What the section means (nouns, default severities, parts): reports summarize and rank its changes by it. By
-    /// default a section with no nouns or rules of its own, whose changes are low.
+    /// default undeclared: a collector of a built-in section's name keeps that section's meaning, any other's changes are low.
     /// </summary>
-    SectionDescriptor Section => new(Name);
+    SectionDescriptor Section => SectionDescriptor.Undeclared(Name);
 
     /// <summary>Reads the host through <paramref name="context"/> and returns the section.</summary>
     /// <exception cref="CollectorUnavailableException">The section's source does not exist on this host.</exception>

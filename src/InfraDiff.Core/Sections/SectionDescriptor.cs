@@ -21,14 +21,21 @@ public class SectionDescriptor
     {
     }
 
-    private SectionDescriptor(string name, string path)
+    private SectionDescriptor(string name, string path, bool declared = true)
     {
         Name = name;
         Path = path;
+        Declared = declared;
     }
 
-    /// <summary>A section of a snapshot nobody declared, whatever its name (a snapshot is untrusted input: "" is a key too).</summary>
-    internal static SectionDescriptor Undeclared(string name) => new(name, JsonPointer.Append("", name));
+    /// <summary>
+    /// A section nobody declared the meaning of, whatever its name (a snapshot is untrusted input: "" is a key too): a
+    /// collector that does not describe its section has this, and a comparison keeps the built-in meaning of its name.
+    /// </summary>
+    internal static SectionDescriptor Undeclared(string name) => new(name, JsonPointer.Append("", name), declared: false);
+
+    /// <summary>Whether someone declared this section's meaning (false: a collector left its section undescribed).</summary>
+    internal bool Declared { get; }
 
     private static string Checked(string name)
     {

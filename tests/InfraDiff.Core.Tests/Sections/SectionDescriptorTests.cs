@@ -133,6 +133,23 @@ public sealed class SectionDescriptorTests
     }
 
     [Fact]
+    public void A_collector_that_does_not_describe_its_section_keeps_the_built_in_meaning_of_its_name()
+    {
+        var before = Snap("""
+            "files":{"/usr/bin/x":{"type":"file","mode":"0755","sha256":"a","size":1}}
+            """);
+        var after = Snap("""
+            "files":{"/usr/bin/x":{"type":"file","mode":"4755","sha256":"b","size":2}}
+            """);
+        var undescribed = new Snapshotter([new Misnamed().Renamed("files")]).Sections;
+
+        var change = Assert.Single(SnapshotDiffer.Compare(before, after, new DriftRules { Sections = undescribed }).Changes);
+
+        Assert.Equal((Severity.Critical, "/files/~1usr~1bin~1x"), (change.Severity, change.Path));
+        Assert.StartsWith("file /usr/bin/x: content changed, 1 → 2 bytes; mode 0755 → 4755", change.Summary, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_snapshotter_refuses_a_collector_whose_descriptor_names_another_section()
     {
         var error = Assert.Throws<ArgumentException>(() => new Snapshotter([new Misnamed()]));
@@ -164,6 +181,16 @@ public sealed class SectionDescriptorTests
         public string Name => "mine";
 
         public SectionDescriptor Section { get; } = new("theirs");
+
+        public Task<object> CollectAsync(CollectionContext context, CancellationToken cancellationToken = default) => Task.FromResult<object>(new { });
+
+        /// <summary>A collector named <paramref name="name"/> that leaves its section undescribed.</summary>
+        public ICollector Renamed(string name) => new Undescribed(name);
+    }
+
+    private sealed class Undescribed(string name) : ICollector
+    {
+        public string Name => name;
 
         public Task<object> CollectAsync(CollectionContext context, CancellationToken cancellationToken = default) => Task.FromResult<object>(new { });
     }
