@@ -16,7 +16,10 @@ var root = new RootCommand("infradiff: snapshot a Linux host as canonical JSON, 
     HistoryCommand.Create(),
     ReportCommand.Create(),
     FleetCommand.Create(),
+    HelpCommands.Help(),
+    HelpCommands.Version(),
 };
+HelpCommands.Usage(root);
 
 var parseResult = root.Parse(args);
 if (parseResult.Errors.Count == 0 && parseResult.GetValue(CommonOptions.Quiet) && parseResult.GetValue(CommonOptions.Verbose))

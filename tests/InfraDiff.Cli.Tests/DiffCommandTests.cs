@@ -195,7 +195,7 @@ public sealed class CheckCommandTests : IDisposable
         var clean = await CliRunner.RunAsync("check", "--baseline", baseline, "--only", "users,packages");
 
         Assert.Equal(2, missing.ExitCode);
-        Assert.Equal($"infradiff: {baseline}: no such file", missing.StandardError.TrimEnd());
+        Assert.Equal($"infradiff: {baseline}: no such file (make it with --update-baseline)", missing.StandardError.TrimEnd());
         Assert.False(createdByError);
         Assert.Equal(0, created.ExitCode);
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(baseline));

@@ -244,7 +244,7 @@ public sealed class FaultTests : IDisposable
         var result = await CliRunner.RunInAsync(directory, null, "watch", "--interval", "60d", "--once", "--only", "users");
 
         Assert.Equal(2, result.ExitCode);
-        Assert.Equal("infradiff: interval can be at most 24 days (the longest a timer waits), not '60d'", result.StandardError.TrimEnd());
+        Assert.Equal("infradiff: --interval: can be at most 24 days (the longest a timer waits), not '60d'", result.StandardError.TrimEnd());
     }
 
     private static void Fixture(string program, params string[] arguments)

@@ -45,8 +45,8 @@ public sealed class FleetCommandTests : IDisposable
     }
 
     [Theory]
-    [InlineData("--forks", "0", "--forks must be between 1 and 1000 (was 0)")]
-    [InlineData("--host-timeout", "0", "--host-timeout must be longer than zero (was 0 s)")]
+    [InlineData("--forks", "0", "--forks: must be a whole number from 1 to 1000, not '0'")]
+    [InlineData("--host-timeout", "0", "--host-timeout: must be a duration such as 300, 30s, 5m or 1h, not '0'")]
     public async Task An_invalid_setting_is_named_by_its_flag(string flag, string value, string message)
     {
         var inventory = Path.Join(directory, "hosts.ini");
@@ -74,14 +74,17 @@ public sealed class FleetCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task Watch_refuses_an_interval_under_a_second()
+    public async Task Watch_reads_its_interval_as_every_other_duration_and_refuses_zero()
     {
         var inventory = Path.Join(directory, "hosts.ini");
         await File.WriteAllTextAsync(inventory, "web01\n");
 
         var result = await CliRunner.RunAsync("fleet", "watch", "-i", inventory, "--interval", "0");
+        var minutes = await CliRunner.RunAsync("fleet", "watch", "-i", inventory, "--interval", "5m", "--forks", "x");
 
         Assert.Equal(2, result.ExitCode);
-        Assert.Equal("infradiff: --interval must be at least 1 second (was 0)\n", result.StandardError);
+        Assert.Equal("infradiff: --interval: must be a duration such as 300, 30s, 5m or 1h, not '0'\n", result.StandardError);
+        // "5m" is read (the run stops at the next setting, not at the interval).
+        Assert.Equal((2, "infradiff: --forks: must be a whole number from 1 to 1000, not 'x'\n"), (minutes.ExitCode, minutes.StandardError));
     }
 }

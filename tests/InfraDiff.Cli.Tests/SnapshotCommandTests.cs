@@ -27,7 +27,7 @@ public sealed class SnapshotCommandTests : IDisposable
     [Fact]
     public async Task Snapshot_to_a_file_writes_it_owner_only_and_prints_nothing()
     {
-        var path = Path.Join(directory, "out", "host.json");
+        var path = Path.Join(Directory.CreateDirectory(Path.Join(directory, "out")).FullName, "host.json");
 
         var result = await CliRunner.RunAsync("snapshot", "--only", "os,users", "-o", path);
 
@@ -45,7 +45,7 @@ public sealed class SnapshotCommandTests : IDisposable
 
         Assert.Equal(2, result.ExitCode);
         Assert.Equal("", result.StandardOutput);
-        Assert.Equal("infradiff: unknown collector 'nonsense' (known: config, docker, files, network, os, packages, scheduled, services, users)", result.StandardError.TrimEnd());
+        Assert.Equal("infradiff: --only: unknown section 'nonsense' (known: config, docker, files, network, os, packages, scheduled, services, users)", result.StandardError.TrimEnd());
     }
 
     [Fact]
@@ -149,7 +149,7 @@ public sealed class SnapshotCommandTests : IDisposable
             var result = await CliRunner.RunAsync("snapshot", "--only", "os", "--root", root, "--host-kernel");
 
             Assert.Equal(2, result.ExitCode);
-            Assert.Equal("infradiff: --host-kernel needs the host's PID namespace (docker run --pid host): PID 1 here is not the host's init", result.StandardError.TrimEnd());
+            Assert.Equal("infradiff: --host-kernel: needs the host's PID namespace (docker run --pid host): PID 1 here is not the host's init", result.StandardError.TrimEnd());
         }
         finally
         {

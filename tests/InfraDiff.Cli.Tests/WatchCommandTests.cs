@@ -7,9 +7,9 @@ public sealed class WatchCommandTests : IDisposable
     public void Dispose() => Directory.Delete(directory, recursive: true);
 
     [Theory]
-    [InlineData("--interval", "soon", "infradiff: interval must be a duration such as 300, 30s, 5m or 1h, not 'soon'")]
-    [InlineData("--webhook", "ftp://user:pw@example.invalid/x", "infradiff: the webhook must be an http or https URL, not 'ftp://<redacted>@example.invalid/x'")]
-    [InlineData("--keep", "0", "infradiff: keep must be a whole number of at least 1, not '0'")]
+    [InlineData("--interval", "soon", "infradiff: --interval: must be a duration such as 300, 30s, 5m or 1h, not 'soon'")]
+    [InlineData("--webhook", "ftp://user:pw@example.invalid/x", "infradiff: --webhook: must be an http or https URL, not 'ftp://<redacted>@example.invalid/x'")]
+    [InlineData("--keep", "0", "infradiff: --keep: must be a whole number of at least 1, not '0'")]
     public async Task A_bad_setting_is_one_line_and_exit_2_and_touches_nothing(string option, string value, string expected)
     {
         var store = Path.Join(directory, "store");

@@ -5,7 +5,6 @@ using InfraDiff.Pipeline;
 using InfraDiff.Sections;
 using InfraDiff.Sections.Files;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 
 namespace InfraDiff.PackageTests;
 

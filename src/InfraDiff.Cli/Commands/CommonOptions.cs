@@ -15,13 +15,6 @@ internal static class CommonOptions
         Recursive = true,
     };
 
-    /// <summary>The store key's file (a new option each time: an option belongs to one command).</summary>
-    public static Option<string?> KeyFile() => new("--key-file")
-    {
-        Description = "The key that authenticates the store's journal, kept outside the store; created (0600) on first use [env INFRADIFF_STORE_KEY (64 hex digits) or INFRADIFF_STORE_KEY_FD take precedence; default: store.key in the cache folder].",
-        HelpName = "FILE",
-    };
-
     public static readonly Option<bool> Quiet = new("--quiet", "-q")
     {
         Description = "Only errors on stderr: no warnings, no progress, no per-cycle line (the exit code still tells drift from failure).",
@@ -30,11 +23,15 @@ internal static class CommonOptions
 
     public static readonly Option<string> Color = new Option<string>("--color")
     {
-        Description = "Colour in the text report: auto (on a terminal, unless NO_COLOR is set or TERM=dumb), always, or never [default auto].",
+        Description = "Colour in the text report: auto (on a terminal, unless NO_COLOR is set or TERM=dumb), always (even with NO_COLOR), or never.",
         HelpName = "WHEN",
         DefaultValueFactory = _ => "auto",
         Recursive = true,
     }.AcceptOnlyFromAmong("auto", "always", "never");
+
+    /// <summary>A progress line while files are hashed, on a terminal's stderr unless --quiet.</summary>
+    public static IProgress<Sections.Files.FileHashProgress>? Progress(ParseResult parseResult) =>
+        Console.IsErrorRedirected || parseResult.GetValue(Quiet) ? null : new HashProgressLine();
 
     /// <summary>Whether the text report is coloured, as --color says.</summary>
     public static bool Colour(ParseResult parseResult) => parseResult.GetValue(Color) switch
@@ -75,7 +72,7 @@ internal static class CommonOptions
         }
         catch (Exception ex)
         {
-            CliLog.CommandFailed(log, OptionFlags.Message(ex), verbose ? ex : null);
+            CliLog.CommandFailed(log, ex is InfraDiffException ? ex.Message : $"unexpected error: {ex.Message}", verbose ? ex : null);
             return ExitCodes.Error;
         }
     }

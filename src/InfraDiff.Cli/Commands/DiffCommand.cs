@@ -24,9 +24,10 @@ internal static class DiffCommand
 
         command.SetAction((parseResult, cancellationToken) => CommonOptions.RunAsync(parseResult, async _ =>
         {
-            var rules = report.Rules(parseResult);
-            await report.VerifySignaturesAsync(parseResult, [parseResult.GetRequiredValue(before), parseResult.GetRequiredValue(after)], cancellationToken);
-            var drift = await SnapshotDiffer.CompareAsync(parseResult.GetRequiredValue(before), parseResult.GetRequiredValue(after), rules, cancellationToken: cancellationToken);
+            var (file, _) = ConfigFile.Load(parseResult, report.Rules.Config);
+            var paths = new[] { parseResult.GetRequiredValue(before), parseResult.GetRequiredValue(after) };
+            await report.VerifySignaturesAsync(parseResult, paths, cancellationToken);
+            var drift = await SnapshotDiffer.CompareAsync(paths[0], paths[1], report.RulesOf(parseResult, file), cancellationToken: cancellationToken);
             return await report.WriteAsync(parseResult, drift, cancellationToken);
         }));
         return command;

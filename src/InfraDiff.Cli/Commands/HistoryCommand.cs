@@ -1,8 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
+using InfraDiff.Configuration;
 using InfraDiff.Monitoring;
-using InfraDiff.Snapshots;
 
 namespace InfraDiff.Cli.Commands;
 
@@ -11,7 +10,7 @@ internal static class HistoryCommand
 {
     public static Command Create()
     {
-        var settings = new WatchSettings();
+        var watch = new SettingOptions("watch:dir");
         var since = new Option<string?>("--since")
         {
             Description = "Only cycles in the last DURATION (1h, 7d, …).",
@@ -25,16 +24,16 @@ internal static class HistoryCommand
             + "snapshot was stored or was identical to the one before. A cycle that alerted keeps its drift report (--json shows it).",
                 "infradiff history --dir /var/lib/infradiff --since 7d"))
         {
-            settings.Dir,
             since,
             json,
         };
+        watch.AddTo(command);
 
         command.SetAction((parseResult, cancellationToken) => CommonOptions.RunAsync(parseResult, async _ =>
         {
-            var resolved = settings.Resolve(parseResult, ConfigFile.Load(parseResult));
+            var settings = WatchSettings.Bind(ConfigFile.Load(parseResult, null, watch).Settings);
             await using var stdout = new StreamWriter(Console.OpenStandardOutput());
-            foreach (var (record, bytes) in await ReadAsync(resolved.Dir, parseResult.GetValue(since), cancellationToken))
+            foreach (var (record, bytes) in await ReadAsync(settings.Directory, parseResult.GetValue(since), cancellationToken))
             {
                 await stdout.WriteLineAsync(parseResult.GetValue(json) ? System.Text.Encoding.UTF8.GetString(bytes) : Line(record));
             }
@@ -45,33 +44,12 @@ internal static class HistoryCommand
     }
 
     /// <summary>A store's cycle records, oldest first, within --since; a file that is not a record is a warning and skipped.</summary>
-    internal static async Task<List<(CycleRecord Record, byte[] Bytes)>> ReadAsync(string dir, string? since, CancellationToken cancellationToken)
-    {
-        if (!Directory.Exists(dir))
-        {
-            throw new InfraDiffException($"{dir}: no such store (give --dir or set SNAPSHOT_DIR)");
-        }
-
-        var from = since is not null ? DateTimeOffset.UtcNow - WatchSettings.Duration("--since", since, waited: false) : DateTimeOffset.MinValue;
-        var records = new List<(CycleRecord, byte[])>();
-        foreach (var file in SnapshotStore.CycleFilesIn(Path.GetFullPath(dir)))
-        {
-            var bytes = await File.ReadAllBytesAsync(file, cancellationToken);
-            try
-            {
-                if (JsonSerializer.Deserialize<CycleRecord>(bytes, SnapshotJson.Options) is { } record && record.Time >= from)
-                {
-                    records.Add((record, bytes));
-                }
-            }
-            catch (JsonException ex)
-            {
-                Console.Error.WriteLine($"infradiff: warning: {Path.GetFileName(file)}: not a cycle record ({ex.Message.Split(" Path:")[0]}); 'infradiff verify' checks the store");
-            }
-        }
-
-        return records;
-    }
+    internal static Task<IReadOnlyList<(CycleRecord Record, byte[] Bytes)>> ReadAsync(string dir, string? since, CancellationToken cancellationToken) =>
+        StoreHistory.ReadAsync(
+            dir,
+            since is not null ? DateTimeOffset.UtcNow - Duration.Parse("--since", since, waited: false) : DateTimeOffset.MinValue,
+            problem => Console.Error.WriteLine($"infradiff: warning: {problem}; 'infradiff verify' checks the store"),
+            cancellationToken);
 
     /// <summary>"2026-11-30T02:49:07Z  0.5 s  3 changes: 1 critical, 0 high, 2 medium, 0 low; alerted; snapshot stored".</summary>
     private static string Line(CycleRecord record)

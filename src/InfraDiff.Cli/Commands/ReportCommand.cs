@@ -1,4 +1,5 @@
 using System.CommandLine;
+using InfraDiff.Configuration;
 using InfraDiff.Host;
 using InfraDiff.Monitoring;
 
@@ -9,7 +10,7 @@ internal static class ReportCommand
 {
     public static Command Create()
     {
-        var settings = new WatchSettings();
+        var watch = new SettingOptions("watch:dir");
         var since = new Option<string?>("--since") { Description = "Only cycles in the last DURATION (1h, 7d, 30d, …).", HelpName = "DURATION" };
         var output = new Option<string?>("--output", "-o")
         {
@@ -23,19 +24,19 @@ internal static class ReportCommand
             + "(gaps where the watcher was down), changes per category and day, and each cycle that alerted, with filters and expandable changes.",
                 "infradiff report --dir /var/lib/infradiff --since 30d -o drift.html"))
         {
-            settings.Dir,
             since,
             output,
         };
+        watch.AddTo(command);
 
         command.SetAction((parseResult, cancellationToken) => CommonOptions.RunAsync(parseResult, async _ =>
         {
-            var resolved = settings.Resolve(parseResult, ConfigFile.Load(parseResult));
-            var records = await HistoryCommand.ReadAsync(resolved.Dir, parseResult.GetValue(since), cancellationToken);
-            var page = StoreReport.Html(resolved.Dir, [.. records.Select(r => r.Record)]);
+            var settings = WatchSettings.Bind(ConfigFile.Load(parseResult, null, watch).Settings);
+            var records = await HistoryCommand.ReadAsync(settings.Directory, parseResult.GetValue(since), cancellationToken);
+            var page = StoreReport.Html(settings.Directory, [.. records.Select(r => r.Record)]);
             if (parseResult.GetValue(output) is { } path && path != "-")
             {
-                await AtomicFile.WriteAsync(path, page, cancellationToken);
+                await OutputFile.WriteAsync(path, page, cancellationToken);
             }
             else
             {

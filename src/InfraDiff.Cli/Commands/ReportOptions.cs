@@ -1,4 +1,5 @@
 using System.CommandLine;
+using InfraDiff.Configuration;
 using InfraDiff.Diffing;
 using InfraDiff.Reporting;
 using InfraDiff.Snapshots;
@@ -15,18 +16,18 @@ internal sealed class ReportOptions
         DefaultValueFactory = _ => "text",
     }.AcceptOnlyFromAmong([.. ReportFormats.Names]);
 
-    private readonly RuleOptions rules = new();
-
     private readonly Option<string?> allowedSigners = new("--allowed-signers")
     {
         Description = "Require each snapshot read (diff's two, check's baseline) to carry a FILE.sig made with 'snapshot --sign-key' by a key this ssh-keygen allowed_signers file lists.",
         HelpName = "FILE",
     };
 
+    public RuleOptions Rules { get; } = new();
+
     public void AddTo(Command command)
     {
         command.Options.Add(format);
-        rules.AddTo(command);
+        Rules.AddTo(command);
         command.Options.Add(allowedSigners);
     }
 
@@ -44,14 +45,10 @@ internal sealed class ReportOptions
         }
     }
 
+    /// <summary>The rules from --config (or ./infradiff.json) at --min-severity.</summary>
+    public DriftRules RulesOf(ParseResult parseResult, InfraDiffConfiguration file) => Rules.Rules(parseResult, file);
 
-    /// <summary>The rules from --config, or ./infradiff.json when present, at --min-severity.</summary>
-    public DriftRules Rules(ParseResult parseResult) => rules.Rules(parseResult);
-
-    /// <summary>
-    /// Renders the report to stdout, in colour as --color says, tells GitHub Actions when run
-    /// there, and returns 0 (no drift) or 1 (drift).
-    /// </summary>
+    /// <summary>Writes the report to stdout in --format (coloured as --color says), tells GitHub Actions when run there, and returns 0 (no drift) or 1 (drift).</summary>
     public async Task<int> WriteAsync(ParseResult parseResult, DriftReport report, CancellationToken cancellationToken)
     {
         await using var stdout = Console.OpenStandardOutput();

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using InfraDiff.Configuration;
 using InfraDiff.Monitoring;
 
 namespace InfraDiff.Cli.Commands;
@@ -8,29 +9,24 @@ internal static class VerifyCommand
 {
     public static Command Create()
     {
-        var settings = new WatchSettings();
-        var keyFile = CommonOptions.KeyFile();
+        var watch = new SettingOptions("watch:dir", "watch:keyFile");
         var command = new Command(
             "verify",
             Examples.With(
                 "Check a watch store: every journal entry's MAC and the hash chain, the head remembered outside the store, and every snapshot, baseline and outbox file "
             + "against the journal. Prints 'intact' with the head, or the first problem. Exit codes: 0 intact, 1 broken, 2 error.",
-                "infradiff verify --dir /var/lib/infradiff"))
-        {
-            settings.Dir,
-            keyFile,
-        };
+                "infradiff verify --dir /var/lib/infradiff"));
+        watch.AddTo(command);
 
-        command.SetAction((parseResult, cancellationToken) => CommonOptions.RunAsync(parseResult, loggers =>
+        command.SetAction((parseResult, cancellationToken) => CommonOptions.RunAsync(parseResult, _ =>
         {
-            var resolved = settings.Resolve(parseResult, ConfigFile.Load(parseResult));
-            if (!Directory.Exists(resolved.Dir))
+            var settings = WatchSettings.Bind(ConfigFile.Load(parseResult, null, watch).Settings);
+            if (!Directory.Exists(settings.Directory))
             {
-                throw new InfraDiffException($"{resolved.Dir}: no such store (give --dir or set SNAPSHOT_DIR)");
+                throw new InfraDiffException($"{settings.Directory}: no such store (give --dir or set SNAPSHOT_DIR)");
             }
 
-            var key = StoreKey.Load(parseResult.GetValue(keyFile));
-            var problems = StoreVerifier.Verify(resolved.Dir, key, out var journal);
+            var problems = StoreVerifier.Verify(settings.Directory, StoreKey.Load(settings.KeyFile), out var journal);
             if (problems.Count > 0)
             {
                 Console.Out.WriteLine($"broken: {problems[0]}");

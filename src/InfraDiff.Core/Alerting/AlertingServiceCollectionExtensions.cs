@@ -31,7 +31,8 @@ public static class AlertingServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentNullException.ThrowIfNull(configuration);
-        services.AddValidatedOptions<WebhookOptions>(name).Bind(configuration);
+        services.AddValidatedOptions<WebhookOptions>(name);
+        services.BindSection<WebhookOptions>(configuration, name);
         return AddSink(services, name);
     }
 

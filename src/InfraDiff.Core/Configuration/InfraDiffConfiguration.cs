@@ -6,7 +6,11 @@ using InfraDiff.Snapshots;
 
 namespace InfraDiff.Configuration;
 
-/// <summary>The settings file, <c>infradiff.json</c>: ignore and severity rules.</summary>
+/// <summary>
+/// The settings file, <c>infradiff.json</c>: ignore and severity rules, and the settings of the "watch" and "snapshot"
+/// sections (<see cref="WatchSettings"/>, <see cref="SnapshotSettings"/>), which <see cref="SettingsLayers"/> reads
+/// under the .env file, the environment and the flags.
+/// </summary>
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Skip)]
 public sealed record InfraDiffConfiguration
 {
@@ -23,12 +27,16 @@ public sealed record InfraDiffConfiguration
     public DriftRules ToDriftRules(Severity minimumSeverity = InfraDiff.Severity.Low) =>
         new() { Ignore = Ignore, Severity = Severity, MinimumSeverity = minimumSeverity };
 
-    /// <summary>The top-level sections Core does not read, kept for the application that does (the tool's "watch").</summary>
+    /// <summary>The file this configuration was read from; null for the defaults.</summary>
+    [JsonIgnore]
+    public string? Path { get; private init; }
+
+    /// <summary>The settings sections ("watch", "snapshot"), read by <see cref="SettingsLayers"/>.</summary>
     [JsonExtensionData]
     [JsonInclude]
     internal Dictionary<string, JsonElement>? OtherSections { get; init; }
 
-    /// <summary>The section <paramref name="name"/> of the file, when the application reading it declared it (see <see cref="Load"/>) and the file has it.</summary>
+    /// <summary>The section <paramref name="name"/> of the file ("watch", "snapshot"), when the file has it.</summary>
     public JsonElement? Section(string name) => OtherSections is not null && OtherSections.TryGetValue(name, out var value) ? value : null;
 
     private static readonly JsonSerializerOptions ReadOptions = new(SnapshotJson.Options)
@@ -36,20 +44,20 @@ public sealed record InfraDiffConfiguration
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
         AllowTrailingCommas = true,
         ReadCommentHandling = JsonCommentHandling.Skip,
+        AllowDuplicateProperties = false,
     };
 
     /// <summary>The file at <paramref name="path"/>, else ./infradiff.json when it exists, else the defaults.</summary>
     /// <exception cref="InfraDiffException">The file is missing (when named), unreadable or invalid.</exception>
-    public static InfraDiffConfiguration LoadOrDefault(string? path, params IReadOnlyCollection<string> otherSections) =>
-        path is not null ? Load(path, otherSections)
-        : File.Exists(DefaultFileName) ? Load(DefaultFileName, otherSections)
+    public static InfraDiffConfiguration LoadOrDefault(string? path) =>
+        path is not null ? Load(path)
+        : File.Exists(DefaultFileName) ? Load(DefaultFileName)
         : new InfraDiffConfiguration();
 
     /// <summary>Reads a configuration file; a misspelt key, a bad date or a bad pattern is an error naming the file.</summary>
     /// <exception cref="InfraDiffException">The file is missing, unreadable or invalid.</exception>
     /// <param name="path">The file.</param>
-    /// <param name="otherSections">Top-level sections an application keeps in the same file (the tool's "watch"): accepted, and left to it through <see cref="Section"/>; any other unknown key is an error.</param>
-    public static InfraDiffConfiguration Load(string path, params IReadOnlyCollection<string> otherSections)
+    public static InfraDiffConfiguration Load(string path)
     {
         string text;
         try
@@ -70,13 +78,26 @@ public sealed record InfraDiffConfiguration
         catch (JsonException ex)
         {
             var where = ex.LineNumber is { } line ? $" (line {line + 1}, position {ex.BytePositionInLine + 1})" : "";
-            var what = ex.InnerException?.Message ?? ex.Message.Split(" Path:")[0];
-            throw new InfraDiffException($"{path}: invalid configuration{where}: {what}", ex);
+            throw new InfraDiffException($"{path}: invalid configuration{where}: {Problem(ex)}", ex);
         }
 
-        if (configuration.OtherSections?.Keys.FirstOrDefault(k => !otherSections.Contains(k)) is { } unknown)
+        var sections = new Dictionary<string, IReadOnlyList<string>> { [WatchSettings.Section] = WatchSettings.Keys, [SnapshotSettings.Section] = SnapshotSettings.Keys, [FleetSettings.Section] = FleetSettings.Keys };
+        foreach (var (name, value) in configuration.OtherSections ?? [])
         {
-            throw new InfraDiffException($"{path}: invalid configuration: unknown setting '{Excerpt.Cut(unknown)}' (known: {string.Join(", ", new[] { "ignore", "severity" }.Concat(otherSections))})");
+            if (!sections.TryGetValue(name, out var keys))
+            {
+                throw new InfraDiffException($"{path}: invalid configuration: unknown setting '{Excerpt.Cut(name)}' (known: {string.Join(", ", new[] { "ignore", "severity" }.Concat(sections.Keys))})");
+            }
+
+            if (value.ValueKind != JsonValueKind.Object)
+            {
+                throw new InfraDiffException($"{path}: invalid configuration: '{name}' must be an object");
+            }
+
+            if (value.EnumerateObject().Select(p => p.Name).FirstOrDefault(k => !keys.Contains(k, StringComparer.Ordinal)) is { } unknown)
+            {
+                throw new InfraDiffException($"{path}: invalid configuration: unknown setting '{name}.{Excerpt.Cut(unknown)}' (known: {string.Join(", ", keys)})");
+            }
         }
 
         try
@@ -89,6 +110,36 @@ public sealed record InfraDiffConfiguration
             throw new InfraDiffException($"{path}: {ex.Message}", ex);
         }
 
-        return configuration;
+        return configuration with { Path = path };
+    }
+
+    /// <summary>What is wrong, in the file's words: the key and what it should hold, never a .NET type's name.</summary>
+    private static string Problem(JsonException ex)
+    {
+        var message = ex.InnerException?.Message ?? ex.Message;
+        if (System.Text.RegularExpressions.Regex.Match(message, "^Duplicate property '([^']*)'") is { Success: true } duplicate)
+        {
+            return $"the key '{duplicate.Groups[1].Value}' is given twice";
+        }
+
+        var at = ex.Path is { Length: > 1 } jsonPath ? jsonPath.TrimStart('$', '.') : null;
+        if (at is null || !message.Contains("could not be converted", StringComparison.Ordinal))
+        {
+            return message.Split(" Path:")[0];
+        }
+
+        var key = System.Text.RegularExpressions.Regex.Replace(at, @"\[\d+\]$", "");
+        key = key[(key.LastIndexOf('.') + 1)..];
+        var expected = key switch
+        {
+            _ when at.EndsWith(']') && key is "ignore" or "severity" => "a rule: an object with a path",
+            "ignore" or "severity" when !at.Contains('.', StringComparison.Ordinal) => "a list of rules",
+            "severity" => "one of low, medium, high, critical",
+            "op" => "add, remove or replace (or a list of them)",
+            "expires" => "a day, yyyy-MM-dd",
+            "when" => "a list of conditions such as \"new.uid == 0\"",
+            _ => "a string",
+        };
+        return $"{at} must be {expected}";
     }
 }

@@ -26,6 +26,10 @@ public sealed record DriftReport
     /// <summary>The sections present in both snapshots, so compared (some of their parts may still be in <see cref="Unknown"/>).</summary>
     public IReadOnlyList<string> Compared { get; init; } = [];
 
+    /// <summary>How many changes were left out for being below the minimum severity (<see cref="DriftRules.MinimumSeverity"/>): a report says it hides them.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public int BelowMinimum { get; init; }
+
     /// <summary>Things the reader should know about the rules themselves (an expired ignore rule).</summary>
     public required IReadOnlyList<string> Notices { get; init; }
 

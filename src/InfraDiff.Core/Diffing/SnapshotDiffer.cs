@@ -99,6 +99,7 @@ public static class SnapshotDiffer
         }
 
         // Below the minimum severity only now: a directory is explained by the changes below it, whatever theirs.
+        var all = changes.Count;
         changes = PackageExplainer.ExplainDirectories(changes).Where(c => c.Severity >= compiled.Minimum).ToList();
         return new DriftReport
         {
@@ -109,6 +110,7 @@ public static class SnapshotDiffer
             Unknown = unknown,
             Compared = compared,
             Notices = compiled.Notices,
+            BelowMinimum = all - changes.Count,
         };
     }
 

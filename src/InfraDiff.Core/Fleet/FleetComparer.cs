@@ -14,7 +14,7 @@ public static class FleetComparer
     public const string BaselineFile = "baseline.json";
 
     /// <summary>Compares the hosts that came back with their baselines (a missing one is created) and their group siblings.</summary>
-    /// <exception cref="InfraDiffException">The --against-host host is not among those that came back.</exception>
+    /// <exception cref="InvalidOptionException">The <see cref="FleetComparisonOptions.AgainstHost"/> host is not among those that came back.</exception>
     public static async Task<FleetReport> CompareAsync(IReadOnlyList<FleetHostResult> results, FleetComparisonOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(results);
@@ -22,9 +22,9 @@ public static class FleetComparer
         var succeeded = results.Where(r => r.Succeeded).ToList();
         if (options.AgainstHost is { } against && !succeeded.Any(r => r.Host.Name == against))
         {
-            throw new InfraDiffException(results.Any(r => r.Host.Name == against)
-                ? $"--against-host {against}: that host failed, so there is nothing to compare with"
-                : $"--against-host {against}: not one of the hosts selected");
+            throw new InvalidOptionException($"{options.AgainstHostName} {against}", results.Any(r => r.Host.Name == against)
+                ? "that host failed, so there is nothing to compare with"
+                : "not one of the hosts selected");
         }
 
         var hosts = new List<FleetHostReport>(results.Count);

@@ -10,4 +10,7 @@ public sealed record FleetComparisonOptions
 
     /// <summary>A host every other host is compared with, or null for none.</summary>
     public string? AgainstHost { get; set; }
+
+    /// <summary>How a message names <see cref="AgainstHost"/> to whoever set it (a tool gives its flag). Default: "FleetComparisonOptions.AgainstHost".</summary>
+    public string AgainstHostName { get; set; } = "FleetComparisonOptions.AgainstHost";
 }

@@ -8,7 +8,7 @@ namespace InfraDiff.Fleet;
 /// </summary>
 internal static class HostPatterns
 {
-    public static IReadOnlyList<InventoryHost> Select(Inventory inventory, string? pattern)
+    public static IReadOnlyList<InventoryHost> Select(Inventory inventory, string? pattern, string patternName)
     {
         if (string.IsNullOrWhiteSpace(pattern))
         {
@@ -20,25 +20,25 @@ internal static class HostPatterns
         var selected = new HashSet<string>(StringComparer.Ordinal);
         foreach (var term in plain.Count == 0 ? ["all"] : plain)
         {
-            selected.UnionWith(Match(inventory, term));
+            selected.UnionWith(Match(inventory, term, patternName));
         }
 
         foreach (var term in terms.Where(t => t[0] == '&'))
         {
-            selected.IntersectWith(Match(inventory, term[1..]));
+            selected.IntersectWith(Match(inventory, term[1..], patternName));
         }
 
         foreach (var term in terms.Where(t => t[0] == '!'))
         {
-            selected.ExceptWith(Match(inventory, term[1..]));
+            selected.ExceptWith(Match(inventory, term[1..], patternName));
         }
 
         var hosts = inventory.Hosts.Where(h => selected.Contains(h.Name)).ToList();
-        return hosts.Count > 0 ? hosts : throw new InvalidInventoryException($"--limit '{Excerpt.Cut(pattern)}' selects no host of {inventory.Source}");
+        return hosts.Count > 0 ? hosts : throw new InvalidInventoryException($"{patternName}: '{Excerpt.Cut(pattern)}' selects no host of {inventory.Source}");
     }
 
     /// <summary>The hosts one term names; a term that names nothing is an error, not a silently smaller fleet.</summary>
-    private static HashSet<string> Match(Inventory inventory, string term)
+    private static HashSet<string> Match(Inventory inventory, string term, string patternName)
     {
         var names = new HashSet<string>(StringComparer.Ordinal);
         if (term is "all" or "*")
@@ -57,7 +57,7 @@ internal static class HostPatterns
             }
             catch (ArgumentException ex)
             {
-                throw new InvalidInventoryException($"--limit: '{Excerpt.Cut(term)}' is not a regular expression ({ex.Message})", ex);
+                throw new InvalidInventoryException($"{patternName}: '{Excerpt.Cut(term)}' is not a regular expression ({ex.Message})", ex);
             }
 
             // Ansible anchors a pattern regex at the start (re.match).
@@ -82,6 +82,6 @@ internal static class HostPatterns
         }
 
         names.UnionWith(inventory.Hosts.Where(h => matches(h.Name)).Select(h => h.Name));
-        return names.Count > 0 ? names : throw new InvalidInventoryException($"--limit: '{Excerpt.Cut(term)}' matches no group or host of {inventory.Source}");
+        return names.Count > 0 ? names : throw new InvalidInventoryException($"{patternName}: '{Excerpt.Cut(term)}' matches no group or host of {inventory.Source}");
     }
 }

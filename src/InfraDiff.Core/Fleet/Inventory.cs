@@ -79,8 +79,10 @@ public sealed class Inventory
     }
 
     /// <summary>The hosts a pattern selects, as Ansible's --limit reads it: names, groups, globs, ~regex, joined by ':' or ',', with '&amp;' intersecting and '!' excluding.</summary>
+    /// <param name="pattern">The pattern; null or empty for every host.</param>
+    /// <param name="patternName">How an error names the pattern to whoever gave it (a tool gives its flag).</param>
     /// <exception cref="InvalidInventoryException">A part of the pattern matches no host or group, or the whole selects no host.</exception>
-    public IReadOnlyList<InventoryHost> Select(string? pattern) => HostPatterns.Select(this, pattern);
+    public IReadOnlyList<InventoryHost> Select(string? pattern, string patternName = "the host pattern") => HostPatterns.Select(this, pattern, patternName);
 
     /// <summary>A first meaningful line like "all:" or "---" is YAML; "[group]" or a host line is INI.</summary>
     private static bool LooksLikeYaml(string text)

@@ -123,7 +123,7 @@ public sealed class DriftMonitor
         var unchanged = lastCycle is { } last && last.Digest == digest && Store.Snapshots() is { Count: > 0 } stored && Path.GetFileName(stored[^1]) == last.Snapshot;
         var snapshotName = unchanged ? lastCycle!.Snapshot : Path.GetFileName(await Store.SaveAsync(snapshot, CancellationToken.None).ConfigureAwait(false));
         var baselineWritten = false;
-        if (options.Against == DriftReference.Baseline && reference is null && Store.MayCreateBaseline(options.ResetBaseline))
+        if (options.Against == DriftReference.Baseline && reference is null && Store.MayCreateBaseline(options.ResetBaseline, options.ResetBaselineName))
         {
             await Store.SaveBaselineAsync(snapshot, CancellationToken.None).ConfigureAwait(false);
             baselineWritten = true;

@@ -34,6 +34,9 @@ public sealed record DriftMonitorOptions : IValidatedOptions
     /// <summary>With <see cref="DriftReference.Baseline"/>: make a new baseline even though the store had one that is gone (deleted or quarantined). Journalled and alerted.</summary>
     public bool ResetBaseline { get; set; }
 
+    /// <summary>How a store alert names <see cref="ResetBaseline"/> to whoever sets it (a tool gives its flag). Default: "DriftMonitorOptions.ResetBaseline".</summary>
+    public string ResetBaselineName { get; set; } = "DriftMonitorOptions.ResetBaseline";
+
     /// <summary>The key that authenticates the store's journal. Default: <see cref="StoreKey.Load"/>.</summary>
     public StoreKey? StoreKey { get; set; }
 

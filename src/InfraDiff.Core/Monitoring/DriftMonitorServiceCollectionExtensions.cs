@@ -48,7 +48,7 @@ public static class DriftMonitorServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddDriftMonitor();
-        services.BindReplacingLists<DriftMonitorOptions>(configuration);
+        services.BindSection<DriftMonitorOptions>(configuration);
         return services;
     }
 }

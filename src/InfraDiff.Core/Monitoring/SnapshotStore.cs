@@ -1,6 +1,9 @@
 using System.Globalization;
+using InfraDiff.Alerting;
 using InfraDiff.Host;
 using InfraDiff.Snapshots;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace InfraDiff.Monitoring;
 
@@ -166,6 +169,21 @@ public sealed class SnapshotStore
     /// <summary>Puts the alerts receivers refused back in the queue, to be delivered by the next cycle or <see cref="DriftMonitor.DeliverAsync"/>; returns how many.</summary>
     public Task<int> RequeueDeadAlertsAsync(CancellationToken cancellationToken = default) => Outbox.RequeueDeadAsync(cancellationToken);
 
+    /// <summary>
+    /// Sends the alerts receivers refused for good (outbox/dead) again, to <paramref name="sinks"/>, under the store's
+    /// lock (a watcher on the store must be stopped first): once a receiver is fixed, nothing it refused is lost.
+    /// </summary>
+    /// <returns>How many were requeued, how many still wait (a receiver failed), and how many were refused again.</returns>
+    /// <exception cref="InfraDiffException">Another watcher holds the store.</exception>
+    public async Task<(int Requeued, int Waiting, int RefusedAgain)> RetryDeadAlertsAsync(IReadOnlyList<IAlertSink> sinks, ILogger? logger = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(sinks);
+        using var storeLock = Lock();
+        var requeued = await RequeueDeadAlertsAsync(cancellationToken).ConfigureAwait(false);
+        var waiting = await AlertDelivery.DeliverAsync(Outbox, sinks, logger ?? NullLogger.Instance, cancellationToken).ConfigureAwait(false);
+        return (requeued, waiting, DeadAlertCount);
+    }
+
     /// <summary>The baseline's path.</summary>
     public string BaselinePath => Path.Join(Directory, BaselineName);
 
@@ -223,7 +241,9 @@ public sealed class SnapshotStore
     /// Whether a new baseline may be written now that there is none: only when the store never had one. One that was
     /// deleted behind the store's back, or quarantined, is reported (once) and not recreated unless <paramref name="reset"/>.
     /// </summary>
-    internal bool MayCreateBaseline(bool reset)
+    /// <param name="reset">Whether a new baseline was asked for.</param>
+    /// <param name="resetName">How the alert names the way to ask for one.</param>
+    internal bool MayCreateBaseline(bool reset, string resetName)
     {
         var last = Journal.LastEvent(BaselineName);
         if (last is null)
@@ -241,7 +261,7 @@ public sealed class SnapshotStore
         if (last != "missing")
         {
             var why = last == "quarantine" ? "was quarantined" : "was deleted behind the store's back";
-            Missing(BaselineName, $"{why}; no new baseline is made from a host that may be compromised (set DriftMonitorOptions.ResetBaseline to make one: watch --reset-baseline)");
+            Missing(BaselineName, $"{why}; no new baseline is made from a host that may be compromised (set {resetName} to make one)");
         }
 
         return false;

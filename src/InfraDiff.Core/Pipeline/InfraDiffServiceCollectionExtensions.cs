@@ -1,3 +1,4 @@
+using InfraDiff.Configuration;
 using InfraDiff.Host;
 using InfraDiff.Pipeline;
 using InfraDiff.Sections;
@@ -57,9 +58,9 @@ public static class InfraDiffServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(configuration);
         var builder = services.AddInfraDiff();
-        services.BindReplacingLists<OsCollectorOptions>(configuration.GetSection("Os"));
-        services.BindReplacingLists<FilesCollectorOptions>(configuration.GetSection("Files"));
-        services.BindReplacingLists<DockerCollectorOptions>(configuration.GetSection("Docker"));
+        services.BindSection<OsCollectorOptions>(configuration.GetSection("Os"));
+        services.BindSection<FilesCollectorOptions>(configuration.GetSection("Files"));
+        services.BindSection<DockerCollectorOptions>(configuration.GetSection("Docker"));
         return builder;
     }
 
@@ -72,23 +73,10 @@ public static class InfraDiffServiceCollectionExtensions
     }
 
     /// <summary>
-    /// Binds a section, a list given there replacing the default list rather than being appended to it (the binder's
-    /// way with a collection that already has items): "Roots": ["/srv"] scans /srv only.
+    /// Binds a section with infradiff's grammar (<see cref="OptionsBinder"/>): a duration as "5m" or "00:05:00", a list
+    /// given there replacing the default list rather than being appended to it ("Roots": ["/srv"] scans /srv only).
     /// </summary>
-    internal static void BindReplacingLists<TOptions>(this IServiceCollection services, IConfiguration section, string? name = null)
-        where TOptions : class
-    {
-        services.AddOptions<TOptions>(name ?? Options.Options.DefaultName).Configure(options =>
-        {
-            foreach (var property in typeof(TOptions).GetProperties().Where(p => p.CanWrite && p.PropertyType == typeof(IReadOnlyList<string>)))
-            {
-                if (section.GetSection(property.Name).Exists())
-                {
-                    property.SetValue(options, Array.Empty<string>());
-                }
-            }
-
-            section.Bind(options);
-        });
-    }
+    internal static void BindSection<TOptions>(this IServiceCollection services, IConfiguration section, string? name = null)
+        where TOptions : class =>
+        services.AddOptions<TOptions>(name ?? Options.Options.DefaultName).Configure(options => OptionsBinder.Bind(section, options));
 }

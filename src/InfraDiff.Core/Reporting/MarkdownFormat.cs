@@ -31,7 +31,7 @@ internal sealed class MarkdownFormat : IReportFormat
     {
         var report = view.Report;
         var head = new StringBuilder();
-        head.AppendLine(report.HasDrift ? $"## infradiff: {view.SummaryLine}" : "## infradiff: no drift");
+        head.AppendLine(report.HasDrift || report.BelowMinimum > 0 ? $"## infradiff: {view.SummaryLine}" : "## infradiff: no drift");
         head.AppendLine();
         head.AppendLine($"`{Cell(report.Before.Host)}` {ReportView.Time(report.Before.TakenAt)} → `{Cell(report.After.Host)}` {ReportView.Time(report.After.TakenAt)}");
 

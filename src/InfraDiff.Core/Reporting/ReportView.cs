@@ -21,8 +21,8 @@ internal sealed class ReportView
     {
         Report = report;
         Counts = Severities.ToDictionary(s => s, s => report.Changes.Count(c => c.Severity == s));
-        SummaryLine = !report.HasDrift ? "No drift"
-            : $"{Count(report.Changes.Count, "change")}: " + string.Join(", ", Severities.Select(s => $"{Counts[s]} {EnumNames.Of(s)}"));
+        SummaryLine = (!report.HasDrift ? "No drift" : $"{Count(report.Changes.Count, "change")}: " + string.Join(", ", Severities.Select(s => $"{Counts[s]} {EnumNames.Of(s)}")))
+            + (report.BelowMinimum > 0 ? $" ({Count(report.BelowMinimum, "change")} below the minimum severity not shown)" : "");
         Header = $"{report.Before.Host} {Time(report.Before.TakenAt)} → {report.After.Host} {Time(report.After.TakenAt)}";
         var order = new Dictionary<DriftChange, int>(ReferenceEqualityComparer.Instance);
         for (var i = 0; i < report.Changes.Count; i++)
@@ -41,7 +41,7 @@ internal sealed class ReportView
 
     public DriftReport Report { get; }
 
-    /// <summary>"905 changes: 1 critical, 5 high, 12 medium, 887 low"; "No drift" when nothing changed.</summary>
+    /// <summary>"905 changes: 1 critical, 5 high, 12 medium, 887 low"; "No drift" when nothing changed; and how many changes the minimum severity hid.</summary>
     public string SummaryLine { get; }
 
     /// <summary>"web1 2026-11-27T14:00:00Z → web1 2026-11-27T15:00:00Z".</summary>

@@ -6,9 +6,10 @@ namespace InfraDiff.Snapshots;
 /// <summary>Reads and writes snapshot files, rejecting anything that is not a snapshot with one clear message.</summary>
 public static class SnapshotFile
 {
-    /// <summary>Writes a snapshot canonically, atomically, owner-only.</summary>
+    /// <summary>Writes a snapshot canonically, atomically, owner-only (<see cref="OutputFile"/>).</summary>
+    /// <exception cref="InfraDiffException">Its folder does not exist, or the target is not a regular file.</exception>
     public static Task WriteAsync(string path, Snapshot snapshot, CancellationToken cancellationToken = default) =>
-        AtomicFile.WriteAsync(path, SnapshotJson.CanonicalText(snapshot), cancellationToken);
+        OutputFile.WriteAsync(path, SnapshotJson.CanonicalText(snapshot), cancellationToken);
 
     /// <summary>Reads a snapshot file.</summary>
     /// <exception cref="InvalidSnapshotException">The file is missing, unreadable, not JSON, or not a snapshot this version reads.</exception>

@@ -150,8 +150,8 @@ public sealed class InventoryTests
     }
 
     [Theory]
-    [InlineData("webserver", "--limit: 'webserver' matches no group or host")]
-    [InlineData("webservers:&dbservers", "--limit 'webservers:&dbservers' selects no host")]
+    [InlineData("webserver", "the host pattern: 'webserver' matches no group or host")]
+    [InlineData("webservers:&dbservers", "the host pattern: 'webservers:&dbservers' selects no host")]
     [InlineData("~web[", "is not a regular expression")]
     public void Refuses_a_pattern_that_selects_nothing(string pattern, string problem)
     {

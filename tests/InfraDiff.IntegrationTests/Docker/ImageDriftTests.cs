@@ -140,6 +140,6 @@ public sealed class ImageDriftTests(DockerEngine engine) : IDisposable
         var result = await Infradiff.RunAsync(Path.Join(directory, "cache"), "snapshot", "--image", DockerEngine.Image, "--root", directory, "--docker-host", engine.Endpoint);
 
         Assert.Equal(2, result.ExitCode);
-        Assert.Equal("infradiff: --image reads the image's own file system as the root: leave out --root and --host-kernel", result.StandardError.TrimEnd());
+        Assert.Equal("infradiff: --image: reads the image's own file system as the root: leave out --root and --host-kernel", result.StandardError.TrimEnd());
     }
 }
