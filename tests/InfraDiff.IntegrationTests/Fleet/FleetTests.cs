@@ -87,7 +87,7 @@ public sealed partial class FleetTests(SimulatedHosts fleet)
     {
         var inventory = await WriteAsync("faulty.ini", fleet.IniInventory());
 
-        var run = await FleetAsync("snapshot", "-i", inventory, "--limit", "faulty:web01", "--store", Path.Join(fleet.Directory, "store-faulty"), "--connect-timeout", "2", "--host-timeout", "6");
+        var run = await FleetAsync("snapshot", "-i", inventory, "--limit", "faulty:web01", "--store", Path.Join(fleet.Directory, "store-faulty"), "--connect-timeout", "2", "--host-timeout", "60");
 
         Assert.True(run.ExitCode == 3, run.StandardError);
         var lines = run.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries).ToDictionary(l => l[..l.IndexOf(':', StringComparison.Ordinal)]);
