@@ -14,6 +14,9 @@ internal static class ConfigFile
         HelpName = "FILE",
     };
 
+    /// <summary>The file --config names, else ./infradiff.json when it exists, else the defaults: its rules.</summary>
+    public static InfraDiffConfiguration Rules(ParseResult parseResult, Option<string?> config) => InfraDiffConfiguration.LoadOrDefault(parseResult.GetValue(config));
+
     /// <summary>The file --config names (else ./infradiff.json when it exists), and the settings in layers over it: ./.env, the environment, the flags of <paramref name="groups"/>.</summary>
     public static (InfraDiffConfiguration File, IConfigurationRoot Settings) Load(ParseResult parseResult, Option<string?>? config, params SettingOptions[] groups)
     {

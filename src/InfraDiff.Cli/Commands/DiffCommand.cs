@@ -24,7 +24,7 @@ internal static class DiffCommand
 
         command.SetAction((parseResult, cancellationToken) => CommonOptions.RunAsync(parseResult, async _ =>
         {
-            var (file, _) = ConfigFile.Load(parseResult, report.Rules.Config);
+            var file = ConfigFile.Rules(parseResult, report.Rules.Config);
             var paths = new[] { parseResult.GetRequiredValue(before), parseResult.GetRequiredValue(after) };
             await report.VerifySignaturesAsync(parseResult, paths, cancellationToken);
             var drift = await SnapshotDiffer.CompareAsync(paths[0], paths[1], report.RulesOf(parseResult, file), cancellationToken: cancellationToken);

@@ -11,8 +11,6 @@ public static class FleetReportWriter
     /// <summary>Lines a section shows before it says how many it left out (the JSON report has them all).</summary>
     internal const int SectionLimit = 20;
 
-    private static readonly JsonSerializerOptions Indented = new(JsonPatchFormat.Compact) { WriteIndented = true };
-
     /// <summary>The formats a fleet report is written in.</summary>
     public static IReadOnlyList<string> Formats { get; } = ["text", "markdown", "json"];
 
@@ -29,7 +27,7 @@ public static class FleetReportWriter
 
         if (format == "json")
         {
-            await JsonSerializer.SerializeAsync(output, report, Indented, cancellationToken).ConfigureAwait(false);
+            await JsonSerializer.SerializeAsync(output, report, new JsonSerializerOptions(ReportJson.Compact) { WriteIndented = true }, cancellationToken).ConfigureAwait(false);
             await output.WriteAsync("\n"u8.ToArray(), cancellationToken).ConfigureAwait(false);
             return;
         }

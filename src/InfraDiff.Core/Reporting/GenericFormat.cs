@@ -20,8 +20,6 @@ internal sealed class GenericFormat : IReportFormat
     /// <summary>The version of the generic body's schema (README: "The generic body").</summary>
     public const int SchemaVersion = 1;
 
-    private static readonly JsonSerializerOptions Options = new(SnapshotJson.Options);
-
     public string Name => "generic";
 
     public string MediaType => "application/json";
@@ -33,7 +31,7 @@ internal sealed class GenericFormat : IReportFormat
         ArgumentNullException.ThrowIfNull(alert);
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(options);
-        return output.WriteAsync(JsonSerializer.SerializeToUtf8Bytes(Body(alert, Math.Max(MinimumBytes, options.Budget ?? DefaultMaxBytes)), Options), cancellationToken).AsTask();
+        return output.WriteAsync(JsonSerializer.SerializeToUtf8Bytes(Body(alert, Math.Max(MinimumBytes, options.Budget ?? DefaultMaxBytes)), SnapshotJson.Options), cancellationToken).AsTask();
     }
 
     private static JsonObject Body(DriftAlert alert, int maxBytes)
@@ -44,7 +42,7 @@ internal sealed class GenericFormat : IReportFormat
             var change = new JsonObject
             {
                 ["category"] = c.Category,
-                ["op"] = JsonSerializer.SerializeToNode(c.Kind, Options),
+                ["op"] = JsonSerializer.SerializeToNode(c.Kind, SnapshotJson.Options),
                 ["path"] = c.Path,
                 ["severity"] = EnumNames.Of(c.Severity),
                 ["summary"] = c.Summary,
@@ -62,20 +60,20 @@ internal sealed class GenericFormat : IReportFormat
             ["heartbeat"] = alert.Heartbeat,
             ["idempotencyKey"] = alert.IdempotencyKey,
             ["host"] = alert.Host,
-            ["time"] = JsonSerializer.SerializeToNode(alert.Time, Options),
-            ["summary"] = JsonSerializer.SerializeToNode(report.Summary, Options),
+            ["time"] = JsonSerializer.SerializeToNode(alert.Time, SnapshotJson.Options),
+            ["summary"] = JsonSerializer.SerializeToNode(report.Summary, SnapshotJson.Options),
             ["totals"] = new JsonObject
             {
                 ["changes"] = report.Changes.Count,
                 ["bySeverity"] = new JsonObject([.. Enum.GetValues<Severity>().Reverse().Select(s => KeyValuePair.Create(EnumNames.Of(s), (JsonNode?)report.Changes.Count(c => c.Severity == s)))]),
             },
-            ["unknown"] = JsonSerializer.SerializeToNode(report.Unknown, Options),
+            ["unknown"] = JsonSerializer.SerializeToNode(report.Unknown, SnapshotJson.Options),
             ["journal"] = alert.Journal is { } journal ? new JsonObject { ["sequence"] = journal.Sequence, ["head"] = journal.Head } : null,
             ["truncated"] = false,
             ["changes"] = new JsonArray([.. changes]),
-            ["patch"] = JsonSerializer.SerializeToNode(report.ToPatch(), Options),
+            ["patch"] = JsonSerializer.SerializeToNode(report.ToPatch(), SnapshotJson.Options),
         };
-        if (JsonSerializer.SerializeToUtf8Bytes(body, Options).Length <= maxBytes)
+        if (JsonSerializer.SerializeToUtf8Bytes(body, SnapshotJson.Options).Length <= maxBytes)
         {
             return body;
         }
@@ -84,11 +82,11 @@ internal sealed class GenericFormat : IReportFormat
         body["patch"] = null;
         body["truncated"] = true;
         body["changes"] = new JsonArray();
-        var budget = maxBytes - JsonSerializer.SerializeToUtf8Bytes(body, Options).Length;
+        var budget = maxBytes - JsonSerializer.SerializeToUtf8Bytes(body, SnapshotJson.Options).Length;
         var kept = new JsonArray();
         foreach (var (change, severity) in changes.Zip(report.Changes.Select(c => c.Severity)).OrderByDescending(p => p.Second).Select(p => (p.First, p.Second)))
         {
-            var size = JsonSerializer.SerializeToUtf8Bytes(change, Options).Length + 1;
+            var size = JsonSerializer.SerializeToUtf8Bytes(change, SnapshotJson.Options).Length + 1;
             if (size > budget)
             {
                 break;

@@ -19,9 +19,6 @@ internal sealed class HtmlFormat : IReportFormat
     private const int ValueLength = 2_000;
     private const int SamplePaths = 50;
 
-    // Every letter as itself (a smaller page), but <, >, &, quotes and the like escaped: nothing can close the data block.
-    private static readonly JsonSerializerOptions Options = new() { Encoder = JavaScriptEncoder.Create(System.Text.Unicode.UnicodeRanges.All) };
-
     public string Name => "html";
 
     public string MediaType => "text/html; charset=utf-8";
@@ -76,14 +73,14 @@ internal sealed class HtmlFormat : IReportFormat
     }
 
     private static string? Value(JsonElement value) =>
-        value.ValueKind == JsonValueKind.Undefined ? null : Excerpt.Cut(JsonSerializer.Serialize(value, JsonPatchFormat.Compact), ValueLength);
+        value.ValueKind == JsonValueKind.Undefined ? null : Excerpt.Cut(JsonSerializer.Serialize(value, ReportJson.Compact), ValueLength);
 
     /// <summary>The page: <paramref name="data"/> as the script's JSON block, under <paramref name="title"/>.</summary>
     internal static string Page(string title, Dictionary<string, object?> data)
     {
         var style = Asset("report.css");
         var script = Asset("report.js");
-        var json = JsonSerializer.Serialize(data, Options);
+        var json = JsonSerializer.Serialize(data, ReportJson.HtmlData);
         var page = new StringBuilder(json.Length + style.Length + script.Length + 1_000);
         page.Append("<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
         page.Append($"<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src '{Hash(style)}'; script-src '{Hash(script)}'; img-src data:; base-uri 'none'; form-action 'none'\">\n");

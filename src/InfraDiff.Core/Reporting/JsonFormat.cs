@@ -1,13 +1,10 @@
 using System.Text.Json;
-using InfraDiff.Snapshots;
 
 namespace InfraDiff.Reporting;
 
 /// <summary>The whole report as JSON, every change with its values and the RFC 6902 patch: what <c>infradiff alert</c> reads back.</summary>
 internal sealed class JsonFormat : IReportFormat
 {
-    private static readonly JsonSerializerOptions Indented = new(SnapshotJson.Options) { WriteIndented = true };
-
     public string Name => "json";
 
     public string MediaType => "application/json";
@@ -18,7 +15,7 @@ internal sealed class JsonFormat : IReportFormat
     {
         ArgumentNullException.ThrowIfNull(alert);
         ArgumentNullException.ThrowIfNull(output);
-        await JsonSerializer.SerializeAsync(output, alert.Report, Indented, cancellationToken).ConfigureAwait(false);
+        await JsonSerializer.SerializeAsync(output, alert.Report, ReportJson.Indented, cancellationToken).ConfigureAwait(false);
         await output.WriteAsync("\n"u8.ToArray(), cancellationToken).ConfigureAwait(false);
     }
 }

@@ -1,16 +1,11 @@
 using System.Text;
-using System.Text.Encodings.Web;
 using System.Text.Json;
-using InfraDiff.Snapshots;
 
 namespace InfraDiff.Reporting;
 
 /// <summary>The RFC 6902 patch alone, one operation a line: still one JSON array, but a million-line patch stays greppable.</summary>
 internal sealed class JsonPatchFormat : IReportFormat
 {
-    /// <summary>Compact JSON with every letter as itself: what a line of a patch or a value in a report shows.</summary>
-    internal static readonly JsonSerializerOptions Compact = new(SnapshotJson.Options) { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
     public string Name => "json-patch";
 
     public string MediaType => "application/json-patch+json";
@@ -29,7 +24,7 @@ internal sealed class JsonPatchFormat : IReportFormat
             foreach (var operation in alert.Report.ToPatch())
             {
                 await writer.WriteAsync(first ? "\n" : ",\n").ConfigureAwait(false);
-                await writer.WriteAsync(JsonSerializer.Serialize(operation, Compact)).ConfigureAwait(false);
+                await writer.WriteAsync(JsonSerializer.Serialize(operation, ReportJson.Compact)).ConfigureAwait(false);
                 first = false;
             }
 

@@ -204,7 +204,7 @@ internal sealed class JunitFormat : IReportFormat
     }
 
     /// <summary>A value as one line of JSON, cut at <see cref="ValueLength"/> characters.</summary>
-    private static string Value(JsonElement value) => Excerpt.Cut(JsonSerializer.Serialize(value, JsonPatchFormat.Compact), ValueLength);
+    private static string Value(JsonElement value) => Excerpt.Cut(JsonSerializer.Serialize(value, ReportJson.Compact), ValueLength);
 
     private static string Number(int value) => value.ToString(CultureInfo.InvariantCulture);
 
