@@ -54,37 +54,20 @@ public sealed class FleetMonitor
     {
         using var storeLock = Store.Lock();
         Store.RemoveLeftovers();
-        while (!cancellationToken.IsCancellationRequested)
-        {
-            var started = clock.GetUtcNow();
-            try
+        await CycleLoop.RunAsync(
+            options.Interval,
+            clock,
+            async token =>
             {
-                var cycle = await RunCycleCoreAsync(cancellationToken).ConfigureAwait(false);
+                var cycle = await RunCycleCoreAsync(token).ConfigureAwait(false);
                 if (cycled is not null)
                 {
-                    await cycled(cycle, cancellationToken).ConfigureAwait(false);
+                    await cycled(cycle, token).ConfigureAwait(false);
                 }
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                break;
-            }
-            catch (InfraDiffException ex)
-            {
-                // The baselines stay where they were: the next run reports these changes again, so none is lost.
-                InfraDiffLog.CycleFailed(logger, ex.Message, options.Interval, ex);
-            }
-
-            var wait = options.Interval - (clock.GetUtcNow() - started);
-            try
-            {
-                await Task.Delay(wait > TimeSpan.Zero ? wait : TimeSpan.Zero, clock, cancellationToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                break;
-            }
-        }
+            },
+            // The baselines stay where they were: the next run reports these changes again, so none is lost.
+            ex => InfraDiffLog.CycleFailed(logger, ex.Message, options.Interval, ex),
+            cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<FleetCycle> RunCycleCoreAsync(CancellationToken cancellationToken)

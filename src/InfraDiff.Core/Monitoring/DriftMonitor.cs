@@ -53,33 +53,16 @@ public sealed class DriftMonitor
     {
         using var storeLock = Store.Lock();
         Store.RemoveLeftovers();
-        while (!cancellationToken.IsCancellationRequested)
-        {
-            var started = clock.GetUtcNow();
-            try
-            {
-                await RunCycleCoreAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                break;
-            }
-            catch (Exception ex)
+        await CycleLoop.RunAsync(
+            options.Interval,
+            clock,
+            RunCycleCoreAsync,
+            ex =>
             {
                 InfraDiffMetrics.Cycles.Add(1, new KeyValuePair<string, object?>("outcome", "failed"));
                 InfraDiffLog.CycleFailed(logger, ex.Message, options.Interval, ex);
-            }
-
-            var wait = options.Interval - (clock.GetUtcNow() - started);
-            try
-            {
-                await Task.Delay(wait > TimeSpan.Zero ? wait : TimeSpan.Zero, clock, cancellationToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                break;
-            }
-        }
+            },
+            cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Runs one cycle under the store's lock.</summary>

@@ -7,25 +7,14 @@ using InfraDiff.Snapshots;
 namespace InfraDiff.Reporting;
 
 /// <summary>A Discord webhook's body: an embed within Discord's limits, with mentions disabled.</summary>
-internal sealed class DiscordFormat : IReportFormat
+internal sealed class DiscordFormat() : OnePieceFormat("discord", "application/json", "a Discord webhook's body: an embed, mentions disabled")
 {
     // Discord embeds: title 256, description 4,096, 25 fields (name 256, value 1,024), footer 2,048, 6,000 in all.
     private const int TitleLength = 256;
     private const int DescriptionLength = 4096;
     private const int TotalLength = 6000;
 
-    public string Name => "discord";
-
-    public string MediaType => "application/json";
-
-    public string Description => "a Discord webhook's body: an embed, mentions disabled";
-
-    public Task WriteAsync(DriftAlert alert, Stream output, ReportFormatOptions options, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(alert);
-        ArgumentNullException.ThrowIfNull(output);
-        return output.WriteAsync(JsonSerializer.SerializeToUtf8Bytes(Body(alert), SnapshotJson.Options), cancellationToken).AsTask();
-    }
+    protected override byte[] Render(DriftAlert alert, ReportFormatOptions options) => JsonSerializer.SerializeToUtf8Bytes(Body(alert), SnapshotJson.Options);
 
     private static JsonObject Body(DriftAlert alert)
     {

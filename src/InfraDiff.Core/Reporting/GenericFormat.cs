@@ -9,7 +9,7 @@ namespace InfraDiff.Reporting;
 /// every change, the RFC 6902 patch, the store journal's head. Past its budget the change list is cut (most severe
 /// kept), the patch left out, and "truncated" set.
 /// </summary>
-internal sealed class GenericFormat : IReportFormat
+internal sealed class GenericFormat() : OnePieceFormat("generic", "application/json", "infradiff's own webhook body: counts, every change and the patch, within 256 KB")
 {
     /// <summary>The default cap of a generic body.</summary>
     public const int DefaultMaxBytes = 256 * 1024;
@@ -20,19 +20,8 @@ internal sealed class GenericFormat : IReportFormat
     /// <summary>The version of the generic body's schema (README: "The generic body").</summary>
     public const int SchemaVersion = 1;
 
-    public string Name => "generic";
-
-    public string MediaType => "application/json";
-
-    public string Description => "infradiff's own webhook body: counts, every change and the patch, within 256 KB";
-
-    public Task WriteAsync(DriftAlert alert, Stream output, ReportFormatOptions options, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(alert);
-        ArgumentNullException.ThrowIfNull(output);
-        ArgumentNullException.ThrowIfNull(options);
-        return output.WriteAsync(JsonSerializer.SerializeToUtf8Bytes(Body(alert, Math.Max(MinimumBytes, options.Budget ?? DefaultMaxBytes)), SnapshotJson.Options), cancellationToken).AsTask();
-    }
+    protected override byte[] Render(DriftAlert alert, ReportFormatOptions options) =>
+        JsonSerializer.SerializeToUtf8Bytes(Body(alert, Math.Max(MinimumBytes, options.Budget ?? DefaultMaxBytes)), SnapshotJson.Options);
 
     private static JsonObject Body(DriftAlert alert, int maxBytes)
     {

@@ -7,21 +7,10 @@ namespace InfraDiff.Reporting;
 /// GitHub Actions workflow commands: an <c>::error</c> annotation per critical change and a <c>::warning</c> per high
 /// one, each one line whatever the host wrote (what <see cref="GitHubActions"/> writes to stderr beside the report).
 /// </summary>
-internal sealed class GitHubFormat : IReportFormat
+internal sealed class GitHubFormat() : OnePieceFormat("github", "text/plain; charset=utf-8", "GitHub Actions annotations: an error per critical change, a warning per high one")
 {
-    public string Name => "github";
-
-    public string MediaType => "text/plain; charset=utf-8";
-
-    public string Description => "GitHub Actions annotations: an error per critical change, a warning per high one";
-
-    public Task WriteAsync(DriftAlert alert, Stream output, ReportFormatOptions options, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(alert);
-        ArgumentNullException.ThrowIfNull(output);
-        var text = string.Concat(ReportView.Of(alert.Report).Urgent.Select(c => Annotation(c) + "\n"));
-        return output.WriteAsync(Encoding.UTF8.GetBytes(text), cancellationToken).AsTask();
-    }
+    protected override byte[] Render(DriftAlert alert, ReportFormatOptions options) =>
+        Encoding.UTF8.GetBytes(string.Concat(ReportView.Of(alert.Report).Urgent.Select(c => Annotation(c) + "\n")));
 
     /// <summary>"::error title=…::…": the summary as the title, the severity, category and path as the message.</summary>
     internal static string Annotation(DriftChange change)

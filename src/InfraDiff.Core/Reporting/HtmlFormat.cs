@@ -11,7 +11,7 @@ namespace InfraDiff.Reporting;
 /// that alerted opening its change view). The data travels as a JSON block the page's own script renders with
 /// textContent only; a Content-Security-Policy allows nothing but that script and style, by their hashes.
 /// </summary>
-internal sealed class HtmlFormat : IReportFormat
+internal sealed class HtmlFormat() : OnePieceFormat("html", "text/html; charset=utf-8", "one self-contained page with filters and expandable changes, that works offline")
 {
     /// <summary>The data a page carries at most: past it, the least severe lines are left out and counted.</summary>
     internal const int DataBudget = 4_000_000;
@@ -19,24 +19,14 @@ internal sealed class HtmlFormat : IReportFormat
     private const int ValueLength = 2_000;
     private const int SamplePaths = 50;
 
-    public string Name => "html";
-
-    public string MediaType => "text/html; charset=utf-8";
-
-    public string Description => "one self-contained page with filters and expandable changes, that works offline";
-
-    public Task WriteAsync(DriftAlert alert, Stream output, ReportFormatOptions options, CancellationToken cancellationToken = default)
+    protected override byte[] Render(DriftAlert alert, ReportFormatOptions options)
     {
-        ArgumentNullException.ThrowIfNull(alert);
-        ArgumentNullException.ThrowIfNull(output);
-        ArgumentNullException.ThrowIfNull(options);
         var view = ReportView.Of(alert.Report);
-        var page = Page($"infradiff: {view.SummaryLine}", new Dictionary<string, object?>
+        return Encoding.UTF8.GetBytes(Page($"infradiff: {view.SummaryLine}", new Dictionary<string, object?>
         {
             ["kind"] = "diff",
             ["reports"] = new[] { Data(view, options.Budget ?? DataBudget) },
-        });
-        return output.WriteAsync(Encoding.UTF8.GetBytes(page), cancellationToken).AsTask();
+        }));
     }
 
     /// <summary>A report's lines, most severe kept first within <paramref name="budget"/> bytes, then laid out by category as the text report is.</summary>

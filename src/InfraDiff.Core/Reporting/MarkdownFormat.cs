@@ -8,24 +8,12 @@ namespace InfraDiff.Reporting;
 /// table per category. It always fits its budget (a GitHub comment holds 65,536 characters): past it, the least severe
 /// lines are left out, counted, and the report says so (the JSON report has them all).
 /// </summary>
-internal sealed class MarkdownFormat : IReportFormat
+internal sealed class MarkdownFormat() : OnePieceFormat("markdown", "text/markdown; charset=utf-8", "a table per category, for a pull request or a CI summary, within 65,536 characters")
 {
     /// <summary>A GitHub comment, and a step summary, hold 65,536 characters.</summary>
     public const int Limit = 65_536;
 
-    public string Name => "markdown";
-
-    public string MediaType => "text/markdown; charset=utf-8";
-
-    public string Description => "a table per category, for a pull request or a CI summary, within 65,536 characters";
-
-    public Task WriteAsync(DriftAlert alert, Stream output, ReportFormatOptions options, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(alert);
-        ArgumentNullException.ThrowIfNull(output);
-        ArgumentNullException.ThrowIfNull(options);
-        return output.WriteAsync(Encoding.UTF8.GetBytes(Markdown(ReportView.Of(alert.Report), options.Budget ?? Limit)), cancellationToken).AsTask();
-    }
+    protected override byte[] Render(DriftAlert alert, ReportFormatOptions options) => Encoding.UTF8.GetBytes(Markdown(ReportView.Of(alert.Report), options.Budget ?? Limit));
 
     internal static string Markdown(ReportView view, int limit = Limit)
     {

@@ -9,25 +9,14 @@ namespace InfraDiff.Reporting;
 /// A Slack incoming webhook's body: Block Kit with the whole message as a text fallback (what Mattermost and Rocket.Chat
 /// show), within Slack's limits, every piece of host text inert for mrkdwn.
 /// </summary>
-internal sealed class SlackFormat : IReportFormat
+internal sealed class SlackFormat() : OnePieceFormat("slack", "application/json", "a Slack incoming webhook's body (also Mattermost, Rocket.Chat)")
 {
     // Slack Block Kit: 50 blocks a message, 3,000 characters a section's text, 150 a header's.
     private const int SectionText = 3000;
     private const int HeaderText = 150;
     private const int FallbackText = 4000;
 
-    public string Name => "slack";
-
-    public string MediaType => "application/json";
-
-    public string Description => "a Slack incoming webhook's body (also Mattermost, Rocket.Chat)";
-
-    public Task WriteAsync(DriftAlert alert, Stream output, ReportFormatOptions options, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(alert);
-        ArgumentNullException.ThrowIfNull(output);
-        return output.WriteAsync(JsonSerializer.SerializeToUtf8Bytes(Body(alert), SnapshotJson.Options), cancellationToken).AsTask();
-    }
+    protected override byte[] Render(DriftAlert alert, ReportFormatOptions options) => JsonSerializer.SerializeToUtf8Bytes(Body(alert), SnapshotJson.Options);
 
     private static JsonObject Body(DriftAlert alert)
     {

@@ -5,25 +5,12 @@ using InfraDiff.Snapshots;
 namespace InfraDiff.Reporting;
 
 /// <summary>A Microsoft Teams webhook made through Workflows: an Adaptive Card (1.4) in a message envelope, within Teams' size limit.</summary>
-internal sealed class TeamsFormat : IReportFormat
+internal sealed class TeamsFormat() : OnePieceFormat("teams", "application/json", "a Microsoft Teams Workflows webhook's body: an Adaptive Card")
 {
     // Teams: a card message of at most about 28 KB.
     private const int MaxBytes = 27 * 1024;
 
-    public string Name => "teams";
-
-    public string MediaType => "application/json";
-
-    public string Description => "a Microsoft Teams Workflows webhook's body: an Adaptive Card";
-
-    public Task WriteAsync(DriftAlert alert, Stream output, ReportFormatOptions options, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(alert);
-        ArgumentNullException.ThrowIfNull(output);
-        return output.WriteAsync(Body(alert), cancellationToken).AsTask();
-    }
-
-    private static byte[] Body(DriftAlert alert)
+    protected override byte[] Render(DriftAlert alert, ReportFormatOptions options)
     {
         for (var max = ChatText.MaxLines; ; max--)
         {

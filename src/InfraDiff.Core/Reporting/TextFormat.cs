@@ -4,21 +4,9 @@ using InfraDiff.Diffing;
 namespace InfraDiff.Reporting;
 
 /// <summary>The report for a terminal or a log: the summary line, every critical and high change, then each category's lines.</summary>
-internal sealed class TextFormat : IReportFormat
+internal sealed class TextFormat() : OnePieceFormat("text", "text/plain; charset=utf-8", "grouped by category, the critical and high changes first; coloured on a terminal")
 {
-    public string Name => "text";
-
-    public string MediaType => "text/plain; charset=utf-8";
-
-    public string Description => "grouped by category, the critical and high changes first; coloured on a terminal";
-
-    public Task WriteAsync(DriftAlert alert, Stream output, ReportFormatOptions options, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(alert);
-        ArgumentNullException.ThrowIfNull(output);
-        ArgumentNullException.ThrowIfNull(options);
-        return output.WriteAsync(Encoding.UTF8.GetBytes(Text(ReportView.Of(alert.Report), options.Colour)), cancellationToken).AsTask();
-    }
+    protected override byte[] Render(DriftAlert alert, ReportFormatOptions options) => Encoding.UTF8.GetBytes(Text(ReportView.Of(alert.Report), options.Colour));
 
     internal static string Text(ReportView view, bool colour)
     {
