@@ -85,7 +85,7 @@ public sealed class DiffCommandTests : IDisposable
         var result = await CliRunner.RunAsync("diff", before, after, "--format", "markdown");
 
         Assert.Contains("### users (0 added, 0 removed, 1 changed)", result.StandardOutput, StringComparison.Ordinal);
-        Assert.Contains("| changed | high | user alice: shell /bin/bash → /bin/zsh | `/users/accounts/alice/shell` |", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains(@"| changed | high | user alice\: shell \/bin\/bash → \/bin\/zsh | `/users/accounts/alice/shell` |", result.StandardOutput, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,7 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Text.Json;
 using InfraDiff.Configuration;
 using InfraDiff.Monitoring;
+using InfraDiff.Snapshots;
 
 namespace InfraDiff.Cli.Commands;
 
@@ -35,7 +37,8 @@ internal static class HistoryCommand
             await using var stdout = new StreamWriter(Console.OpenStandardOutput());
             foreach (var (record, bytes) in await ReadAsync(settings.Directory, parseResult.GetValue(since), cancellationToken))
             {
-                await stdout.WriteLineAsync(parseResult.GetValue(json) ? System.Text.Encoding.UTF8.GetString(bytes) : Line(record));
+                // The record as read (a stored one is untrusted: written again, every control character is escaped).
+                await stdout.WriteLineAsync(parseResult.GetValue(json) ? JsonSerializer.Serialize(record, SnapshotJson.Options) : HostText.Visible(Line(record)));
             }
 
             return ExitCodes.Ok;

@@ -52,7 +52,8 @@ internal sealed class ReportOptions
     public async Task<int> WriteAsync(ParseResult parseResult, DriftReport report, CancellationToken cancellationToken)
     {
         await using var stdout = Console.OpenStandardOutput();
-        await ReportFormats.Get(parseResult.GetRequiredValue(format)).WriteAsync(DriftAlert.Of(report), stdout, new ReportFormatOptions { Colour = CommonOptions.Colour(parseResult) }, cancellationToken);
+        await GitHubActions.WriteReportAsync(
+            ReportFormats.Get(parseResult.GetRequiredValue(format)), DriftAlert.Of(report), stdout, new ReportFormatOptions { Colour = CommonOptions.Colour(parseResult) }, cancellationToken);
         await GitHubActions.WriteAsync(report, Console.Error, cancellationToken);
         return report.HasDrift ? ExitCodes.Drift : ExitCodes.Ok;
     }

@@ -29,10 +29,11 @@ internal static class VerifyCommand
             var problems = StoreVerifier.Verify(settings.Directory, StoreKey.Load(settings.KeyFile), out var journal);
             if (problems.Count > 0)
             {
-                Console.Out.WriteLine($"broken: {problems[0]}");
+                // A problem names store files, which anyone who can write the store may name.
+                Console.Out.WriteLine($"broken: {HostText.Visible(problems[0])}");
                 foreach (var more in problems.Skip(1))
                 {
-                    Console.Out.WriteLine($"also: {more}");
+                    Console.Out.WriteLine($"also: {HostText.Visible(more)}");
                 }
 
                 return Task.FromResult(ExitCodes.Drift);

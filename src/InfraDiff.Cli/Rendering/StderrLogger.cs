@@ -36,7 +36,8 @@ internal sealed class StderrLogger(LogLevel minimum, bool timestamps) : ILogger,
         level = commandFailed ? "" : level;
         var advice = eventId.Id == Snapshotter.CollectorFailedEventId ? CollectorAdvice(state) : "";
         var time = timestamps && !commandFailed ? DateTime.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss'Z' ", System.Globalization.CultureInfo.InvariantCulture) : "";
-        Console.Error.WriteLine($"{time}infradiff: {level}{formatter(state, exception)}{advice}");
+        // A message may quote the host (a file name, a link's target): one line, no escape sequence of the host's.
+        Console.Error.WriteLine($"{time}infradiff: {level}{HostText.Visible(formatter(state, exception))}{advice}");
         if (exception is not null && (minimum <= LogLevel.Debug || commandFailed))
         {
             Console.Error.WriteLine(exception);

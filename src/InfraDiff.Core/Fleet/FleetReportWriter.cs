@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using InfraDiff.Diffing;
-using InfraDiff.Reporting;
+using InfraDiff.Snapshots;
 
 namespace InfraDiff.Fleet;
 
@@ -27,7 +27,7 @@ public static class FleetReportWriter
 
         if (format == "json")
         {
-            await JsonSerializer.SerializeAsync(output, report, new JsonSerializerOptions(ReportJson.Compact) { WriteIndented = true }, cancellationToken).ConfigureAwait(false);
+            await JsonSerializer.SerializeAsync(output, report, new JsonSerializerOptions(SnapshotJson.Options) { WriteIndented = true }, cancellationToken).ConfigureAwait(false);
             await output.WriteAsync("\n"u8.ToArray(), cancellationToken).ConfigureAwait(false);
             return;
         }
@@ -52,8 +52,9 @@ public static class FleetReportWriter
     internal static string Render(FleetReport report, bool markdown)
     {
         var builder = new StringBuilder();
-        string Heading(string text) => markdown ? $"\n### {text}\n" : $"\n{text}";
-        string Item(string text) => markdown ? $"- {text.Replace("\n", " ", StringComparison.Ordinal)}" : $"  {text}";
+        // Every line holds host text (names, summaries, ssh's reasons): made visible, never acted on or rendered as markup.
+        string Heading(string text) => markdown ? $"\n### {HostText.Markdown(text)}\n" : $"\n{HostText.Visible(text)}";
+        string Item(string text) => markdown ? $"- {HostText.Markdown(text)}" : $"  {HostText.Visible(text)}";
         void Section<T>(string heading, IReadOnlyList<T> items, Func<T, string> line)
         {
             if (items.Count == 0)
@@ -73,7 +74,7 @@ public static class FleetReportWriter
             }
         }
 
-        builder.AppendLine(markdown ? $"## infradiff fleet: {SummaryLine(report)}" : $"fleet: {SummaryLine(report)}");
+        builder.AppendLine(markdown ? $"## infradiff fleet: {HostText.Markdown(SummaryLine(report))}" : $"fleet: {SummaryLine(report)}");
         Section("Failed hosts", report.Hosts.Where(h => h.Status == FleetHostStatus.Failed || h.Partial).ToList(), h =>
             $"{h.Name}: {(h.Status == FleetHostStatus.Failed ? h.Reason : "partial snapshot (a collector failed or timed out on the host)")}");
         Section("Outliers (one host differs from all its group siblings)", report.Outliers, o =>

@@ -90,13 +90,14 @@ public static class HostFileSystemExtensions
 
     /// <summary>The host paths of the entries other than directories directly in a directory, sorted ordinally; empty when it does not exist.</summary>
     public static IReadOnlyList<string> ListFiles(this IHostFileSystem fileSystem, string hostDirectory) =>
-        List(fileSystem, hostDirectory, Directory.EnumerateFiles);
+        List(fileSystem, hostDirectory, directories: false);
 
     /// <summary>The host paths of the subdirectories of a directory, sorted ordinally; empty when it does not exist.</summary>
     public static IReadOnlyList<string> ListDirectories(this IHostFileSystem fileSystem, string hostDirectory) =>
-        List(fileSystem, hostDirectory, Directory.EnumerateDirectories);
+        List(fileSystem, hostDirectory, directories: true);
 
-    private static string[] List(IHostFileSystem fileSystem, string hostDirectory, Func<string, string, EnumerationOptions, IEnumerable<string>> enumerate)
+    /// <summary>A directory's entries read as bytes (<see cref="HostPath"/>): a name that is not UTF-8 is listed like any other.</summary>
+    private static string[] List(IHostFileSystem fileSystem, string hostDirectory, bool directories)
     {
         ArgumentNullException.ThrowIfNull(fileSystem);
         if (fileSystem.ResolveDirectory(hostDirectory) is not { } real)
@@ -104,7 +105,7 @@ public static class HostFileSystemExtensions
             return [];
         }
 
-        var names = enumerate(real, "*", new EnumerationOptions { AttributesToSkip = 0 }).Select(Path.GetFileName).OfType<string>().ToArray();
+        var names = LinuxFile.ListDirectory(real).Where(e => e.IsDirectory == directories).Select(e => e.Name).ToArray();
         Array.Sort(names, StringComparer.Ordinal);
         var prefix = hostDirectory.EndsWith('/') ? hostDirectory : hostDirectory + "/";
         return names.Select(n => prefix + n).ToArray();

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using System.Runtime.InteropServices.Marshalling;
 using Microsoft.Win32.SafeHandles;
 
 namespace InfraDiff.Host;
@@ -119,6 +120,67 @@ internal static partial class LinuxFile
         return filled < 0 ? -Marshal.GetLastPInvokeError() : (int)filled;
     }
 
+    /// <summary>readlink(2): a symlink's target, written as <see cref="HostPath"/> writes a path; null when it cannot be read (gone, not a link).</summary>
+    public static unsafe string? ReadLink(string path)
+    {
+        Span<byte> target = stackalloc byte[4096];
+        nint length;
+        fixed (byte* buffer = target)
+        {
+            length = Native.readlink(path, buffer, (nuint)target.Length);
+        }
+
+        return length < 0 ? null : HostPath.FromBytes(target[..(int)length]);
+    }
+
+    /// <summary>
+    /// The entries of a directory (opened without following a link), each name as <see cref="HostPath"/> writes it and
+    /// whether it is a directory (a symlink counts as what it points to, as a listing shows it); empty when it cannot be opened.
+    /// </summary>
+    public static List<(string Name, bool IsDirectory)> ListDirectory(string path)
+    {
+        var entries = new List<(string, bool)>();
+        using var handle = Open(path, ReadOnly | DirectoryOnly | NoFollow | CloseOnExec, out _);
+        if (handle is null)
+        {
+            return entries;
+        }
+
+        var buffer = new byte[32 << 10];
+        int filled;
+        while ((filled = ReadDirectory(handle, buffer)) > 0)
+        {
+            // struct linux_dirent64: inode (8 bytes), offset (8), record length (2), type (1), then the name and its NUL.
+            for (var offset = 0; offset < filled; offset += MemoryMarshal.Read<ushort>(buffer.AsSpan(offset + 16)))
+            {
+                var record = buffer.AsSpan(offset + 19, MemoryMarshal.Read<ushort>(buffer.AsSpan(offset + 16)) - 19);
+                var name = record[..record.IndexOf((byte)0)];
+                if (name.SequenceEqual("."u8) || name.SequenceEqual(".."u8))
+                {
+                    continue;
+                }
+
+                var text = HostPath.FromBytes(name);
+                var type = buffer[offset + 18];
+                entries.Add((text, type switch
+                {
+                    DirectoryEntryDirectory => true,
+                    DirectoryEntrySymlink or DirectoryEntryUnknown => IsDirectory(path + "/" + text),
+                    _ => false,
+                }));
+            }
+        }
+
+        return entries;
+    }
+
+    /// <summary>Whether the path, its links followed, is a directory.</summary>
+    private static bool IsDirectory(string path) => Native.statx(AtFdCwd, path, 0, StatxBasicStats, out var buffer) == 0 && (buffer.Mode & TypeMask) == TypeDirectory;
+
+    private const byte DirectoryEntryUnknown = 0;
+    private const byte DirectoryEntryDirectory = 4;
+    private const byte DirectoryEntrySymlink = 10;
+
     /// <summary>lchown(2): the owner of the path itself, a symlink included; errno 0 on success.</summary>
     public static int LChown(string path, uint uid, uint gid) => Native.lchown(path, uid, gid) == 0 ? 0 : Marshal.GetLastPInvokeError();
 
@@ -200,8 +262,8 @@ internal static partial class LinuxFile
 
     private static partial class Native
     {
-        [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-        internal static partial int statx(int dirfd, string path, int flags, uint mask, out StatxBuffer buffer);
+        [LibraryImport("libc", SetLastError = true)]
+        internal static partial int statx(int dirfd, [MarshalUsing(typeof(HostPathMarshaller))] string path, int flags, uint mask, out StatxBuffer buffer);
 
         [LibraryImport("libc", EntryPoint = "statx", SetLastError = true)]
         internal static unsafe partial int statxAt(int dirfd, byte* path, int flags, uint mask, out StatxBuffer buffer);
@@ -209,8 +271,11 @@ internal static partial class LinuxFile
         [LibraryImport("libc", EntryPoint = "syscall", SetLastError = true)]
         internal static unsafe partial long getdents64(long number, int directory, byte* buffer, nuint size);
 
-        [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-        internal static partial int open(string path, int flags);
+        [LibraryImport("libc", SetLastError = true)]
+        internal static partial int open([MarshalUsing(typeof(HostPathMarshaller))] string path, int flags);
+
+        [LibraryImport("libc", SetLastError = true)]
+        internal static unsafe partial nint readlink([MarshalUsing(typeof(HostPathMarshaller))] string path, byte* buffer, nuint size);
 
         [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
         internal static partial int lchown(string path, uint owner, uint group);
@@ -221,7 +286,7 @@ internal static partial class LinuxFile
         [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
         internal static partial int link(string existing, string path);
 
-        [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-        internal static partial long syscall(long number, int dirfd, string path, ref OpenHow how, nuint size);
+        [LibraryImport("libc", SetLastError = true)]
+        internal static partial long syscall(long number, int dirfd, [MarshalUsing(typeof(HostPathMarshaller))] string path, ref OpenHow how, nuint size);
     }
 }

@@ -67,7 +67,7 @@ public sealed class RootedFileSystem : IHostFileSystem
         }
 
         // The kernel's own name for what it opened: every link on the way resolved, inside the root by construction.
-        return new FileInfo($"/proc/self/fd/{handle.DangerousGetHandle()}").LinkTarget;
+        return LinuxFile.ReadLink($"/proc/self/fd/{handle.DangerousGetHandle()}");
     }
 
     private SafeFileHandle? Open(string hostPath, int flags)
@@ -155,7 +155,7 @@ public sealed class RootedFileSystem : IHostFileSystem
                 throw new HostFileException($"{hostPath}: too many levels of symbolic links");
             }
 
-            var target = new FileInfo(candidate).LinkTarget ?? "";
+            var target = LinuxFile.ReadLink(candidate) ?? "";
             if (target.StartsWith('/'))
             {
                 resolved.Clear();

@@ -1,5 +1,6 @@
 using System.Text;
 using InfraDiff.Diffing;
+using InfraDiff.Host;
 
 namespace InfraDiff.Reporting;
 
@@ -36,6 +37,49 @@ public static class GitHubActions
             {
                 await annotations.WriteLineAsync(GitHubFormat.Annotation(change).AsMemory(), cancellationToken).ConfigureAwait(false);
             }
+        }
+    }
+
+    /// <summary>
+    /// Writes <paramref name="alert"/> in <paramref name="format"/> to <paramref name="stdout"/>, the process's standard
+    /// output. In a job, a report for people (text, markdown) that goes to the runner rather than to a file is written
+    /// between <c>::stop-commands::TOKEN</c> and <c>::TOKEN::</c> (a random token each time): the runner then takes no
+    /// workflow command from it, whatever host text it holds. JSON, XML and HTML hold host text only inside escaped
+    /// strings, so no line of theirs can be a command, and they stay documents a later step can parse.
+    /// </summary>
+    public static async Task WriteReportAsync(IReportFormat format, DriftAlert alert, Stream stdout, ReportFormatOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(format);
+        ArgumentNullException.ThrowIfNull(stdout);
+        if (!Active || format is GitHubFormat || !format.MediaType.StartsWith("text/plain", StringComparison.Ordinal) && !format.MediaType.StartsWith("text/markdown", StringComparison.Ordinal) || StdoutIsAFile())
+        {
+            await format.WriteAsync(alert, stdout, options, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        var token = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+        await stdout.WriteAsync(Encoding.UTF8.GetBytes($"::stop-commands::{token}\n"), cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await format.WriteAsync(alert, stdout, options, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            await stdout.WriteAsync(Encoding.UTF8.GetBytes($"\n::{token}::\n"), CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Whether standard output is a regular file (<c>&gt; report.md</c>), which the runner never reads.</summary>
+    private static bool StdoutIsAFile()
+    {
+        using var stdout = new Microsoft.Win32.SafeHandles.SafeFileHandle(1, ownsHandle: false);
+        try
+        {
+            return (LinuxFile.ModeOf(stdout) & LinuxFile.TypeMask) == LinuxFile.TypeRegular;
+        }
+        catch (IOException)
+        {
+            return false;
         }
     }
 

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using InfraDiff.Snapshots;
 
 namespace InfraDiff.Reporting;
 
@@ -33,7 +34,8 @@ internal sealed class HtmlFormat() : OnePieceFormat("html", "text/html; charset=
     internal static Dictionary<string, object?> Data(ReportView view, int budget)
     {
         var report = view.Report;
-        var (shown, hidden) = view.Cut(budget, l => Row(l).Sum(v => v is string s ? s.Length + 3 : 8) + 16);
+        // Each line costs what it takes in the page, escaped: the data stays within its budget for any number of changes.
+        var (shown, hidden) = view.Cut(budget, l => JsonSerializer.SerializeToUtf8Bytes(Row(l), ReportJson.HtmlData).Length + 1);
         var kept = shown.ToHashSet();
         return new Dictionary<string, object?>
         {
@@ -63,7 +65,7 @@ internal sealed class HtmlFormat() : OnePieceFormat("html", "text/html; charset=
     }
 
     private static string? Value(JsonElement value) =>
-        value.ValueKind == JsonValueKind.Undefined ? null : Excerpt.Cut(JsonSerializer.Serialize(value, ReportJson.Compact), ValueLength);
+        value.ValueKind == JsonValueKind.Undefined ? null : Excerpt.Cut(JsonSerializer.Serialize(value, SnapshotJson.Options), ValueLength);
 
     /// <summary>The page: <paramref name="data"/> as the script's JSON block, under <paramref name="title"/>.</summary>
     internal static string Page(string title, Dictionary<string, object?> data)

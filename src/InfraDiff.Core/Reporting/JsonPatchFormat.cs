@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using InfraDiff.Snapshots;
 
 namespace InfraDiff.Reporting;
 
@@ -24,7 +25,7 @@ internal sealed class JsonPatchFormat : IReportFormat
             foreach (var operation in alert.Report.ToPatch())
             {
                 await writer.WriteAsync(first ? "\n" : ",\n").ConfigureAwait(false);
-                await writer.WriteAsync(JsonSerializer.Serialize(operation, ReportJson.Compact)).ConfigureAwait(false);
+                await writer.WriteAsync(JsonSerializer.Serialize(operation, SnapshotJson.Options)).ConfigureAwait(false);
                 first = false;
             }
 

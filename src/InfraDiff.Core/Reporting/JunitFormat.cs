@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Xml;
 using InfraDiff.Diffing;
+using InfraDiff.Snapshots;
 
 namespace InfraDiff.Reporting;
 
@@ -110,7 +111,7 @@ internal sealed class JunitFormat : IReportFormat
                 null,
                 Skipped: true));
 
-    /// <summary>What a person opening the failure reads: severity, what happened where, and the values either side.</summary>
+    /// <summary>What a person opening the failure reads: severity, what happened where, and the values either side; one line each, whatever the host text.</summary>
     private static string Body(ReportLine line)
     {
         var change = line.Change;
@@ -119,13 +120,13 @@ internal sealed class JunitFormat : IReportFormat
         body.Append(CultureInfo.InvariantCulture, $"change: {ReportView.Verb(change.Kind)}\n");
         if (change.ExplainedBy is { } package)
         {
-            body.Append(CultureInfo.InvariantCulture, $"explained by: {package}\n");
-            body.Append(CultureInfo.InvariantCulture, $"path: {change.Path}");
+            body.Append(CultureInfo.InvariantCulture, $"explained by: {Line(package)}\n");
+            body.Append(CultureInfo.InvariantCulture, $"path: {Line(change.Path)}");
             body.Append(line.Count > 1 ? $" and {line.Count - 1:N0} more of the package's files\n" : "\n");
             return body.ToString();
         }
 
-        body.Append(CultureInfo.InvariantCulture, $"path: {change.Path}\n");
+        body.Append(CultureInfo.InvariantCulture, $"path: {Line(change.Path)}\n");
         if (change.OldValue.ValueKind != JsonValueKind.Undefined)
         {
             body.Append(CultureInfo.InvariantCulture, $"old: {Value(change.OldValue)}\n");
@@ -138,7 +139,7 @@ internal sealed class JunitFormat : IReportFormat
 
         if (line.Explained.Count > 0)
         {
-            body.Append(CultureInfo.InvariantCulture, $"with: {line.Explained.Count:N0} changes of the package's files, e.g. {line.Explained[0].Path}\n");
+            body.Append(CultureInfo.InvariantCulture, $"with: {line.Explained.Count:N0} changes of the package's files, e.g. {Line(line.Explained[0].Path)}\n");
         }
 
         return body.ToString();
@@ -187,7 +188,7 @@ internal sealed class JunitFormat : IReportFormat
                 await writer.WriteStartElementAsync(null, "failure", null).ConfigureAwait(false);
                 await writer.WriteAttributeStringAsync(null, "type", null, type).ConfigureAwait(false);
                 await writer.WriteAttributeStringAsync(null, "message", null, Line(@case.Message!)).ConfigureAwait(false);
-                await writer.WriteStringAsync(Text(@case.Body!)).ConfigureAwait(false);
+                await writer.WriteStringAsync(@case.Body).ConfigureAwait(false);
                 await writer.WriteEndElementAsync().ConfigureAwait(false);
             }
             else if (@case.Skipped)
@@ -204,13 +205,10 @@ internal sealed class JunitFormat : IReportFormat
     }
 
     /// <summary>A value as one line of JSON, cut at <see cref="ValueLength"/> characters.</summary>
-    private static string Value(JsonElement value) => Excerpt.Cut(JsonSerializer.Serialize(value, ReportJson.Compact), ValueLength);
+    private static string Value(JsonElement value) => Excerpt.Cut(JsonSerializer.Serialize(value, SnapshotJson.Options), ValueLength);
 
     private static string Number(int value) => value.ToString(CultureInfo.InvariantCulture);
 
-    /// <summary>Host text on one line, without the characters XML cannot carry or that reorder what a viewer shows.</summary>
-    private static string Line(string text) => HostText.Clean(text);
-
-    /// <summary>Host text over several lines: each line cleaned as <see cref="Line"/>.</summary>
-    private static string Text(string text) => string.Join('\n', text.Split('\n').Select(HostText.Clean));
+    /// <summary>Host text on one line, each character XML 1.0 cannot carry, or that would act on a viewer, written as a visible escape.</summary>
+    private static string Line(string text) => HostText.Visible(text);
 }

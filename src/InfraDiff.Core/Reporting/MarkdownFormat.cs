@@ -21,7 +21,7 @@ internal sealed class MarkdownFormat() : OnePieceFormat("markdown", "text/markdo
         var head = new StringBuilder();
         head.AppendLine(report.HasDrift || report.BelowMinimum > 0 ? $"## infradiff: {view.SummaryLine}" : "## infradiff: no drift");
         head.AppendLine();
-        head.AppendLine($"`{Cell(report.Before.Host)}` {ReportView.Time(report.Before.TakenAt)} → `{Cell(report.After.Host)}` {ReportView.Time(report.After.TakenAt)}");
+        head.AppendLine($"{Code(report.Before.Host)} {ReportView.Time(report.Before.TakenAt)} → {Code(report.After.Host)} {ReportView.Time(report.After.TakenAt)}");
 
         var tail = new StringBuilder();
         if (view.NotCompared.Count > 0)
@@ -112,11 +112,36 @@ internal sealed class MarkdownFormat() : OnePieceFormat("markdown", "text/markdo
     private static string Row(DriftChange change, string summary, bool withCategory)
     {
         var op = ReportView.Verb(change.Kind);
-        var path = change.ExplainedBy is null ? $"`{Cell(change.Path)}`" : "(files of the package)";
+        var path = change.ExplainedBy is null ? Code(change.Path, inTable: true) : "(files of the package)";
         return withCategory
             ? $"| {op} | {EnumNames.Of(change.Severity)} | {Cell(change.Category)} | {Cell(summary)} | {path} |"
             : $"| {op} | {EnumNames.Of(change.Severity)} | {Cell(summary)} | {path} |";
     }
 
-    private static string Cell(string text) => text.Replace("|", "\\|", StringComparison.Ordinal).Replace("\n", " ", StringComparison.Ordinal);
+    /// <summary>Host text as markdown shows it literally: nothing in it becomes markup, HTML, an entity or a new cell.</summary>
+    private static string Cell(string text) => HostText.Markdown(text);
+
+    /// <summary>
+    /// Host text in a code span: fenced by more backticks than it holds in a row (padded when it starts or ends with
+    /// one), on one line; in a table a pipe is escaped, as a table reads it even inside a code span.
+    /// </summary>
+    private static string Code(string text, bool inTable = false)
+    {
+        var visible = HostText.Visible(text);
+        if (inTable)
+        {
+            visible = visible.Replace("|", "\\|", StringComparison.Ordinal);
+        }
+
+        var longest = 0;
+        for (int i = 0, run = 0; i < visible.Length; i++)
+        {
+            run = visible[i] == '`' ? run + 1 : 0;
+            longest = Math.Max(longest, run);
+        }
+
+        var fence = new string('`', longest + 1);
+        var pad = visible.StartsWith('`') || visible.EndsWith('`') ? " " : "";
+        return $"{fence}{pad}{visible}{pad}{fence}";
+    }
 }

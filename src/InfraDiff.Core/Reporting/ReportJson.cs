@@ -1,4 +1,3 @@
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using InfraDiff.Snapshots;
 
@@ -6,16 +5,13 @@ namespace InfraDiff.Reporting;
 
 /// <summary>
 /// How reports write JSON, in one place, made on first use (a command that writes no JSON report never loads the
-/// encoders): compact with every letter as itself, indented, and the HTML page's data block.
+/// encoders): indented, and the HTML page's data block (compact JSON is the snapshot's own).
 /// </summary>
 internal static class ReportJson
 {
-    /// <summary>Compact JSON with every letter as itself: what a line of a patch or a value in a report shows.</summary>
-    public static readonly JsonSerializerOptions Compact = new(SnapshotJson.Options) { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
     /// <summary>The JSON report: indented, as canonical snapshots are.</summary>
     public static readonly JsonSerializerOptions Indented = new(SnapshotJson.Options) { WriteIndented = true };
 
     /// <summary>Every letter as itself (a smaller page), but &lt;, &gt;, &amp;, quotes and the like escaped: nothing can close the page's data block.</summary>
-    public static readonly JsonSerializerOptions HtmlData = new() { Encoder = JavaScriptEncoder.Create(System.Text.Unicode.UnicodeRanges.All) };
+    public static readonly JsonSerializerOptions HtmlData = new() { Encoder = HostJsonEncoder.Html };
 }

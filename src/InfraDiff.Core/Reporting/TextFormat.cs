@@ -21,11 +21,13 @@ internal sealed class TextFormat() : OnePieceFormat("text", "text/plain; charset
                 Severity.Medium => "33",
                 _ => "2",
             };
-            return $"  {Paint(markColour, ReportView.Mark(change.Kind))} {Paint(severityColour, $"[{EnumNames.Of(change.Severity)}]")} {(withCategory ? change.Category + ": " : "")}{summary}";
+            return $"  {Paint(markColour, ReportView.Mark(change.Kind))} {Paint(severityColour, $"[{EnumNames.Of(change.Severity)}]")} {(withCategory ? V(change.Category) + ": " : "")}{V(summary)}";
         }
 
+        // Host text is made visible, never acted on: no line break, escape sequence or bidi override of the host's reaches the terminal.
+        static string V(string text) => HostText.Visible(text);
         var builder = new StringBuilder();
-        builder.AppendLine($"{view.SummaryLine} ({view.Header})");
+        builder.AppendLine($"{view.SummaryLine} ({V(view.Header)})");
         if (view.Urgent.Count > 0)
         {
             builder.AppendLine();
@@ -39,7 +41,7 @@ internal sealed class TextFormat() : OnePieceFormat("text", "text/plain; charset
         foreach (var category in view.Categories)
         {
             builder.AppendLine();
-            builder.AppendLine(Paint("1", category.Name) + $" ({category.Summary.Counts})");
+            builder.AppendLine(Paint("1", V(category.Name)) + $" ({category.Summary.Counts})");
             foreach (var line in category.Lines)
             {
                 builder.AppendLine(Line(line.Change, line.Summary, withCategory: false));
@@ -53,13 +55,13 @@ internal sealed class TextFormat() : OnePieceFormat("text", "text/plain; charset
 
         foreach (var notCompared in view.NotCompared)
         {
-            builder.AppendLine($"{Paint("1", notCompared.What)}: not compared ({notCompared.Reason})");
+            builder.AppendLine($"{Paint("1", V(notCompared.What))}: not compared ({V(notCompared.Reason)})");
         }
 
         foreach (var notice in view.Report.Notices)
         {
             builder.AppendLine();
-            builder.AppendLine($"notice: {notice}");
+            builder.AppendLine($"notice: {V(notice)}");
         }
 
         return builder.ToString();

@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -17,7 +16,7 @@ public static class SnapshotJson
     public static JsonSerializerOptions Options { get; } = new(JsonSerializerDefaults.Web)
     {
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        Encoder = HostJsonEncoder.Relaxed,
         WriteIndented = false,
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase), new UtcTimestampConverter() },
     };
@@ -25,11 +24,11 @@ public static class SnapshotJson
     private static readonly JsonWriterOptions IndentedWriter = new()
     {
         Indented = true,
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        Encoder = HostJsonEncoder.Relaxed,
     };
 
     /// <summary>Compact output with the snapshot's escaping, for code that writes JSON of its own.</summary>
-    internal static readonly JsonWriterOptions CompactWriter = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    internal static readonly JsonWriterOptions CompactWriter = new() { Encoder = HostJsonEncoder.Relaxed };
 
     /// <summary>Serializes any model to a JSON element (not yet canonical); an element is returned as it is.</summary>
     public static JsonElement ToElement<T>(T value) => value is JsonElement element ? element : JsonSerializer.SerializeToElement(value, Options);

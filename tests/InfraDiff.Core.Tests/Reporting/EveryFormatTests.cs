@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using System.Xml.Linq;
 using InfraDiff.Diffing;
 using InfraDiff.Reporting;
@@ -62,6 +63,9 @@ public sealed class EveryFormatTests
                 Assert.StartsWith("<!doctype html>", text, StringComparison.Ordinal);
                 Assert.Contains("user toor added (uid 0)", text, StringComparison.Ordinal);
                 break;
+            case "text/markdown":
+                Assert.Contains("user toor added (uid 0)", Unescaped(text), StringComparison.Ordinal);
+                break;
             default:
                 Assert.Contains("user toor added (uid 0)", text, StringComparison.Ordinal);
                 break;
@@ -79,12 +83,15 @@ public sealed class EveryFormatTests
     public void Every_format_for_people_tells_an_upgrade_once_on_the_package_line(string name)
     {
         var bytes = ReportFormats.Render(name, Alert);
-        // The chat formats escape markdown (1\.22\-1): their strings are read as the chat shows them.
-        var text = ReportFormats.IsJson(ReportFormats.Get(name)) ? string.Join('\n', Strings(JsonDocument.Parse(bytes).RootElement)).Replace("\\", "", StringComparison.Ordinal) : Encoding.UTF8.GetString(bytes);
+        // The chat formats and markdown escape markdown (1\.22\-1): their strings are read as the chat shows them.
+        var text = Unescaped(ReportFormats.IsJson(ReportFormats.Get(name)) ? string.Join('\n', Strings(JsonDocument.Parse(bytes).RootElement)) : Encoding.UTF8.GetString(bytes));
 
         Assert.Contains("nginx: 1.22-1 → 1.24-1; 1 file change, all verified", text, StringComparison.Ordinal);
         Assert.DoesNotContain("package nginx 1.22-1 → 1.24-1:", text, StringComparison.Ordinal);
     }
+
+    /// <summary>Text as markdown shows it: each backslash-escaped ASCII punctuation character as itself.</summary>
+    private static string Unescaped(string markdown) => Regex.Replace(markdown, @"\\([!-/:-@\[-`{-~])", "$1");
 
     private static IEnumerable<string> Strings(JsonElement element) => element.ValueKind switch
     {

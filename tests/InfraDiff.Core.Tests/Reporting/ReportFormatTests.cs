@@ -59,7 +59,29 @@ public sealed class ReportFormatTests
         var shown = markdown.Split('\n').Count(l => l.StartsWith("| changed | low |", StringComparison.Ordinal));
         Assert.Equal($"> Cut to fit 65,536 characters: {11_000 - shown:N0} of 11,002 changes not shown ({11_000 - shown:N0} low); `--format json` has them all.", cut);
         Assert.Contains($"_{11_000 - shown:N0} more not shown._", markdown, StringComparison.Ordinal);
-        Assert.Contains("- **os kernel**: unavailable: not the live host", markdown, StringComparison.Ordinal);
+        Assert.Contains(@"- **os kernel**: unavailable\: not the live host", markdown, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Html_of_150000_changes_whose_names_escape_to_six_times_their_length_keeps_its_data_in_budget()
+    {
+        // Each name is mostly characters the page's JSON escapes (\u003C, \u202E): a budget counted in characters would be blown six times over.
+        var hostile = string.Concat(Enumerable.Repeat("<&'\u202E", 40));
+        var changes = Enumerable.Range(0, 150_000)
+            .Select(i => new DriftChange("files", ChangeKind.Add, $"/files/~1tmp~1{i}{hostile}", default, JsonDocument.Parse("1").RootElement, i == 149_999 ? Severity.Critical : Severity.Low, $"file /tmp/{i}{hostile} added"))
+            .ToList();
+        var report = Report(0) with { Changes = changes, Summary = new Dictionary<string, CategorySummary> { ["files"] = new(changes.Count, 0, 0) } };
+
+        var page = System.Text.Encoding.UTF8.GetString(ReportFormats.Render("html", DriftAlert.Of(report)));
+
+        var start = page.IndexOf("id=\"data\">", StringComparison.Ordinal) + 10;
+        var data = page[start..page.IndexOf("</script>", start, StringComparison.Ordinal)];
+        Assert.InRange(System.Text.Encoding.UTF8.GetByteCount(data), HtmlFormat.DataBudget / 2, HtmlFormat.DataBudget + 10_000);
+        using var json = JsonDocument.Parse(data);
+        var lines = json.RootElement.GetProperty("reports")[0].GetProperty("lines");
+        Assert.Equal(0, lines[0][0].GetInt32());
+        Assert.Contains("149999", lines[0][3].GetString(), StringComparison.Ordinal);
+        Assert.StartsWith($"Cut to keep the page small: {150_000 - lines.GetArrayLength():N0} of 150,000 changes not shown", json.RootElement.GetProperty("reports")[0].GetProperty("hidden").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -71,6 +71,18 @@ public sealed class CollectorTests
     }
 
     [Fact]
+    public async Task A_cron_d_file_named_with_a_byte_that_is_not_utf8_is_read()
+    {
+        using var root = new FixtureRoot();
+        root.Write("/etc/cron.d/placeholder", "* * * * * root /tmp/.x/run\n");
+        RawNames.Run("mv", [System.Text.Encoding.UTF8.GetBytes(root.Host("/etc/cron.d/placeholder")), RawNames.Join(root.Host("/etc/cron.d"), 0xFF)]);
+
+        var cron = Fixtures.At(Fixtures.Section(await root.SnapshotAsync("scheduled"), "scheduled"), "cron", @"/etc/cron.d/\xFF");
+
+        Assert.Equal("* * * * * root /tmp/.x/run", cron.GetProperty("entries")[0].GetString());
+    }
+
+    [Fact]
     public async Task Cron_scripts_carry_a_sha256_and_timers_their_schedule()
     {
         using var root = new FixtureRoot();

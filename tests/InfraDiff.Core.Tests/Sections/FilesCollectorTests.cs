@@ -1,4 +1,5 @@
 using InfraDiff.Diffing;
+using InfraDiff.Host;
 using InfraDiff.Pipeline;
 using InfraDiff.Sections.Files;
 using InfraDiff.Snapshots;
@@ -24,7 +25,8 @@ public sealed class FilesCollectorTests : IDisposable
 
     public void Dispose()
     {
-        Directory.Delete(tree, recursive: true);
+        // rm, not Directory.Delete: .NET cannot name a file whose name is not UTF-8.
+        Fixtures.RunTool("rm", "-rf", tree);
         Directory.Delete(cache, recursive: true);
     }
 
@@ -102,6 +104,42 @@ public sealed class FilesCollectorTests : IDisposable
         var listed = Fixtures.RunTool("find", tree, "-print0").Split('\0', StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal);
         Assert.Equal(listed, files.EnumerateObject().Select(p => p.Name));
         Assert.Equal("file", Fixtures.At(files, Path.Join(tree, "two\nlines"), "type").GetString());
+    }
+
+    [Fact]
+    public async Task A_name_that_is_not_utf8_is_kept_as_its_own_key_and_a_setuid_one_is_critical()
+    {
+        // Latin-1, an overlong NUL, two names one byte apart, a directory of such a name, a literal "\xFE" and a backslash.
+        byte[][] names = [[(byte)'f', 0xFE], [(byte)'c', (byte)'a', (byte)'f', 0xE9], [(byte)'n', 0xC0, 0x80], [(byte)'t', 0xFE], [(byte)'t', 0xFD], .. new[] { "lit\\xFE", "back\\slash" }.Select(System.Text.Encoding.UTF8.GetBytes)];
+        RawNames.Run("touch", names.Select(n => RawNames.Join(tree, n)));
+        RawNames.Run("mkdir", [RawNames.Join(tree, (byte)'d', 0xFF)]);
+        RawNames.Run("touch", [RawNames.Join(tree, [(byte)'d', 0xFF, (byte)'/', (byte)'i'])]);
+        var before = await SnapshotAsync();
+
+        RawNames.Run("chmod", [RawNames.Join(tree, (byte)'f', 0xFE)], "4755");
+        var after = await SnapshotAsync();
+
+        var keys = Fixtures.Section(after, "files").EnumerateObject().Select(p => p.Name).ToList();
+        var found = RawNames.Find(tree).Select(b => HostPath.FromBytes(b)).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(found, keys);
+        Assert.Contains(tree + @"/f\xFE", keys);
+        Assert.Contains(tree + @"/lit\\xFE", keys);
+        Assert.Contains(tree + @"/d\xFF/i", keys);
+        var setuid = Assert.Single(SnapshotDiffer.Compare(before, after).Changes);
+        Assert.Equal((Key(@"f\xFE") + "/mode", Severity.Critical), (setuid.Path, setuid.Severity));
+    }
+
+    [Fact]
+    public async Task Roots_and_excludes_take_names_as_keys_write_them_or_as_typed()
+    {
+        RawNames.Run("mkdir", [RawNames.Join(tree, (byte)'d', 0xFF), RawNames.Join(tree, "back\\slash"u8.ToArray())]);
+        RawNames.Run("touch", [RawNames.Join(tree, [(byte)'d', 0xFF, (byte)'/', (byte)'i']), RawNames.Join(tree, [(byte)'d', 0xFF, (byte)'/', (byte)'j']), RawNames.Join(tree, "back\\slash/k"u8.ToArray())]);
+        // The raw directory as its key writes it; the backslashed one as typed by hand, and as its key writes it.
+        var options = new FilesCollectorOptions { Roots = [tree + @"/d\xFF", tree + @"/back\slash"], Excludes = [tree + @"/d\xFF/j", tree + @"/back\\slash/k"], CacheDirectory = cache };
+
+        var snapshot = await new Snapshotter(BuiltInSections.CreateCollectors(files: options)).TakeAsync(new SnapshotOptions { Only = ["files"] });
+
+        Assert.Equal([tree + @"/back\\slash", tree + @"/d\xFF", tree + @"/d\xFF/i"], Fixtures.Section(snapshot, "files").EnumerateObject().Select(p => p.Name));
     }
 
     [Fact]

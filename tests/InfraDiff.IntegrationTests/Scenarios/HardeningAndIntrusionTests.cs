@@ -72,9 +72,10 @@ public sealed class HardeningAndIntrusionTests(DebianRoot debian, ITestOutputHel
             ("user root: authorizedKeys added (SHA256:", "critical"),
             ("crontab /etc/crontab: entries added: @reboot root /usr/local/bin/.cache-update", "high"),
             ("user toor added (uid 0)", "critical"),
+            (@"file /usr/local/sbin/upd\xE9 added (file 4755 root:root, ", "critical"),
         ];
         var textHead = text.StandardOutput.Split('\n').Take(20).ToList();
-        var markdownHead = markdown.StandardOutput.Split('\n').Take(20).ToList();
+        var markdownHead = Infradiff.Shown(markdown.StandardOutput).Split('\n').Take(20).ToList();
         foreach (var (summary, severity) in moves)
         {
             Assert.Contains(changes, c => c.Summary.StartsWith(summary, StringComparison.Ordinal) && c.Severity == severity);
@@ -97,12 +98,17 @@ public sealed class HardeningAndIntrusionTests(DebianRoot debian, ITestOutputHel
         Directory.Delete(work, recursive: true);
     }
 
-    /// <summary>The five moves: a setuid shell under a dot name, a same-size same-mtime system binary, root's key, an @reboot line, a second root.</summary>
+    /// <summary>
+    /// The six moves: a setuid shell under a dot name and another under a name that is not UTF-8 (Latin-1 "updé"), a
+    /// same-size same-mtime system binary, root's key, an @reboot line, a second root.
+    /// </summary>
     private static async Task IntrudeAsync(string root, string work)
     {
         var hidden = Path.Join(root, "usr/local/bin/.cache-update");
         File.Copy(Path.Join(root, "usr/bin/bash"), hidden);
         File.SetUnixFileMode(hidden, (UnixFileMode)Convert.ToInt32("4755", 8));
+
+        await Intruder.CopyUnderRawNameAsync(Path.Join(root, "usr/bin/bash"), Path.Join(root, "usr/local/sbin"), [(byte)'u', (byte)'p', (byte)'d', 0xE9], "4755");
 
         Intruder.ReplaceKeepingSizeAndMtime(Path.Join(root, "usr/bin/ls"));
 

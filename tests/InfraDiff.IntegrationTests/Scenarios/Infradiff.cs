@@ -10,6 +10,9 @@ internal static class Infradiff
 
     public sealed record Result(int ExitCode, string StandardOutput, string StandardError);
 
+    /// <summary>The text a markdown report shows: host text is escaped in it, each ASCII punctuation character after a backslash.</summary>
+    public static string Shown(string markdown) => System.Text.RegularExpressions.Regex.Replace(markdown, @"\\([!-/:-@\[-`{-~])", "$1");
+
     public static async Task<Result> RunAsync(string cacheHome, params string[] arguments)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };

@@ -16,4 +16,16 @@ internal static class Intruder
         File.WriteAllBytes(path, bytes);
         File.SetLastWriteTimeUtc(path, mtime);
     }
+
+    /// <summary>
+    /// Copies <paramref name="source"/> to <paramref name="directory"/>/<paramref name="name"/>, a name of raw bytes
+    /// (not UTF-8, so no .NET string holds it), with <paramref name="mode"/>: xargs -0 passes the bytes on as they are.
+    /// </summary>
+    public static async Task CopyUnderRawNameAsync(string source, string directory, byte[] name, string mode)
+    {
+        var path = Path.GetTempFileName();
+        await File.WriteAllBytesAsync(path, [.. System.Text.Encoding.UTF8.GetBytes(directory + "/"), .. name, 0]);
+        Assert.Equal(0, await DebianRoot.TryRunAsync("sh", "-c", "xargs -0 cp \"$1\" < \"$0\" && xargs -0 chmod \"$2\" < \"$0\"", path, source, mode));
+        File.Delete(path);
+    }
 }

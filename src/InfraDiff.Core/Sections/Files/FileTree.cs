@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using System.Text;
 using InfraDiff.Host;
 using Microsoft.Win32.SafeHandles;
 
@@ -58,7 +57,8 @@ internal static class FileTree
                             continue;
                         }
 
-                        var text = Encoding.UTF8.GetString(name[..^1]);
+                        // A name is bytes: one that is not UTF-8 is kept, escaped (HostPath), never dropped or merged with another.
+                        var text = HostPath.FromBytes(name[..^1]);
                         var hostPath = directory == "/" ? "/" + text : directory + "/" + text;
                         if (!IsExcluded(excludes, hostPath) && StatAt(context, handle, name, hostPath) is { } status)
                         {
@@ -111,18 +111,8 @@ internal static class FileTree
         return false;
     }
 
-    private static string? ReadLink(CollectionContext context, string hostPath)
-    {
-        try
-        {
-            return new FileInfo(context.Files.MapPath(hostPath)).LinkTarget;
-        }
-        catch (IOException)
-        {
-            // Gone or changed between lstat and readlink: recorded without a target.
-            return null;
-        }
-    }
+    /// <summary>A symlink's target as bytes (<see cref="HostPath"/>); null when it is gone or changed since lstat (recorded without a target).</summary>
+    private static string? ReadLink(CollectionContext context, string hostPath) => LinuxFile.ReadLink(context.Files.MapPath(hostPath));
 
     private static bool IsExcluded(PointerGlob[] excludes, string hostPath)
     {

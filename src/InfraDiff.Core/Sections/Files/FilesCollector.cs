@@ -32,14 +32,14 @@ internal sealed class FilesCollector(FilesCollectorOptions options) : ICollector
     {
         // On the live host the hash cache is rewritten by this very scan: never drift.
         var excludes = options.Excludes.Concat(context.IsLiveHost ? [Path.TrimEndingDirectorySeparator(Path.GetFullPath(options.CacheDirectory))] : [])
-            .Select(p => new PointerGlob(p)).ToArray();
+            .Select(p => new PointerGlob(HostPath.Normalize(p))).ToArray();
         var owners = AccountParsers.UserNames(context.Files.ReadTextOrNull("/etc/passwd") ?? "");
         var groups = AccountParsers.GroupNames(context.Files.ReadTextOrNull("/etc/group") ?? "");
         var cachePath = StatCache.PathFor(options.CacheDirectory, context.Files.Root);
 
         // The walk, the package database and the hash cache are read side by side: on a large host each takes a few
         // hundred milliseconds, and the walk needs neither.
-        var walking = Task.Run(() => FileTree.Walk(context, excludes, options.Roots, options.CrossFilesystems, cancellationToken), cancellationToken);
+        var walking = Task.Run(() => FileTree.Walk(context, excludes, [.. options.Roots.Select(HostPath.Normalize)], options.CrossFilesystems, cancellationToken), cancellationToken);
         var loadingPackages = options.VerifyPackages ? Task.Run(() => LoadPackagesAsync(context, options.UseCache ? options.CacheDirectory : null, cancellationToken), cancellationToken) : Task.FromResult(PackageFileIndex.None);
         var cache = options.UseCache ? StatCache.Load(cachePath, context.Files.Root, context.Logger) : StatCache.Empty();
         var found = await walking.ConfigureAwait(false);
