@@ -36,6 +36,37 @@ public sealed class FaultTests : IDisposable
         return path;
     }
 
+    [Theory]
+    [InlineData("fifo", "/etc/hostname is a FIFO, not a regular file: not read")]
+    [InlineData("folder", "/etc/hostname is a directory, not a regular file: not read")]
+    [InlineData("loop", "/etc/hostname: too many levels of symbolic links")]
+    [InlineData("device", "/etc/hostname is a character device, not a regular file: not read")]
+    [InlineData("70 MB", "/etc/hostname is larger than 4,096 bytes: not read")]
+    public async Task A_root_whose_hostname_is_no_readable_file_gives_a_snapshot_with_that_part_failed(string kind, string reason)
+    {
+        var root = Directory.CreateDirectory(Path.Join(directory, "root", "etc")).Parent!.FullName;
+        var hostname = Path.Join(root, "etc", "hostname");
+        var (tool, arguments) = kind switch
+        {
+            "fifo" => ("mkfifo", new[] { hostname }),
+            "folder" => ("mkdir", [hostname]),
+            "loop" => ("ln", ["-s", "hostname", hostname]),
+            "device" => ("mknod", [hostname, "c", "1", "5"]),
+            _ => ("truncate", ["-s", "70M", hostname]),
+        };
+        Assert.Equal(0, (await CliRunner.RunToolAsync(tool, arguments)).ExitCode);
+        var output = Path.Join(directory, "snapshot.json");
+
+        var result = await CliRunner.RunAsync("snapshot", "--root", root, "--exclude", "docker", "--no-cache", "-o", output);
+
+        Assert.True(result.ExitCode == 3, result.StandardError);
+        using var snapshot = JsonDocument.Parse(File.ReadAllBytes(output));
+        var metadata = snapshot.RootElement.GetProperty("metadata");
+        Assert.Equal("unknown", metadata.GetProperty("host").GetString());
+        Assert.Equal(reason, metadata.GetProperty("collectors").GetProperty("os").GetProperty("failed").GetProperty("hostname").GetString());
+        Assert.Contains($"part hostname failed: {reason}", result.StandardError, StringComparison.Ordinal);
+    }
+
     private static string Snapshot(string metadata, string sections = "\"users\":{}") => $$"""{"schemaVersion":1,"metadata":{{metadata}},{{sections}}}""";
 
     private const string GoodMetadata = """{"host":"web1","takenAt":"2026-11-27T14:00:00Z","tool":"t","collectors":{}}""";

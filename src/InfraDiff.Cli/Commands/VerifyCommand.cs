@@ -26,7 +26,7 @@ internal static class VerifyCommand
                 throw new InfraDiffException($"{settings.Directory}: no such store (give --dir or set SNAPSHOT_DIR)");
             }
 
-            var problems = StoreVerifier.Verify(settings.Directory, StoreKey.Load(settings.KeyFile), out var journal);
+            var problems = StoreVerifier.Verify(settings.Directory, StoreKey.LoadExisting(settings.KeyFile), out var journal);
             if (problems.Count > 0)
             {
                 // A problem names store files, which anyone who can write the store may name.

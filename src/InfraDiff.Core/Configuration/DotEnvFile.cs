@@ -22,7 +22,7 @@ public static class DotEnvFile
         string text;
         try
         {
-            text = InputFile.ReadAllText(path);
+            text = InputFile.ReadAllText(path, InputFile.SettingsLimit);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

@@ -62,7 +62,7 @@ public sealed record InfraDiffConfiguration
         string text;
         try
         {
-            text = InputFile.ReadAllText(path);
+            text = InputFile.ReadAllText(path, InputFile.SettingsLimit);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

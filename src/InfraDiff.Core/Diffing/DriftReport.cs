@@ -58,7 +58,7 @@ public sealed record DriftReport
         ArgumentNullException.ThrowIfNull(path);
         try
         {
-            var bytes = await InputFile.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
+            var bytes = await InputFile.ReadAllBytesAsync(path, InputFile.DocumentLimit, cancellationToken).ConfigureAwait(false);
             var report = JsonSerializer.Deserialize<DriftReport>(bytes, ReadOptions) ?? throw new JsonException("the report is null");
             if (report.Before is null || report.After is null || report.Changes is null || report.Summary is null)
             {

@@ -45,7 +45,6 @@ public sealed class FleetMonitor
     public async Task<FleetCycle> RunCycleAsync(CancellationToken cancellationToken = default)
     {
         using var storeLock = Store.Lock();
-        Store.RemoveLeftovers();
         return await RunCycleCoreAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -53,7 +52,6 @@ public sealed class FleetMonitor
     public async Task RunAsync(Func<FleetCycle, CancellationToken, Task>? cycled = null, CancellationToken cancellationToken = default)
     {
         using var storeLock = Store.Lock();
-        Store.RemoveLeftovers();
         await CycleLoop.RunAsync(
             options.Interval,
             clock,
@@ -72,6 +70,8 @@ public sealed class FleetMonitor
 
     private async Task<FleetCycle> RunCycleCoreAsync(CancellationToken cancellationToken)
     {
+        // The hosts' folders are the fleet's own: the store's audit leaves them alone.
+        Store.Audit((_, type) => type == Host.LinuxFile.TypeDirectory);
         var results = await runner.SnapshotAsync(hosts, cancellationToken).ConfigureAwait(false);
         var report = await FleetComparer.CompareAsync(results, options.Comparison, cancellationToken).ConfigureAwait(false);
         var news = report.HasNewsSince(told);

@@ -30,7 +30,7 @@ public sealed class Inventory
         byte[] bytes;
         try
         {
-            bytes = Host.InputFile.ReadAllBytesAsync(path).GetAwaiter().GetResult();
+            bytes = Host.InputFile.ReadAllBytes(path, Host.InputFile.InventoryLimit);
         }
         catch (InfraDiffException ex)
         {

@@ -12,8 +12,14 @@ public static class HostFileSystemExtensions
     /// <summary>The file's text, or null when it does not exist.</summary>
     /// <exception cref="HostFileException">It is not a regular file, or larger than <see cref="MaxTextBytes"/>.</exception>
     /// <exception cref="UnauthorizedAccessException">It may not be read.</exception>
-    public static string? ReadTextOrNull(this IHostFileSystem fileSystem, string hostPath)
+    public static string? ReadTextOrNull(this IHostFileSystem fileSystem, string hostPath) => ReadTextOrNull(fileSystem, hostPath, MaxTextBytes);
+
+    /// <summary>The file's text, or null when it does not exist.</summary>
+    /// <exception cref="HostFileException">It is not a regular file, or larger than <paramref name="maxBytes"/> (at most <see cref="MaxTextBytes"/>).</exception>
+    /// <exception cref="UnauthorizedAccessException">It may not be read.</exception>
+    public static string? ReadTextOrNull(this IHostFileSystem fileSystem, string hostPath, int maxBytes)
     {
+        maxBytes = Math.Clamp(maxBytes, 0, MaxTextBytes);
         ArgumentNullException.ThrowIfNull(fileSystem);
         using var handle = fileSystem.OpenFile(hostPath);
         if (handle is null)
@@ -23,7 +29,7 @@ public static class HostFileSystemExtensions
 
         // Sized from fstat, but read to the end rather than trusting it: /proc files say 0 and still hold text. The
         // buffer is pooled: a dpkg database is thousands of small files read one after another.
-        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Clamp(RandomAccess.GetLength(handle) + 1, 4096, MaxTextBytes + 1));
+        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Clamp(RandomAccess.GetLength(handle) + 1, 4096, maxBytes + 1));
         try
         {
             var total = 0;
@@ -31,14 +37,14 @@ public static class HostFileSystemExtensions
             while ((read = RandomAccess.Read(handle, buffer.AsSpan(total), total)) > 0)
             {
                 total += read;
-                if (total > MaxTextBytes)
+                if (total > maxBytes)
                 {
-                    throw new HostFileException($"{hostPath} is larger than {MaxTextBytes >> 20} MiB: not read");
+                    throw new HostFileException($"{hostPath} is larger than {(maxBytes >= 1 << 20 ? $"{maxBytes >> 20} MiB" : $"{maxBytes:N0} bytes")}: not read");
                 }
 
                 if (total == buffer.Length)
                 {
-                    var larger = ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 2, MaxTextBytes + 1));
+                    var larger = ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 2, maxBytes + 1));
                     buffer.AsSpan(0, total).CopyTo(larger);
                     ArrayPool<byte>.Shared.Return(buffer);
                     buffer = larger;
@@ -53,11 +59,16 @@ public static class HostFileSystemExtensions
         }
     }
 
-    /// <summary>The host's name: the running kernel's on the live host, else /etc/hostname under the root; null when neither says.</summary>
+    /// <summary>
+    /// The host's name: the running kernel's on the live host, else /etc/hostname under the root (at most 4,096
+    /// bytes read: a name is at most 64); null when neither says.
+    /// </summary>
+    /// <exception cref="HostFileException">/etc/hostname is not a regular file, or too large.</exception>
+    /// <exception cref="UnauthorizedAccessException">It may not be read.</exception>
     public static string? ReadHostName(this IHostFileSystem fileSystem)
     {
         ArgumentNullException.ThrowIfNull(fileSystem);
-        var name = (fileSystem.Root == "/" ? fileSystem.ReadTextOrNull("/proc/sys/kernel/hostname") : null) ?? fileSystem.ReadTextOrNull("/etc/hostname");
+        var name = (fileSystem.Root == "/" ? fileSystem.ReadTextOrNull("/proc/sys/kernel/hostname", 4096) : null) ?? fileSystem.ReadTextOrNull("/etc/hostname", 4096);
         return string.IsNullOrWhiteSpace(name) ? null : name.Trim();
     }
 

@@ -6,17 +6,26 @@ namespace InfraDiff.Host;
 /// </summary>
 public static class InputFile
 {
-    /// <summary>The file's bytes.</summary>
-    /// <exception cref="InfraDiffException">It is missing, not a regular file, or unreadable; the message names it.</exception>
-    public static async Task<byte[]> ReadAllBytesAsync(string path, CancellationToken cancellationToken = default)
+    /// <summary>The most a snapshot or a report may be: what one array holds (about 2 GiB).</summary>
+    public const long DocumentLimit = 0x7FFFFFC7;
+
+    /// <summary>The most a settings file (infradiff.json, .env) may be: 1 MiB.</summary>
+    public const long SettingsLimit = 1 << 20;
+
+    /// <summary>The most an inventory may be: 16 MiB, some 200,000 hosts.</summary>
+    public const long InventoryLimit = 16 << 20;
+
+    /// <summary>The file's bytes, at most <paramref name="limit"/> of them.</summary>
+    /// <exception cref="InfraDiffException">It is missing, not a regular file, larger than the limit, or unreadable; the message names it.</exception>
+    public static async Task<byte[]> ReadAllBytesAsync(string path, long limit, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         using var handle = Open(path);
         // Read into an array of the file's size: a growing buffer would hold twice a 300 MB snapshot at its peak.
         var length = RandomAccess.GetLength(handle);
-        if (length > Array.MaxLength)
+        if (length > limit)
         {
-            throw new InfraDiffException($"{path}: {length:N0} bytes, more than a document can be");
+            throw TooLarge(path, length, limit);
         }
 
         var bytes = new byte[length];
@@ -32,19 +41,37 @@ public static class InputFile
             return bytes;
         }
 
-        // The file changed size while being read: read it again as a stream, to its end.
+        // The file changed size while being read: read it again as a stream, to its end or the limit.
         var stream = new FileStream(handle, FileAccess.Read, bufferSize: 0);
         await using (stream.ConfigureAwait(false))
         {
+            stream.Position = 0;
             var buffer = new MemoryStream();
-            await stream.CopyToAsync(buffer, 1 << 20, cancellationToken).ConfigureAwait(false);
+            var chunk = new byte[1 << 20];
+            while (await stream.ReadAsync(chunk, cancellationToken).ConfigureAwait(false) is var n and > 0)
+            {
+                if (buffer.Length + n > limit)
+                {
+                    throw TooLarge(path, buffer.Length + n, limit);
+                }
+
+                buffer.Write(chunk, 0, n);
+            }
+
             return buffer.ToArray();
         }
     }
 
-    /// <summary>The file's text (UTF-8).</summary>
-    /// <exception cref="InfraDiffException">It is missing, not a regular file, or unreadable; the message names it.</exception>
-    public static string ReadAllText(string path) => System.Text.Encoding.UTF8.GetString(ReadAllBytesAsync(path).GetAwaiter().GetResult());
+    /// <summary>The file's bytes, at most <paramref name="limit"/> of them.</summary>
+    /// <exception cref="InfraDiffException">It is missing, not a regular file, larger than the limit, or unreadable; the message names it.</exception>
+    public static byte[] ReadAllBytes(string path, long limit) => ReadAllBytesAsync(path, limit).GetAwaiter().GetResult();
+
+    /// <summary>The file's text (UTF-8), at most <paramref name="limit"/> bytes of it.</summary>
+    /// <exception cref="InfraDiffException">It is missing, not a regular file, larger than the limit, or unreadable; the message names it.</exception>
+    public static string ReadAllText(string path, long limit) => System.Text.Encoding.UTF8.GetString(ReadAllBytes(path, limit));
+
+    private static InfraDiffException TooLarge(string path, long length, long limit) =>
+        new($"{path}: {length:N0} bytes or more, more than the {limit:N0} it may be");
 
     private static Microsoft.Win32.SafeHandles.SafeFileHandle Open(string path)
     {

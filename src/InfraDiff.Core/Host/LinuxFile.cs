@@ -36,6 +36,8 @@ internal static partial class LinuxFile
     private const uint StatxBasicStats = 0x7FF;
     private const long Openat2 = 437; // the same number on every architecture (new system calls are unified)
     private const ulong ResolveNoMagicLinks = 0x02;
+    private const ulong ResolveNoSymlinks = 0x04;
+    private const ulong ResolveBeneath = 0x08;
     private const ulong ResolveInRoot = 0x10;
 
     /// <summary>O_NOFOLLOW, whose value differs between architectures.</summary>
@@ -66,6 +68,19 @@ internal static partial class LinuxFile
     {
         var how = new OpenHow { Flags = (ulong)flags, Resolve = ResolveInRoot | ResolveNoMagicLinks };
         var descriptor = Native.syscall(Openat2, (int)root.DangerousGetHandle(), path, ref how, (nuint)Marshal.SizeOf<OpenHow>());
+        errno = descriptor < 0 ? Marshal.GetLastPInvokeError() : 0;
+        return descriptor < 0 ? null : new SafeFileHandle((IntPtr)descriptor, ownsHandle: true);
+    }
+
+    /// <summary>
+    /// openat2(2) with RESOLVE_BENEATH and RESOLVE_NO_SYMLINKS: <paramref name="path"/> is resolved under the directory
+    /// <paramref name="directory"/> without leaving it and without following any link on the way (ELOOP or EXDEV
+    /// instead); <paramref name="mode"/> for a file O_CREAT makes.
+    /// </summary>
+    public static SafeFileHandle? OpenBeneath(SafeFileHandle directory, string path, int flags, uint mode, out int errno)
+    {
+        var how = new OpenHow { Flags = (ulong)flags, Mode = mode, Resolve = ResolveBeneath | ResolveNoSymlinks | ResolveNoMagicLinks };
+        var descriptor = Native.syscall(Openat2, (int)directory.DangerousGetHandle(), path, ref how, (nuint)Marshal.SizeOf<OpenHow>());
         errno = descriptor < 0 ? Marshal.GetLastPInvokeError() : 0;
         return descriptor < 0 ? null : new SafeFileHandle((IntPtr)descriptor, ownsHandle: true);
     }
@@ -120,6 +135,16 @@ internal static partial class LinuxFile
         return filled < 0 ? -Marshal.GetLastPInvokeError() : (int)filled;
     }
 
+    /// <summary>read(2) into <paramref name="buffer"/>: the bytes read, 0 at the end, or the errno as a negative number (-EAGAIN: nothing yet on a non-blocking descriptor).</summary>
+    public static unsafe int Read(SafeFileHandle handle, Span<byte> buffer)
+    {
+        fixed (byte* start = buffer)
+        {
+            var n = Native.read((int)handle.DangerousGetHandle(), start, (nuint)buffer.Length);
+            return n < 0 ? -Marshal.GetLastPInvokeError() : (int)n;
+        }
+    }
+
     /// <summary>readlink(2): a symlink's target, written as <see cref="HostPath"/> writes a path; null when it cannot be read (gone, not a link).</summary>
     public static unsafe string? ReadLink(string path)
     {
@@ -139,47 +164,36 @@ internal static partial class LinuxFile
     /// </summary>
     public static List<(string Name, bool IsDirectory)> ListDirectory(string path)
     {
-        var entries = new List<(string, bool)>();
         using var handle = Open(path, ReadOnly | DirectoryOnly | NoFollow | CloseOnExec, out _);
-        if (handle is null)
-        {
-            return entries;
-        }
+        return handle is null ? [] : [.. Entries(handle).Select(e => (e.Name, e.Type == TypeDirectory || (e.Type is TypeSymlink or 0 && IsDirectory(path + "/" + e.Name))))];
+    }
 
+    /// <summary>
+    /// An open directory's entries but "." and "..", read with getdents64: each name as <see cref="HostPath"/> writes
+    /// it, and its type as <see cref="TypeMask"/> bits (a link as a link), 0 where the file system does not say.
+    /// </summary>
+    public static IEnumerable<(string Name, uint Type)> Entries(SafeFileHandle directory)
+    {
         var buffer = new byte[32 << 10];
         int filled;
-        while ((filled = ReadDirectory(handle, buffer)) > 0)
+        while ((filled = ReadDirectory(directory, buffer)) > 0)
         {
             // struct linux_dirent64: inode (8 bytes), offset (8), record length (2), type (1), then the name and its NUL.
             for (var offset = 0; offset < filled; offset += MemoryMarshal.Read<ushort>(buffer.AsSpan(offset + 16)))
             {
                 var record = buffer.AsSpan(offset + 19, MemoryMarshal.Read<ushort>(buffer.AsSpan(offset + 16)) - 19);
                 var name = record[..record.IndexOf((byte)0)];
-                if (name.SequenceEqual("."u8) || name.SequenceEqual(".."u8))
+                if (!name.SequenceEqual("."u8) && !name.SequenceEqual(".."u8))
                 {
-                    continue;
+                    // DT_* is the file type's S_IF* bits shifted down: DT_REG 8 is S_IFREG 0x8000.
+                    yield return (HostPath.FromBytes(name), (uint)buffer[offset + 18] << 12);
                 }
-
-                var text = HostPath.FromBytes(name);
-                var type = buffer[offset + 18];
-                entries.Add((text, type switch
-                {
-                    DirectoryEntryDirectory => true,
-                    DirectoryEntrySymlink or DirectoryEntryUnknown => IsDirectory(path + "/" + text),
-                    _ => false,
-                }));
             }
         }
-
-        return entries;
     }
 
     /// <summary>Whether the path, its links followed, is a directory.</summary>
     private static bool IsDirectory(string path) => Native.statx(AtFdCwd, path, 0, StatxBasicStats, out var buffer) == 0 && (buffer.Mode & TypeMask) == TypeDirectory;
-
-    private const byte DirectoryEntryUnknown = 0;
-    private const byte DirectoryEntryDirectory = 4;
-    private const byte DirectoryEntrySymlink = 10;
 
     /// <summary>lchown(2): the owner of the path itself, a symlink included; errno 0 on success.</summary>
     public static int LChown(string path, uint uid, uint gid) => Native.lchown(path, uid, gid) == 0 ? 0 : Marshal.GetLastPInvokeError();
@@ -273,6 +287,9 @@ internal static partial class LinuxFile
 
         [LibraryImport("libc", SetLastError = true)]
         internal static partial int open([MarshalUsing(typeof(HostPathMarshaller))] string path, int flags);
+
+        [LibraryImport("libc", SetLastError = true)]
+        internal static unsafe partial nint read(int fd, byte* buffer, nuint count);
 
         [LibraryImport("libc", SetLastError = true)]
         internal static unsafe partial nint readlink([MarshalUsing(typeof(HostPathMarshaller))] string path, byte* buffer, nuint size);

@@ -52,7 +52,6 @@ public sealed class DriftMonitor
     public async Task RunAsync(CancellationToken cancellationToken = default)
     {
         using var storeLock = Store.Lock();
-        Store.RemoveLeftovers();
         await CycleLoop.RunAsync(
             options.Interval,
             clock,
@@ -69,13 +68,13 @@ public sealed class DriftMonitor
     public async Task<CycleResult> RunCycleAsync(CancellationToken cancellationToken = default)
     {
         using var storeLock = Store.Lock();
-        Store.RemoveLeftovers();
         return await RunCycleCoreAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<CycleResult> RunCycleCoreAsync(CancellationToken cancellationToken)
     {
         var started = clock.GetTimestamp();
+        Store.Audit();
         var reference = options.Against == DriftReference.Baseline
             ? await Store.BaselineAsync(cancellationToken).ConfigureAwait(false)
             : await Store.ReferenceAsync(cancellationToken).ConfigureAwait(false);
@@ -178,8 +177,6 @@ public sealed class DriftMonitor
         return IdempotencyKeys.From(identity);
     }
 
-    /// <summary>An alert's idempotency key: the first 128 bits of the SHA-256 of what identifies it.</summary>
-
     /// <summary>Queues an alert about the store itself (quarantined files, a heartbeat), carrying the journal's head; its report's two sides are this snapshot.</summary>
     private Task EnqueueStoreAlertAsync(Snapshot snapshot, List<DriftChange> changes, string identity, bool heartbeat, CancellationToken cancellationToken)
     {
@@ -252,7 +249,6 @@ public sealed class DriftMonitor
         InfraDiffMetrics.LastSuccess.Record(clock.GetUtcNow().ToUnixTimeMilliseconds() / 1000.0);
         InfraDiffMetrics.Cycles.Add(1, new KeyValuePair<string, object?>("outcome", "ok"));
     }
-
 
     private DateTimeOffset? lastHeartbeat;
 

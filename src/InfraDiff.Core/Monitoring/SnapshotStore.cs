@@ -9,28 +9,42 @@ namespace InfraDiff.Monitoring;
 
 /// <summary>
 /// A directory of snapshots named by UTC time, a baseline, an outbox of undelivered alerts, and a lock so two
-/// watchers never share it. Every file is written atomically and 0600.
+/// watchers never share it. Every file is written atomically and 0600, and reached from the store's own descriptor:
+/// no link in the store is ever followed, and an entry the store did not write is quarantined and alerted.
 /// </summary>
 public sealed class SnapshotStore
 {
+    /// <summary>The most one store file may hold (a snapshot of a large host, an alert with its report): 1 GiB.</summary>
+    internal const long FileLimit = 1L << 30;
+
     private const string Prefix = "snapshot-";
     private const string BaselineName = "baseline.json";
+    private const string StateName = "state.json";
     private const string ReportsFolder = "reports";
+    private const string QuarantineFolder = "quarantine";
     private const string CyclePrefix = "cycle-";
+    private const string LockName = ".lock";
+    private const string LockPidName = ".lock.pid";
+
+    private const string NeverRecorded = "tampered: the journal never recorded it (forged, or written by something else)";
 
     private readonly List<QuarantinedFile> quarantined = [];
     private readonly StoreKey key;
+    private readonly ConfinedDirectory folder;
     private StoreJournal? journal;
 
     /// <summary>Opens (creating, 0700) a store directory, its journal authenticated with <paramref name="key"/> (default: <see cref="StoreKey.Load"/>).</summary>
     public SnapshotStore(string directory, StoreKey? key = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
-        Directory = Path.GetFullPath(directory);
-        AtomicFile.CreateDirectory(Directory);
+        folder = ConfinedDirectory.Open(directory, create: true);
+        Directory = folder.Path;
         this.key = key ?? StoreKey.Load();
-        Outbox = new Outbox(Path.Join(Directory, "outbox"), this);
+        Outbox = new Outbox(this);
     }
+
+    /// <summary>The store's folder, every file of it reached without a link.</summary>
+    internal ConfinedDirectory Folder => folder;
 
     /// <summary>
     /// The store's journal, opened on first use (under the lock): a broken chain or a rollback is reported as a
@@ -45,7 +59,7 @@ public sealed class SnapshotStore
                 return journal;
             }
 
-            journal = StoreJournal.Open(Directory, key);
+            journal = StoreJournal.Open(folder, key);
             if (journal.Problems.Count > 0)
             {
                 quarantined.Add(new QuarantinedFile("journal.jsonl", "journal.broken-*.jsonl", $"{string.Join("; ", journal.Problems)}; a new journal begins and the files present are trusted from now on"));
@@ -55,9 +69,12 @@ public sealed class SnapshotStore
             if (journal.Sequence <= 1)
             {
                 // Files already here (a store from before journals, or after a broken chain) are trusted from now on.
-                foreach (var file in StoreFiles())
+                foreach (var name in FilesIn(folder))
                 {
-                    journal.Written(NameOf(file), File.ReadAllBytes(file), "adopt");
+                    if (ReadEntry(name) is { } bytes)
+                    {
+                        journal.Written(name, bytes, "adopt");
+                    }
                 }
             }
 
@@ -65,66 +82,85 @@ public sealed class SnapshotStore
         }
     }
 
-    internal IEnumerable<string> StoreFiles() => FilesIn(Directory);
+    /// <summary>The folders a store's journal speaks for, and what each may hold besides its own files.</summary>
+    private static readonly string[] Folders = ["", "outbox", "outbox/dead", ReportsFolder];
 
-    /// <summary>The files a store's journal speaks for: snapshots, the baseline, the alert state, outbox entries (dead ones too), cycle reports.</summary>
-    internal static IEnumerable<string> FilesIn(string directory)
-    {
-        var outbox = Path.Join(directory, "outbox");
-        var dead = Path.Join(outbox, "dead");
-        var reports = Path.Join(directory, ReportsFolder);
-        return System.IO.Directory.EnumerateFiles(directory, "*.json")
-            .Concat(System.IO.Directory.Exists(outbox) ? System.IO.Directory.EnumerateFiles(outbox, "*.json") : [])
-            .Concat(System.IO.Directory.Exists(dead) ? System.IO.Directory.EnumerateFiles(dead, "*.json") : [])
-            .Concat(System.IO.Directory.Exists(reports) ? System.IO.Directory.EnumerateFiles(reports, "*.json") : [])
-            .Where(f => !Path.GetFileName(f).StartsWith('.'))
+    /// <summary>The files a store's journal speaks for: snapshots, the baseline, the alert state, outbox entries (dead ones too), cycle reports; regular files only.</summary>
+    internal static IEnumerable<string> FilesIn(ConfinedDirectory folder) =>
+        Folders.SelectMany(f => folder.List(f)
+                .Where(e => e.Type == LinuxFile.TypeRegular && e.Name.EndsWith(".json", StringComparison.Ordinal) && !e.Name.StartsWith('.'))
+                .Select(e => f.Length == 0 ? e.Name : $"{f}/{e.Name}"))
             .Order(StringComparer.Ordinal);
-    }
 
     /// <summary>A store file's name as the journal records it ("outbox/….json").</summary>
     internal string NameOf(string path) => Path.GetRelativePath(Directory, path);
 
-    /// <summary>Writes a store file: recorded in the journal first, then written atomically (0600).</summary>
-    internal async Task WriteFileAsync(string path, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
+    /// <summary>Writes a store file: recorded in the journal first (with <paramref name="note"/>, what it is), then written atomically (0600).</summary>
+    internal Task WriteFileAsync(string path, ReadOnlyMemory<byte> content, CancellationToken cancellationToken, string? note = null)
     {
-        Journal.Written(NameOf(path), content.Span);
-        await AtomicFile.WriteAsync(path, content, cancellationToken).ConfigureAwait(false);
+        var name = NameOf(path);
+        if (Path.GetDirectoryName(name) is { Length: > 0 } parent)
+        {
+            EnsureFolder(parent);
+        }
+
+        Journal.Written(name, content.Span, note: note);
+        folder.Write(name, content.Span);
+        return Task.CompletedTask;
     }
 
     /// <summary>Deletes a store file, recorded in the journal.</summary>
     internal void DeleteFile(string path)
     {
-        Journal.Removed(NameOf(path));
-        File.Delete(path);
+        var name = NameOf(path);
+        Journal.Removed(name);
+        folder.Delete(name);
     }
 
+    /// <summary>Whether a store file is there (as a regular file).</summary>
+    internal bool Exists(string path) => folder.TypeOf(NameOf(path)) == LinuxFile.TypeRegular;
+
     /// <summary>
-    /// A store file's bytes when the journal vouches for them; a file it does not (edited, forged) is quarantined
-    /// as tampered and null returned, as for a file that is not there.
+    /// A store file's bytes when the journal vouches for them; a file it does not (edited, forged), or that is not a
+    /// regular file of sane size (a link, a FIFO), is quarantined and null returned, as for a file that is not there.
     /// </summary>
-    internal async Task<byte[]?> ReadTrustedAsync(string path, CancellationToken cancellationToken)
+    internal Task<byte[]?> ReadTrustedAsync(string path, CancellationToken cancellationToken)
     {
-        if (!File.Exists(path))
+        var name = NameOf(path);
+        if (ReadEntry(name) is not { } bytes)
         {
-            return null;
+            return Task.FromResult<byte[]?>(null);
         }
 
-        var bytes = await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
-        switch (Journal.Check(NameOf(path), bytes))
+        switch (Journal.Check(name, bytes))
         {
             case FileVerdict.Intact:
-                return bytes;
+                return Task.FromResult<byte[]?>(bytes);
             case FileVerdict.Unknown:
-                Quarantine(path, "tampered: the journal never recorded this file (forged, or written by something else)");
-                return null;
+                Quarantine(path, NeverRecorded);
+                return Task.FromResult<byte[]?>(null);
             default:
                 Quarantine(path, "tampered: its content differs from what the journal recorded");
-                return null;
+                return Task.FromResult<byte[]?>(null);
+        }
+    }
+
+    /// <summary>A store file's bytes, null when it is not there; an entry that is no readable regular file is quarantined (null).</summary>
+    private byte[]? ReadEntry(string name)
+    {
+        try
+        {
+            return folder.Read(name, FileLimit);
+        }
+        catch (ConfinedFileException ex)
+        {
+            Quarantine(Path.Join(Directory, name), ex.Reason);
+            return null;
         }
     }
 
     /// <summary>Where files the store could not trust are moved (<c>quarantine/</c>), kept for an operator to read.</summary>
-    public string QuarantineDirectory => Path.Join(Directory, "quarantine");
+    public string QuarantineDirectory => Path.Join(Directory, QuarantineFolder);
 
     /// <summary>The files moved to quarantine since the last call, with why; the monitor alerts on them.</summary>
     public IReadOnlyList<QuarantinedFile> TakeQuarantined()
@@ -142,17 +178,134 @@ public sealed class SnapshotStore
     }
 
     /// <summary>
-    /// Moves a file the store cannot trust (corrupt, truncated, foreign) into quarantine under a time-stamped name,
-    /// so one bad file never stops the loop, and remembers it for an alert.
+    /// Moves an entry the store cannot trust (corrupt, truncated, foreign, a link, a FIFO) into quarantine under a
+    /// time-stamped name, as it is (a link is moved, never followed), so one bad entry never stops the loop, and
+    /// remembers it for an alert.
     /// </summary>
     internal void Quarantine(string path, string reason)
     {
-        Journal.Removed(NameOf(path), "quarantine", reason);
-        AtomicFile.CreateDirectory(QuarantineDirectory);
-        var target = Path.Join(QuarantineDirectory, $"{DateTime.UtcNow:yyyyMMdd'T'HHmmssfff'Z'}-{Path.GetFileName(path)}");
-        File.Move(path, target, overwrite: true);
-        quarantined.Add(new QuarantinedFile(Path.GetRelativePath(Directory, path), target, $"{reason}; moved to quarantine"));
+        var name = NameOf(path);
+        Journal.Removed(name, "quarantine", reason);
+        var target = $"{QuarantineFolder}/{DateTime.UtcNow:yyyyMMdd'T'HHmmssfff'Z'}-{name.Replace('/', '_')}";
+        EnsureQuarantine();
+        folder.Move(name, target);
+        quarantined.Add(new QuarantinedFile(name, folder.FullPath(target), $"{reason}; moved to quarantine"));
     }
+
+    /// <summary>Makes a store folder; a link or a file in its place is quarantined first (never followed) and alerted.</summary>
+    private void EnsureFolder(string name)
+    {
+        try
+        {
+            folder.CreateFolder(name);
+        }
+        catch (ConfinedFileException ex) when (name != QuarantineFolder)
+        {
+            Quarantine(Path.Join(Directory, name), $"{ex.Reason}: the store's own folder was replaced");
+            folder.CreateFolder(name);
+        }
+    }
+
+    /// <summary>The quarantine folder; a link or a file in its place is removed (the link itself, never what it points to) and alerted.</summary>
+    private void EnsureQuarantine()
+    {
+        if (folder.TypeOf(QuarantineFolder) is { } type && type != LinuxFile.TypeDirectory)
+        {
+            folder.Delete(QuarantineFolder);
+            quarantined.Add(new QuarantinedFile(QuarantineFolder, "", $"a {LinuxFile.KindOf(type)} where the quarantine folder belongs; removed (not followed)"));
+        }
+
+        folder.CreateFolder(QuarantineFolder);
+    }
+
+    /// <summary>
+    /// Looks over the store's folders for what it did not write, under the lock at the start of each cycle: a link, a
+    /// FIFO, a device or a folder where a file or one of the store's folders belongs, or a file whose name the journal
+    /// never recorded (a stray notes.json), is quarantined and alerted, and a file the journal vouched for that is gone
+    /// (an undelivered alert deleted by hand) is alerted; temporary files a killed writer left are deleted.
+    /// Content is checked when a file is read, so this costs a listing, not a hash.
+    /// </summary>
+    /// <param name="owned">Entries of the store's top folder that belong to whoever shares the store (the fleet's host folders), left alone.</param>
+    internal void Audit(Func<string, uint, bool>? owned = null)
+    {
+        EnsureQuarantine();
+        foreach (var sub in Folders.Skip(1))
+        {
+            if (folder.TypeOf(sub) is { } type && type != LinuxFile.TypeDirectory)
+            {
+                Quarantine(Path.Join(Directory, sub), $"a {LinuxFile.KindOf(type)} where the store's folder belongs: not followed");
+            }
+        }
+
+        foreach (var sub in Folders)
+        {
+            foreach (var (entry, _) in folder.List(sub).Where(e => e.Name.StartsWith('.') && e.Name.EndsWith(".tmp", StringComparison.Ordinal)))
+            {
+                folder.Delete(sub.Length == 0 ? entry : $"{sub}/{entry}");
+            }
+        }
+
+        foreach (var (name, problem) in Strays(folder, Journal, owned))
+        {
+            Quarantine(Path.Join(Directory, name), problem);
+        }
+
+        // A file the journal says is here and is not was deleted behind the store's back: said once, loudly. (A
+        // missing baseline is told when one is needed, with how to make a new one.)
+        foreach (var (name, _) in Journal.Present().Where(p => p.Name != BaselineName).ToList())
+        {
+            if (folder.TypeOf(name) is null)
+            {
+                Missing(name, Outbox.Vanished(name, Journal.WriteNote(name)) ?? "deleted behind the store's back");
+            }
+        }
+    }
+
+    /// <summary>
+    /// The entries of a store's folders it did not write, with why: a name it never writes, a link, a FIFO or a folder
+    /// where it keeps a file (or the reverse), a file the journal never recorded. A writer's temporary files are not among them.
+    /// </summary>
+    internal static IEnumerable<(string Name, string Problem)> Strays(ConfinedDirectory folder, StoreJournal journal, Func<string, uint, bool>? owned)
+    {
+        foreach (var sub in Folders)
+        {
+            foreach (var (entry, type) in folder.List(sub))
+            {
+                var name = sub.Length == 0 ? entry : $"{sub}/{entry}";
+                var kind = Expected(sub, entry);
+                if (entry.StartsWith('.') && entry.EndsWith(".tmp", StringComparison.Ordinal) || (sub.Length == 0 && kind is null && owned?.Invoke(entry, type) == true))
+                {
+                    continue;
+                }
+
+                if (kind is null)
+                {
+                    yield return (name, "not a file the store writes (forged, or written by something else)");
+                }
+                else if (type != kind)
+                {
+                    yield return (name, $"a {LinuxFile.KindOf(type)} where the store keeps a {LinuxFile.KindOf(kind.Value)}: not followed");
+                }
+                else if (kind == LinuxFile.TypeRegular && entry.EndsWith(".json", StringComparison.Ordinal) && !journal.Knows(name))
+                {
+                    yield return (name, NeverRecorded);
+                }
+            }
+        }
+    }
+
+    /// <summary>What the store keeps under a name in one of its folders (a regular file or a folder), or null for a name it never writes.</summary>
+    private static uint? Expected(string sub, string entry) => sub switch
+    {
+        "" when entry is "outbox" or ReportsFolder or QuarantineFolder => LinuxFile.TypeDirectory,
+        "" when entry is BaselineName or StateName or StoreJournal.FileName or LockName or LockPidName
+            || (entry.StartsWith(Prefix, StringComparison.Ordinal) && entry.EndsWith(".json", StringComparison.Ordinal))
+            || (entry.StartsWith("journal.broken-", StringComparison.Ordinal) && entry.EndsWith(".jsonl", StringComparison.Ordinal)) => LinuxFile.TypeRegular,
+        "outbox" when entry == "dead" => LinuxFile.TypeDirectory,
+        "outbox" or "outbox/dead" when entry.EndsWith(".json", StringComparison.Ordinal) => LinuxFile.TypeRegular,
+        ReportsFolder when entry.StartsWith(CyclePrefix, StringComparison.Ordinal) && entry.EndsWith(".json", StringComparison.Ordinal) => LinuxFile.TypeRegular,
+        _ => null,
+    };
 
     /// <summary>The store's folder.</summary>
     public string Directory { get; }
@@ -189,49 +342,54 @@ public sealed class SnapshotStore
 
     /// <summary>
     /// Takes the store's lock for this process's lifetime. The kernel releases it when the holder dies, so a lock
-    /// left by a killed watcher is simply taken over.
+    /// left by a killed watcher is simply taken over. A link or a FIFO planted as the lock file is removed (the link
+    /// itself), never written through.
     /// </summary>
     /// <exception cref="InfraDiffException">Another live watcher holds it.</exception>
     public IDisposable Lock()
     {
-        var lockPath = Path.Join(Directory, ".lock");
-        var pidPath = Path.Join(Directory, ".lock.pid");
+        Microsoft.Win32.SafeHandles.SafeFileHandle? held;
         try
         {
-            // FileShare.None is an exclusive flock(2) on Linux: advisory, and dropped with the process.
-            var stream = new FileStream(lockPath, new FileStreamOptions
+            held = TryLock();
+        }
+        catch (ConfinedFileException ex)
+        {
+            var type = folder.TypeOf(LockName);
+            folder.Delete(LockName);
+            quarantined.Add(new QuarantinedFile(LockName, "", $"{ex.Reason}; removed (a {LinuxFile.KindOf(type ?? 0)} is no lock file)"));
+            held = TryLock();
+        }
+
+        if (held is null)
+        {
+            string holder;
+            try
             {
-                Mode = FileMode.OpenOrCreate,
-                Access = FileAccess.ReadWrite,
-                Share = FileShare.None,
-                UnixCreateMode = AtomicFile.OwnerOnly,
-            });
-            using (var pid = new StreamWriter(new FileStream(pidPath, new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write, UnixCreateMode = AtomicFile.OwnerOnly })))
+                holder = System.Text.Encoding.ASCII.GetString(folder.Read(LockPidName, 32) ?? "?"u8.ToArray()).Trim();
+            }
+            catch (ConfinedFileException)
             {
-                pid.Write(Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
+                holder = "?";
             }
 
-            return stream;
+            throw new InfraDiffException($"{Directory} is in use by another infradiff watch (pid {HostText.Visible(holder)}); give each watcher a store directory of its own");
         }
-        catch (IOException)
-        {
-            var holder = File.Exists(pidPath) ? File.ReadAllText(pidPath).Trim() : "?";
-            throw new InfraDiffException($"{Directory} is in use by another infradiff watch (pid {holder}); give each watcher a store directory of its own");
-        }
-    }
 
-    /// <summary>Deletes the temporary files a killed writer may have left; finished files are never torn.</summary>
-    public void RemoveLeftovers()
-    {
-        foreach (var file in System.IO.Directory.EnumerateFiles(Directory, ".*.tmp").Concat(System.IO.Directory.EnumerateFiles(Outbox.Directory, ".*.tmp")))
-        {
-            File.Delete(file);
-        }
+        // Written as a new file renamed into place: a link planted as .lock.pid is replaced, never written through.
+        folder.Write(LockPidName, System.Text.Encoding.ASCII.GetBytes(Environment.ProcessId.ToString(CultureInfo.InvariantCulture)));
+        return held;
     }
 
     /// <summary>The snapshot files, oldest first.</summary>
-    public IReadOnlyList<string> Snapshots() =>
-        [.. System.IO.Directory.EnumerateFiles(Directory, Prefix + "*.json").Order(StringComparer.Ordinal)];
+    public IReadOnlyList<string> Snapshots() => Files("", Prefix);
+
+    /// <summary>The regular files of a store folder whose names start with <paramref name="prefix"/> and end with .json, as full paths, oldest (first by name) first.</summary>
+    internal List<string> Files(string sub, string prefix = "") =>
+        [.. folder.List(sub)
+            .Where(e => e.Type == LinuxFile.TypeRegular && e.Name.StartsWith(prefix, StringComparison.Ordinal) && e.Name.EndsWith(".json", StringComparison.Ordinal) && !e.Name.StartsWith('.'))
+            .Select(e => folder.FullPath(sub.Length == 0 ? e.Name : $"{sub}/{e.Name}"))
+            .Order(StringComparer.Ordinal)];
 
     /// <summary>The newest stored snapshot the journal vouches for, or null.</summary>
     public async Task<Snapshot?> LatestAsync(CancellationToken cancellationToken = default) =>
@@ -321,7 +479,7 @@ public sealed class SnapshotStore
 
     /// <summary>The baseline, or null when there is none yet (or it could not be read and was quarantined).</summary>
     public async Task<Snapshot?> BaselineAsync(CancellationToken cancellationToken = default) =>
-        File.Exists(BaselinePath) ? await ReadOrQuarantineAsync(BaselinePath, cancellationToken).ConfigureAwait(false) : null;
+        await ReadOrQuarantineAsync(BaselinePath, cancellationToken).ConfigureAwait(false);
 
     private async Task<Snapshot?> ReadOrQuarantineAsync(string path, CancellationToken cancellationToken)
     {
@@ -334,7 +492,7 @@ public sealed class SnapshotStore
         {
             return SnapshotFile.Parse(path, bytes);
         }
-        catch (InvalidSnapshotException ex) when (File.Exists(path))
+        catch (InvalidSnapshotException ex) when (Exists(path))
         {
             Quarantine(path, ex.Problem);
             return null;
@@ -347,7 +505,7 @@ public sealed class SnapshotStore
         ArgumentNullException.ThrowIfNull(snapshot);
         var time = DateTime.UtcNow;
         string path;
-        while (File.Exists(path = Path.Join(Directory, $"{Prefix}{time.ToString("yyyyMMdd'T'HHmmss.fff'Z'", CultureInfo.InvariantCulture)}.json")))
+        while (folder.TypeOf(NameOf(path = Path.Join(Directory, $"{Prefix}{time.ToString("yyyyMMdd'T'HHmmss.fff'Z'", CultureInfo.InvariantCulture)}.json"))) is not null)
         {
             time = time.AddMilliseconds(1);
         }
@@ -360,23 +518,40 @@ public sealed class SnapshotStore
     public string ReportsDirectory => Path.Join(Directory, ReportsFolder);
 
     /// <summary>The cycle records' files, oldest first.</summary>
-    public IReadOnlyList<string> CycleFiles() => CycleFilesIn(Directory);
+    public IReadOnlyList<string> CycleFiles() => Files(ReportsFolder, CyclePrefix);
 
-    /// <summary>The cycle records' files of the store in <paramref name="directory"/>, oldest first, without opening the store (no lock, no key).</summary>
-    public static IReadOnlyList<string> CycleFilesIn(string directory)
+    /// <summary>
+    /// The cycle records of the store at <paramref name="directory"/>, oldest first, without opening the store (no
+    /// lock, no key, nothing created), each read as the store reads its files: no link followed, at most 1 GiB.
+    /// </summary>
+    /// <exception cref="InfraDiffException">There is no such store.</exception>
+    internal static IEnumerable<(string Name, byte[]? Bytes, string? Problem)> ReadCycleRecords(string directory)
     {
-        var reports = Path.Join(directory, ReportsFolder);
-        return System.IO.Directory.Exists(reports) ? [.. System.IO.Directory.EnumerateFiles(reports, CyclePrefix + "*.json").Order(StringComparer.Ordinal)] : [];
+        using var store = ConfinedDirectory.Open(directory, create: false);
+        foreach (var (entry, _) in store.List(ReportsFolder).Where(e => e.Name.StartsWith(CyclePrefix, StringComparison.Ordinal) && e.Name.EndsWith(".json", StringComparison.Ordinal)).OrderBy(e => e.Name, StringComparer.Ordinal))
+        {
+            byte[]? bytes = null;
+            string? problem = null;
+            try
+            {
+                bytes = store.Read($"{ReportsFolder}/{entry}", FileLimit);
+            }
+            catch (ConfinedFileException ex)
+            {
+                problem = ex.Reason;
+            }
+
+            yield return (entry, bytes, problem);
+        }
     }
 
     /// <summary>Records a cycle as "reports/cycle-20261127T140000.123Z.json".</summary>
     public async Task SaveCycleAsync(CycleRecord record, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(record);
-        AtomicFile.CreateDirectory(ReportsDirectory);
         var time = record.Time.UtcDateTime;
         string path;
-        while (File.Exists(path = Path.Join(ReportsDirectory, $"{CyclePrefix}{time.ToString("yyyyMMdd'T'HHmmss.fff'Z'", CultureInfo.InvariantCulture)}.json")))
+        while (folder.TypeOf(NameOf(path = Path.Join(ReportsDirectory, $"{CyclePrefix}{time.ToString("yyyyMMdd'T'HHmmss.fff'Z'", CultureInfo.InvariantCulture)}.json"))) is not null)
         {
             time = time.AddMilliseconds(1);
         }
@@ -417,6 +592,24 @@ public sealed class SnapshotStore
     /// <summary>Writes the baseline.</summary>
     public Task SaveBaselineAsync(Snapshot snapshot, CancellationToken cancellationToken = default) =>
         WriteFileAsync(BaselinePath, SnapshotJson.CanonicalText(snapshot), cancellationToken);
+
+    /// <summary>
+    /// The lock, tried for up to a second: a process this one starts holds a copy of every descriptor between its fork
+    /// and its exec, so a lock just released here can look held for an instant. Another watcher holds it for good.
+    /// </summary>
+    private Microsoft.Win32.SafeHandles.SafeFileHandle? TryLock()
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var held = folder.TryLock(LockName, exclusive: true);
+            if (held is not null || attempt == 50)
+            {
+                return held;
+            }
+
+            Thread.Sleep(20);
+        }
+    }
 
     /// <summary>Deletes the oldest snapshots beyond <paramref name="keep"/>; never the baseline, never the latest.</summary>
     public void Prune(int keep)

@@ -8,7 +8,7 @@ public static class StoreHistory
 {
     /// <summary>The records of the store at <paramref name="directory"/> since <paramref name="since"/>, oldest first, each with its bytes as stored; a file that is not a record is told to <paramref name="skipped"/> and left out.</summary>
     /// <exception cref="InfraDiffException">There is no such store.</exception>
-    public static async Task<IReadOnlyList<(CycleRecord Record, byte[] Bytes)>> ReadAsync(string directory, DateTimeOffset since, Action<string>? skipped = null, CancellationToken cancellationToken = default)
+    public static Task<IReadOnlyList<(CycleRecord Record, byte[] Bytes)>> ReadAsync(string directory, DateTimeOffset since, Action<string>? skipped = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(directory);
         if (!Directory.Exists(directory))
@@ -17,9 +17,19 @@ public static class StoreHistory
         }
 
         var records = new List<(CycleRecord, byte[])>();
-        foreach (var file in SnapshotStore.CycleFilesIn(Path.GetFullPath(directory)))
+        foreach (var (file, read, problem) in SnapshotStore.ReadCycleRecords(directory))
         {
-            var bytes = await File.ReadAllBytesAsync(file, cancellationToken).ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
+            if (read is not { } bytes)
+            {
+                if (problem is not null)
+                {
+                    skipped?.Invoke($"{file}: {problem}");
+                }
+
+                continue;
+            }
+
             try
             {
                 if (JsonSerializer.Deserialize<CycleRecord>(bytes, SnapshotJson.Options) is { } record && record.Time >= since)
@@ -29,10 +39,10 @@ public static class StoreHistory
             }
             catch (JsonException ex)
             {
-                skipped?.Invoke($"{Path.GetFileName(file)}: not a cycle record ({ex.Message.Split(" Path:")[0]})");
+                skipped?.Invoke($"{file}: not a cycle record ({ex.Message.Split(" Path:")[0]})");
             }
         }
 
-        return records;
+        return Task.FromResult<IReadOnlyList<(CycleRecord Record, byte[] Bytes)>>(records);
     }
 }

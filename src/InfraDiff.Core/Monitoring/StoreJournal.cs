@@ -17,23 +17,30 @@ namespace InfraDiff.Monitoring;
 /// </summary>
 public sealed class StoreJournal
 {
-    private const string FileName = "journal.jsonl";
+    /// <summary>The journal's name in the store.</summary>
+    internal const string FileName = "journal.jsonl";
+
+    /// <summary>The longest line the journal is read with: an entry is a few hundred bytes, its note at most <see cref="NoteLength"/> characters.</summary>
+    internal const int MaxLine = 64 << 10;
+
+    private const int NoteLength = 2_000;
 
     private static readonly JsonSerializerOptions LineOptions = new(SnapshotJson.Options) { WriteIndented = false };
 
-    private readonly string path;
+    private readonly ConfinedDirectory folder;
     private readonly string headPath;
     private readonly StoreKey key;
     private readonly Dictionary<string, List<string?>> history = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> lastEvents = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DateTimeOffset> lastNotes = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> writeNotes = new(StringComparer.Ordinal);
 
     // The file of the last entry: its previous version is still accepted (a crash between the entry and the rename).
     private string? lastFile;
 
-    private StoreJournal(string directory, StoreKey key, string headPath)
+    private StoreJournal(ConfinedDirectory folder, StoreKey key, string headPath)
     {
-        path = Path.Join(directory, FileName);
+        this.folder = folder;
         this.key = key;
         this.headPath = headPath;
     }
@@ -58,12 +65,15 @@ public sealed class StoreJournal
         string Prev,
         string? Mac = null);
 
-    /// <summary>Opens the journal of a store, checking every line's MAC, the chain, and the remembered head.</summary>
-    public static StoreJournal Open(string directory, StoreKey key)
+    /// <summary>Opens the journal of the store at <paramref name="directory"/>, checking every line's MAC, the chain, and the remembered head.</summary>
+    /// <exception cref="InfraDiffException">There is no such store.</exception>
+    public static StoreJournal Open(string directory, StoreKey key) => Open(ConfinedDirectory.Open(directory, create: false), key);
+
+    /// <summary>Opens the journal of a store's folder, the remembered head read before the journal (a watcher writes it after), so the two agree.</summary>
+    internal static StoreJournal Open(ConfinedDirectory folder, StoreKey key)
     {
         ArgumentNullException.ThrowIfNull(key);
-        var headPath = HeadPathFor(directory, key);
-        var journal = new StoreJournal(directory, key, headPath);
+        var journal = new StoreJournal(folder, key, HeadPathFor(folder.Path, key));
         journal.Read();
         return journal;
     }
@@ -90,6 +100,9 @@ public sealed class StoreJournal
         return hashes.Count > 1 && hashes[^2] == actual && lastFile == name ? FileVerdict.Intact : content is null ? FileVerdict.Missing : FileVerdict.Tampered;
     }
 
+    /// <summary>Whether the journal says <paramref name="name"/> is present, or its last entry is about it (a crash may have stopped that entry's write or deletion halfway).</summary>
+    internal bool Knows(string name) => name == lastFile || (history.TryGetValue(name, out var hashes) && hashes.Count > 0 && hashes[^1] is not null);
+
     /// <summary>The files the journal says are present, with the hash each must have.</summary>
     public IEnumerable<(string Name, string Sha256)> Present() =>
         history.Where(h => h.Value.Count > 0 && h.Value[^1] is not null).Select(h => (h.Key, h.Value[^1]!));
@@ -100,9 +113,12 @@ public sealed class StoreJournal
     /// <summary>When the journal last recorded a store event such as "heartbeat", or null.</summary>
     public DateTimeOffset? LastNote(string eventName) => lastNotes.TryGetValue(eventName, out var time) ? time : null;
 
-    /// <summary>Records a write of <paramref name="name"/> with <paramref name="content"/>; call before the file is renamed into place.</summary>
-    public void Written(string name, ReadOnlySpan<byte> content, string eventName = "write") =>
-        Append(eventName, name, Convert.ToHexStringLower(SHA256.HashData(content)), null);
+    /// <summary>What the journal's last write of a present file said of it (an outbox entry: the alert it holds), or null.</summary>
+    public string? WriteNote(string name) => writeNotes.GetValueOrDefault(name);
+
+    /// <summary>Records a write of <paramref name="name"/> with <paramref name="content"/>, and what it is (<paramref name="note"/>, cut to 2,000 characters); call before the file is renamed into place.</summary>
+    public void Written(string name, ReadOnlySpan<byte> content, string eventName = "write", string? note = null) =>
+        Append(eventName, name, Convert.ToHexStringLower(SHA256.HashData(content)), note is null ? null : Excerpt.Cut(note, NoteLength));
 
     /// <summary>Records that <paramref name="name"/> is gone (deleted, pruned, moved to quarantine).</summary>
     public void Removed(string name, string eventName = "delete", string? note = null) => Append(eventName, name, null, note);
@@ -115,13 +131,8 @@ public sealed class StoreJournal
         var line = new Line(Sequence + 1, DateTimeOffset.UtcNow, eventName, name, sha256, note, Head);
         var unsigned = JsonSerializer.SerializeToUtf8Bytes(line, LineOptions);
         var signed = JsonSerializer.SerializeToUtf8Bytes(line with { Mac = Convert.ToHexStringLower(key.Mac(unsigned)) }, LineOptions);
-        using (var stream = new FileStream(path, new FileStreamOptions { Mode = FileMode.Append, Access = FileAccess.Write, UnixCreateMode = AtomicFile.OwnerOnly }))
-        {
-            stream.Write(signed);
-            stream.WriteByte((byte)'\n');
-            stream.Flush(flushToDisk: true);
-        }
-
+        // The line and its end in one write: a reader never sees half an entry followed by the next.
+        folder.Append(FileName, [.. signed, (byte)'\n']);
         Apply(line, signed);
         RememberHead();
     }
@@ -141,73 +152,117 @@ public sealed class StoreJournal
                 history[line.File] = hashes = [];
             }
 
+            // Only the last two versions count (the last, and the one a crash mid-write leaves): memory stays with the files present.
             hashes.Add(line.Sha256);
+            if (hashes.Count > 2)
+            {
+                hashes.RemoveAt(0);
+            }
+
             lastFile = line.File;
             lastEvents[line.File] = line.Event;
+            if (line.Sha256 is null)
+            {
+                writeNotes.Remove(line.File);
+            }
+            else if (line.Note is { } note)
+            {
+                writeNotes[line.File] = note;
+            }
+            else
+            {
+                writeNotes.Remove(line.File);
+            }
+        }
+    }
+
+    /// <summary>Forgets the files a store deleted on purpose (pruned snapshots and records), but for the last entry's: the journal's memory is that of the files present.</summary>
+    private void ForgetDeleted()
+    {
+        foreach (var name in lastEvents.Where(e => e.Value == "delete" && e.Key != lastFile).Select(e => e.Key).ToList())
+        {
+            history.Remove(name);
+            lastEvents.Remove(name);
         }
     }
 
     private void Read()
     {
         var problems = new List<string>();
-        if (File.Exists(path))
+        var remembered = ReadHead();
+        var number = 0;
+        try
         {
-            var number = 0;
-            foreach (var raw in File.ReadAllLines(path))
+            foreach (var raw in folder.ReadLines(FileName, MaxLine))
             {
                 number++;
-                Line? line;
-                try
+                if (Entry(raw, number) is { } problem)
                 {
-                    line = JsonSerializer.Deserialize<Line>(raw, LineOptions);
-                }
-                catch (JsonException)
-                {
-                    line = null;
-                }
-
-                if (line?.Mac is null)
-                {
-                    problems.Add($"journal line {number} is not a journal entry");
+                    problems.Add(problem);
                     break;
                 }
-
-                var unsigned = JsonSerializer.SerializeToUtf8Bytes(line with { Mac = null }, LineOptions);
-                if (!CryptographicOperations.FixedTimeEquals(Convert.FromHexString(line.Mac), key.Mac(unsigned)))
-                {
-                    problems.Add($"journal entry {line.Seq} (line {number}) fails its MAC: edited, or written under another key");
-                    break;
-                }
-
-                if (line.Seq != Sequence + 1 || line.Prev != Head)
-                {
-                    problems.Add($"journal entry {line.Seq} (line {number}) does not follow entry {Sequence}: an entry was removed or reordered");
-                    break;
-                }
-
-                Apply(line, Encoding.UTF8.GetBytes(raw));
             }
         }
-
-        if (ReadHead() is { } remembered && (remembered.Seq > Sequence || (remembered.Seq == Sequence && remembered.Head != Head)))
+        catch (ConfinedFileException ex)
         {
-            problems.Add($"the journal ends at entry {Sequence}, but entry {remembered.Seq} (head {remembered.Head[..16]}…) was written: the store was rolled back or the journal cut short");
+            problems.Add($"{FileName}: {ex.Reason}");
+        }
+
+        ForgetDeleted();
+        if (problems.Count == 0 && remembered is { } head && (head.Seq > Sequence || (head.Seq == Sequence && head.Head != Head)))
+        {
+            problems.Add($"the journal ends at entry {Sequence}, but entry {head.Seq} (head {head.Head[..16]}…) was written: the store was rolled back or the journal cut short");
         }
 
         Problems = problems;
     }
 
+    /// <summary>Checks and applies one line; the problem when it is not the chain's next entry.</summary>
+    private string? Entry(byte[] raw, int number)
+    {
+        Line? line;
+        try
+        {
+            line = JsonSerializer.Deserialize<Line>(raw, LineOptions);
+        }
+        catch (JsonException)
+        {
+            line = null;
+        }
+
+        if (line?.Mac is not { Length: 64 } mac || !mac.All(char.IsAsciiHexDigit) || line.Event is null || line.File is null || line.Prev is null)
+        {
+            return $"journal line {number} is not a journal entry";
+        }
+
+        var unsigned = JsonSerializer.SerializeToUtf8Bytes(line with { Mac = null }, LineOptions);
+        if (!CryptographicOperations.FixedTimeEquals(Convert.FromHexString(mac), key.Mac(unsigned)))
+        {
+            return $"journal entry {line.Seq} (line {number}) fails its MAC: edited, or written under another key";
+        }
+
+        if (line.Seq != Sequence + 1 || line.Prev != Head)
+        {
+            return $"journal entry {line.Seq} (line {number}) does not follow entry {Sequence}: an entry was removed or reordered";
+        }
+
+        Apply(line, raw);
+        return null;
+    }
+
     /// <summary>Starts a new chain after a broken one was reported, so the store can go on; the break stays in the quarantined journal.</summary>
     internal void StartOver(string reason)
     {
-        if (File.Exists(path))
+        // Moved as it is, whatever it is (a link is moved, not followed).
+        if (folder.TypeOf(FileName) is not null)
         {
-            File.Move(path, Path.Join(Path.GetDirectoryName(path)!, $"journal.broken-{DateTime.UtcNow.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture)}.jsonl"), overwrite: true);
+            folder.Move(FileName, $"journal.broken-{DateTime.UtcNow.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture)}.jsonl");
         }
 
         history.Clear();
         lastEvents.Clear();
         lastNotes.Clear();
+        writeNotes.Clear();
         Sequence = 0;
         Head = new string('0', 64);
         lastFile = null;
@@ -226,13 +281,13 @@ public sealed class StoreJournal
     {
         try
         {
-            var parts = File.ReadAllText(headPath).Split(' ');
+            var parts = Encoding.UTF8.GetString(InputFile.ReadAllBytes(headPath, 256)).Split(' ');
             var text = $"{parts[0]} {parts[1]}";
             return parts.Length == 3 && CryptographicOperations.FixedTimeEquals(Convert.FromHexString(parts[2]), key.Mac(Encoding.UTF8.GetBytes(text)))
                 ? (long.Parse(parts[0], CultureInfo.InvariantCulture), parts[1])
                 : null;
         }
-        catch (Exception ex) when (ex is IOException or FormatException or IndexOutOfRangeException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is InfraDiffException or IOException or FormatException or IndexOutOfRangeException or UnauthorizedAccessException)
         {
             return null;
         }

@@ -25,8 +25,14 @@ public sealed class StoreKey
     public static string DefaultPath => Path.Join(CacheDirectory.Default(), "store.key");
 
     /// <summary>Loads the key, creating the file when neither the environment nor a file gives one.</summary>
-    /// <exception cref="InfraDiffException">The key given is malformed.</exception>
-    public static StoreKey Load(string? path = null)
+    /// <exception cref="InfraDiffException">The key given is malformed, or the file is not a key.</exception>
+    public static StoreKey Load(string? path = null) => Read(path, create: true);
+
+    /// <summary>Loads the key as <see cref="Load(string?)"/> does, but never creates one: a store is only checked with the key it was written with.</summary>
+    /// <exception cref="InfraDiffException">There is no key, or it is malformed.</exception>
+    public static StoreKey LoadExisting(string? path = null) => Read(path, create: false);
+
+    private static StoreKey Read(string? path, bool create)
     {
         if (Environment.GetEnvironmentVariable("INFRADIFF_STORE_KEY") is { Length: > 0 } hex)
         {
@@ -35,18 +41,59 @@ public sealed class StoreKey
 
         if (Environment.GetEnvironmentVariable("INFRADIFF_STORE_KEY_FD") is { Length: > 0 } fd)
         {
-            var text = File.ReadAllText($"/proc/self/fd/{fd}").Trim();
-            return new StoreKey(Parse(text, "INFRADIFF_STORE_KEY_FD"), $"file descriptor {fd}");
+            return new StoreKey(Parse(ReadDescriptor(fd), "INFRADIFF_STORE_KEY_FD"), $"file descriptor {fd}");
         }
 
         path ??= DefaultPath;
-        if (File.Exists(path))
+        if (create)
         {
-            var bytes = File.ReadAllBytes(path);
-            return bytes.Length == 32 ? new StoreKey(bytes, path) : throw new InfraDiffException($"{path}: not a store key (32 bytes expected, {bytes.Length} found)");
+            return new StoreKey(KeyFile.LoadOrCreate(path), path);
         }
 
-        return new StoreKey(KeyFile.LoadOrCreate(path), path);
+        return KeyFile.Read(path) is { } bytes
+            ? new StoreKey(bytes, path)
+            : throw new InfraDiffException($"{path}: no store key (give the key the store was written with: --key-file, INFRADIFF_STORE_KEY or INFRADIFF_STORE_KEY_FD)");
+    }
+
+    /// <summary>
+    /// At most 256 bytes from an inherited descriptor (a pipe a secrets manager writes the hex key to), to its end, for
+    /// at most 10 seconds: a writer that never closes it is an error, not a hang.
+    /// </summary>
+    private static string ReadDescriptor(string fd)
+    {
+        if (!int.TryParse(fd, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number))
+        {
+            throw new InfraDiffException($"INFRADIFF_STORE_KEY_FD must be a file descriptor number, not '{fd}'");
+        }
+
+        using var handle = LinuxFile.Open($"/proc/self/fd/{number}", LinuxFile.ReadOnly | LinuxFile.NonBlock | LinuxFile.CloseOnExec, out var errno)
+            ?? throw new InfraDiffException($"INFRADIFF_STORE_KEY_FD: descriptor {number} cannot be read (errno {errno})");
+        var buffer = new byte[257];
+        var filled = 0;
+        var deadline = Environment.TickCount64 + 10_000;
+        while (filled < buffer.Length)
+        {
+            var n = LinuxFile.Read(handle, buffer.AsSpan(filled));
+            if (n == 0)
+            {
+                break;
+            }
+
+            if (n == -LinuxFile.EAGAIN && Environment.TickCount64 < deadline)
+            {
+                Thread.Sleep(10);
+                continue;
+            }
+
+            if (n < 0)
+            {
+                throw new InfraDiffException($"INFRADIFF_STORE_KEY_FD: descriptor {number} gave no key within 10 s (errno {-n})");
+            }
+
+            filled += n;
+        }
+
+        return filled < buffer.Length ? System.Text.Encoding.ASCII.GetString(buffer, 0, filled) : throw new InfraDiffException("INFRADIFF_STORE_KEY_FD must give 64 hex digits, not more than 256 bytes");
     }
 
     /// <summary>A key from its bytes (tests, and hosts that hold the key elsewhere).</summary>

@@ -1,13 +1,44 @@
+using InfraDiff.Host;
+
 namespace InfraDiff.Monitoring;
 
-/// <summary>Checks a store without changing it: the journal's MACs and chain, the remembered head, and each file against the journal.</summary>
+/// <summary>
+/// Checks a store without changing it (nothing written, no key made): the journal's MACs and chain, the remembered
+/// head, each file against the journal, and every entry the store did not write. It can run beside a working watcher.
+/// </summary>
 public static class StoreVerifier
 {
+    /// <summary>How often a check that found problems is made again while the journal moves on under it.</summary>
+    private const int Attempts = 20;
+
     /// <summary>The problems found, first broken link first; empty when the store is intact.</summary>
+    /// <exception cref="InfraDiffException">There is no such store.</exception>
     public static IReadOnlyList<string> Verify(string directory, StoreKey key, out StoreJournal journal)
     {
         ArgumentNullException.ThrowIfNull(key);
-        journal = StoreJournal.Open(directory, key);
+        using var folder = ConfinedDirectory.Open(directory, create: false);
+        List<string>? previous = null;
+        long previousSequence = -1;
+        for (var attempt = 1; ; attempt++)
+        {
+            // A watcher writes a journal entry before its file and the remembered head after it: the head read first is
+            // never ahead of the journal. A file being written or pruned while this reads looks gone, changed or
+            // unrecorded for an instant: a problem counts once it is found twice over an unchanged journal.
+            var files = SnapshotStore.FilesIn(folder).ToList();
+            journal = StoreJournal.Open(folder, key);
+            var problems = Check(folder, journal, files);
+            if (problems.Count == 0 || attempt == Attempts || (journal.Sequence == previousSequence && problems.SequenceEqual(previous!)))
+            {
+                return problems;
+            }
+
+            (previous, previousSequence) = (problems, journal.Sequence);
+            Thread.Sleep(50);
+        }
+    }
+
+    private static List<string> Check(ConfinedDirectory folder, StoreJournal journal, List<string> files)
+    {
         var problems = new List<string>(journal.Problems);
         if (journal.IsEmpty)
         {
@@ -15,28 +46,39 @@ public static class StoreVerifier
             return problems;
         }
 
-        var full = Path.GetFullPath(directory);
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var file in SnapshotStore.FilesIn(full))
+        foreach (var name in files)
         {
-            var name = Path.GetRelativePath(full, file);
+            byte[]? bytes;
+            try
+            {
+                bytes = folder.Read(name, SnapshotStore.FileLimit);
+            }
+            catch (ConfinedFileException ex)
+            {
+                problems.Add($"{name}: {ex.Reason}");
+                continue;
+            }
+
+            if (bytes is null)
+            {
+                continue;
+            }
+
             seen.Add(name);
-            var verdict = journal.Check(name, File.ReadAllBytes(file));
-            if (verdict == FileVerdict.Tampered)
+            if (journal.Check(name, bytes) == FileVerdict.Tampered)
             {
                 problems.Add($"{name}: its content differs from what journal entry {journal.Sequence} and before recorded (edited, or an older copy restored)");
-            }
-            else if (verdict == FileVerdict.Unknown)
-            {
-                problems.Add($"{name}: the journal never recorded it (forged, or written by something else)");
             }
         }
 
         foreach (var (name, _) in journal.Present().Where(p => !seen.Contains(p.Name)))
         {
-            problems.Add($"{name}: the journal says it exists, and it is gone");
+            problems.Add($"{name}: the journal says it exists, and it is gone" + (journal.WriteNote(name) is { } note ? $" ({note})" : ""));
         }
 
+        // Forged files, links and the like; a fleet's store holds a folder per host besides the store's own: folders at the top are left to it.
+        problems.AddRange(SnapshotStore.Strays(folder, journal, (_, type) => type == LinuxFile.TypeDirectory).Select(s => $"{s.Name}: {s.Problem}"));
         return problems;
     }
 }

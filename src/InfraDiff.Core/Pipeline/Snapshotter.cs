@@ -95,8 +95,21 @@ public sealed class Snapshotter
             }
         }
 
-        var metadata = new SnapshotMetadata(files.ReadHostName() ?? (files.Root == "/" ? Environment.MachineName : "unknown"), TruncateToSeconds(takenAt), ToolVersion, reports);
+        var metadata = new SnapshotMetadata(HostName(files), TruncateToSeconds(takenAt), ToolVersion, reports);
         return new Snapshot(Snapshot.CurrentSchemaVersion, metadata, sections);
+    }
+
+    /// <summary>The host's name for the metadata; a hostname file that cannot be read (the os section says why) is "unknown".</summary>
+    private static string HostName(IHostFileSystem files)
+    {
+        try
+        {
+            return files.ReadHostName() ?? (files.Root == "/" ? Environment.MachineName : "unknown");
+        }
+        catch (Exception ex) when (ex is HostFileException or UnauthorizedAccessException)
+        {
+            return "unknown";
+        }
     }
 
     /// <summary>

@@ -61,7 +61,7 @@ public static class SnapshotFile
     {
         try
         {
-            return await InputFile.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
+            return await InputFile.ReadAllBytesAsync(path, InputFile.DocumentLimit, cancellationToken).ConfigureAwait(false);
         }
         catch (InfraDiffException ex)
         {

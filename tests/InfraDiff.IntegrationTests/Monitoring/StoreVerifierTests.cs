@@ -135,7 +135,7 @@ public sealed class StoreVerifierTests : IDisposable
 
         var problems = Verify();
 
-        Assert.Contains(problems, p => p.StartsWith("outbox/20260101T000000000Z-forged.json: the journal never recorded it", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.StartsWith("outbox/20260101T000000000Z-forged.json: tampered: the journal never recorded it", StringComparison.Ordinal));
         Assert.Contains("baseline.json: the journal says it exists, and it is gone", problems);
     }
 

@@ -19,7 +19,6 @@ internal sealed partial class OsCollector(OsCollectorOptions options) : ICollect
 
     public string Name => OsSection.Instance.Name;
 
-
     public SectionDescriptor Section => OsSection.Instance;
 
     public Task<object> CollectAsync(CollectionContext context, CancellationToken cancellationToken = default)
@@ -33,11 +32,11 @@ internal sealed partial class OsCollector(OsCollectorOptions options) : ICollect
                 context.ReportUnavailable(part, "the running kernel's state belongs to the live host, not to the files under a root directory (the configured sysctls are in the config section)");
             }
 
-            return Task.FromResult<object>(new OsModel(files.ReadHostName(), ReadRelease(context), null, null, null, null));
+            return Task.FromResult<object>(new OsModel(HostName(context), ReadRelease(context), null, null, null, null));
         }
 
         var section = new OsModel(
-            Hostname: files.ReadHostName(),
+            Hostname: HostName(context),
             Release: ReadRelease(context),
             Kernel: Part(context, "kernel", () => ReadKernel(context, kernel)),
             Sysctls: Part(context, "sysctls", () => ReadSysctls(context, kernel)),
@@ -61,10 +60,24 @@ internal sealed partial class OsCollector(OsCollectorOptions options) : ICollect
         }
     }
 
+    /// <summary>The host's name; a hostname file that cannot be read (a FIFO, a folder, a loop, 70 MB) is a failed part.</summary>
+    private static string? HostName(CollectionContext context)
+    {
+        try
+        {
+            return context.Files.ReadHostName();
+        }
+        catch (Exception ex) when (ex is HostFileException or UnauthorizedAccessException)
+        {
+            context.ReportFailed("hostname", ex.Message);
+            return null;
+        }
+    }
+
     private static OsRelease? ReadRelease(CollectionContext context)
     {
         // os-release(5): /etc/os-release wins, /usr/lib/os-release is the fallback.
-        var text = context.Files.ReadTextOrNull("/etc/os-release") ?? context.Files.ReadTextOrNull("/usr/lib/os-release");
+        var text = context.ReadTextOrReport("/etc/os-release", "release") ?? context.ReadTextOrReport("/usr/lib/os-release", "release");
         if (text is null)
         {
             context.ReportUnavailable("release", "no /etc/os-release or /usr/lib/os-release");
