@@ -31,6 +31,7 @@ public sealed class SnapshotStore
     private readonly List<QuarantinedFile> quarantined = [];
     private readonly StoreKey key;
     private readonly ConfinedDirectory folder;
+    private readonly HashSet<string> tenants;
     private StoreJournal? journal;
 
     /// <summary>Opens (creating, 0700) a store directory, its journal authenticated with <paramref name="key"/> (default: <see cref="StoreKey.Load"/>).</summary>
@@ -40,6 +41,7 @@ public sealed class SnapshotStore
         folder = ConfinedDirectory.Open(directory, create: true);
         Directory = folder.Path;
         this.key = key ?? StoreKey.Load();
+        tenants = [.. TopEntriesHolding(this.key.Source, Host.CacheDirectory.Default())];
         Outbox = new Outbox(this);
     }
 
@@ -228,6 +230,8 @@ public sealed class SnapshotStore
     /// <param name="owned">Entries of the store's top folder that belong to whoever shares the store (the fleet's host folders), left alone.</param>
     internal void Audit(Func<string, uint, bool>? owned = null)
     {
+        var others = owned;
+        owned = (entry, type) => tenants.Contains(entry) || others?.Invoke(entry, type) == true;
         EnsureQuarantine();
         foreach (var sub in Folders.Skip(1))
         {
@@ -293,6 +297,17 @@ public sealed class SnapshotStore
             }
         }
     }
+
+    /// <summary>
+    /// The entries of the store's top folder that hold one of <paramref name="paths"/>: the key file or infradiff's
+    /// cache folder, when the operator put them inside the store (the container image keeps both in /snapshots/.cache).
+    /// They are the operator's, never quarantined.
+    /// </summary>
+    private IEnumerable<string> TopEntriesHolding(params string[] paths) =>
+        paths.Where(p => p.StartsWith('/'))
+            .Select(p => Path.GetRelativePath(Directory, Path.GetFullPath(p)))
+            .Where(relative => relative != "." && relative != ".." && !relative.StartsWith("../", StringComparison.Ordinal) && !Path.IsPathRooted(relative))
+            .Select(relative => relative.Split('/')[0]);
 
     /// <summary>What the store keeps under a name in one of its folders (a regular file or a folder), or null for a name it never writes.</summary>
     private static uint? Expected(string sub, string entry) => sub switch

@@ -35,9 +35,9 @@ public sealed class HostileStoreTests : IDisposable
     private string Alerts => Path.Join(work, "alerts.jsonl");
 
     /// <summary>A monitor over the tree; its alerts go to a file, or to a receiver that is not there (they wait in the outbox).</summary>
-    private DriftMonitor Monitor(bool receiverDown = false) => new(
+    private DriftMonitor Monitor(bool receiverDown = false, StoreKey? storeKey = null) => new(
         new Snapshotter(BuiltInSections.CreateCollectors(files: new FilesCollectorOptions { Roots = [Tree], UseCache = false })),
-        new DriftMonitorOptions { Directory = Store, Snapshot = new SnapshotOptions { Only = ["files"] }, StoreKey = key, Heartbeat = TimeSpan.Zero },
+        new DriftMonitorOptions { Directory = Store, Snapshot = new SnapshotOptions { Only = ["files"] }, StoreKey = storeKey ?? key, Heartbeat = TimeSpan.Zero },
         [receiverDown
             ? new WebhookAlertSink(new WebhookOptions { Url = new Uri("http://127.0.0.1:9/hook"), MaxAttempts = 1, Timeout = TimeSpan.FromSeconds(1) })
             : new FileAlertSink(Alerts)]);
@@ -120,6 +120,23 @@ public sealed class HostileStoreTests : IDisposable
         Assert.Contains(alerts, a => a.StartsWith("critical store file reports/cycle-20990101T000000.000Z.json: tampered: the journal never recorded it", StringComparison.Ordinal));
         Assert.Equal(3, Directory.GetFiles(Path.Join(Store, "quarantine")).Length);
         Assert.Empty(Verify());
+    }
+
+    [Fact]
+    public async Task A_key_file_the_operator_keeps_inside_the_store_is_left_alone()
+    {
+        // The container image's layout: SNAPSHOT_DIR=/snapshots with the key and caches in /snapshots/.cache.
+        var keyFile = Path.Join(Store, ".cache", "infradiff", "store.key");
+        Directory.CreateDirectory(Path.GetDirectoryName(keyFile)!);
+        await Monitor(storeKey: StoreKey.Load(keyFile)).RunCycleAsync();
+        File.WriteAllText(Path.Join(Tree, "a"), "2");
+
+        var cycle = await Monitor(storeKey: StoreKey.Load(keyFile)).RunCycleAsync();
+
+        Assert.Equal(["/files/" + Path.Join(Tree, "a").Replace("/", "~1", StringComparison.Ordinal)], cycle.Report!.Changes.Select(c => c.Path));
+        Assert.Empty(StoreAlerts());
+        Assert.True(File.Exists(keyFile));
+        Assert.False(Directory.Exists(Path.Join(Store, "quarantine", ".cache")));
     }
 
     [Fact]
