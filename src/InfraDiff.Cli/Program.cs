@@ -31,7 +31,13 @@ if (parseResult.Errors.Count == 0 && parseResult.GetValue(CommonOptions.Quiet) &
 if (parseResult.Errors.Count > 0)
 {
     // A line per problem and exit 2 (exit 1 means drift): the full help is one --help away.
-    var command = parseResult.CommandResult.Command == root ? "infradiff" : $"infradiff {parseResult.CommandResult.Command.Name}";
+    var names = new List<string>();
+    for (var result = parseResult.CommandResult; result.Command != root; result = (System.CommandLine.Parsing.CommandResult)result.Parent!)
+    {
+        names.Insert(0, result.Command.Name);
+    }
+
+    var command = string.Join(' ', ["infradiff", .. names]);
     var problems = ParseErrors.Describe(parseResult);
     for (var i = 0; i < problems.Count; i++)
     {

@@ -50,23 +50,14 @@ internal static class HostPatterns
         Func<string, bool> matches;
         if (term.StartsWith('~'))
         {
-            Regex regex;
-            try
-            {
-                regex = new Regex(term[1..], RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
-            }
-            catch (ArgumentException ex)
-            {
-                throw new InvalidInventoryException($"{patternName}: '{Excerpt.Cut(term)}' is not a regular expression ({ex.Message})", ex);
-            }
+            var regex = Compile(term[1..], term, patternName);
 
             // Ansible anchors a pattern regex at the start (re.match).
             matches = name => regex.Match(name) is { Success: true, Index: 0 };
         }
         else if (term.AsSpan().IndexOfAny('*', '?', '[') >= 0)
         {
-            var glob = new Regex("^" + Regex.Escape(term).Replace("\\*", ".*", StringComparison.Ordinal).Replace("\\?", ".", StringComparison.Ordinal).Replace("\\[", "[", StringComparison.Ordinal) + "$", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
-            matches = glob.IsMatch;
+            matches = Compile("^" + Regex.Escape(term).Replace("\\*", ".*", StringComparison.Ordinal).Replace("\\?", ".", StringComparison.Ordinal).Replace("\\[", "[", StringComparison.Ordinal) + "$", term, patternName).IsMatch;
         }
         else
         {
@@ -83,5 +74,22 @@ internal static class HostPatterns
 
         names.UnionWith(inventory.Hosts.Where(h => matches(h.Name)).Select(h => h.Name));
         return names.Count > 0 ? names : throw new InvalidInventoryException($"{patternName}: '{Excerpt.Cut(term)}' matches no group or host of {inventory.Source}");
+    }
+
+    /// <summary>A term's expression, matched in time linear in the name whatever it is: (a+)+$ cannot stall a fleet run.</summary>
+    private static Regex Compile(string expression, string term, string patternName)
+    {
+        try
+        {
+            return new Regex(expression, RegexOptions.CultureInvariant | RegexOptions.NonBacktracking);
+        }
+        catch (NotSupportedException ex)
+        {
+            throw new InvalidInventoryException($"{patternName}: '{Excerpt.Cut(term)}' needs backtracking (a backreference, lookaround or atomic group), which infradiff does not run on an inventory's names", ex);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new InvalidInventoryException($"{patternName}: '{Excerpt.Cut(term)}' is not a {(term.StartsWith('~') ? "regular expression" : "glob")} ({ex.Message})", ex);
+        }
     }
 }

@@ -11,8 +11,12 @@ namespace InfraDiff.Fleet;
 internal sealed partial class InventoryBuilder(string source)
 {
     private readonly Dictionary<string, Group> groups = new(StringComparer.Ordinal);
-    private readonly List<string> hostOrder = [];
-    private readonly Dictionary<string, Dictionary<string, string>> hostVariables = new(StringComparer.Ordinal);
+    /// <summary>The most groups an inventory may declare, and how deep children may nest: a generated file beyond either fails instead of filling memory or the stack.</summary>
+    private const int MaxGroups = 100_000;
+    private const int MaxNesting = 64;
+
+    private readonly Dictionary<string, Host> hosts = new(StringComparer.Ordinal);
+    private readonly List<string> order = [];
 
     public string Source => source;
 
@@ -26,6 +30,11 @@ internal sealed partial class InventoryBuilder(string source)
 
         if (!groups.ContainsKey(name))
         {
+            if (groups.Count == MaxGroups)
+            {
+                throw Problem($"'{Excerpt.Cut(name)}': the inventory declares more than {MaxGroups} groups");
+            }
+
             groups[name] = new Group();
         }
     }
@@ -47,25 +56,27 @@ internal sealed partial class InventoryBuilder(string source)
         var own = variables.ToList();
         foreach (var name in names)
         {
-            if (!HostName().IsMatch(name) || name is "." or "..")
+            if (!HostName().IsMatch(name) || name is "." or ".." || name.StartsWith('-'))
             {
-                throw Problem($"'{Excerpt.Cut(name)}' is not a host name (letters, digits, '.', '_', '-', ':' and '@')");
+                // A name ssh would read as an option (-oProxyCommand=…) is refused here, before anything runs.
+                throw Problem($"'{Excerpt.Cut(name)}' is not a host name (letters, digits, '.', '_', '-', ':' and '@', not starting with '-')");
             }
 
-            if (!hostVariables.TryGetValue(name, out var kept))
+            if (!hosts.TryGetValue(name, out var host))
             {
-                hostOrder.Add(name);
-                hostVariables[name] = kept = new Dictionary<string, string>(StringComparer.Ordinal);
+                if (hosts.Count == HostRanges.MaxHosts)
+                {
+                    throw Problem($"'{Excerpt.Cut(pattern)}': the inventory holds more than {HostRanges.MaxHosts} hosts");
+                }
+
+                hosts[name] = host = new Host();
+                order.Add(name);
             }
 
-            if (!groups[group].Hosts.Contains(name))
-            {
-                groups[group].Hosts.Add(name);
-            }
-
+            host.Groups.Add(group);
             foreach (var (key, value) in own)
             {
-                Keep(kept, key, value);
+                Keep(host.Variables, key, value);
             }
         }
     }
@@ -74,10 +85,7 @@ internal sealed partial class InventoryBuilder(string source)
     {
         AddGroup(parent);
         AddGroup(child);
-        if (!groups[parent].Children.Contains(child))
-        {
-            groups[parent].Children.Add(child);
-        }
+        groups[child].Parents.Add(parent);
     }
 
     public void AddGroupVariable(string group, string name, string value)
@@ -100,10 +108,12 @@ internal sealed partial class InventoryBuilder(string source)
             members[name] = [];
         }
 
-        var hosts = new List<InventoryHost>(hostOrder.Count);
-        foreach (var host in hostOrder)
+        var resolved = new List<InventoryHost>(hosts.Count);
+        var ancestors = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+        foreach (var host in order)
         {
-            var direct = groups.Where(g => g.Key != "all" && g.Value.Hosts.Contains(host)).Select(g => g.Key).ToList();
+            var declared = hosts[host];
+            var direct = declared.Groups.Where(g => g != "all").ToList();
             if (direct.Count == 0 || direct.All(g => g == "ungrouped"))
             {
                 direct = ["ungrouped"];
@@ -112,7 +122,7 @@ internal sealed partial class InventoryBuilder(string source)
             var all = new HashSet<string>(StringComparer.Ordinal) { "all" };
             foreach (var group in direct)
             {
-                AddWithParents(group, all);
+                all.UnionWith(AncestorsOf(group, ancestors));
             }
 
             // Ansible's order: shallower groups first, siblings by name, so the deepest group's value wins; then the host's own.
@@ -125,7 +135,7 @@ internal sealed partial class InventoryBuilder(string source)
                 }
             }
 
-            foreach (var (key, value) in hostVariables[host])
+            foreach (var (key, value) in declared.Variables)
             {
                 variables[key] = value;
             }
@@ -137,29 +147,30 @@ internal sealed partial class InventoryBuilder(string source)
                 members[group].Add(host);
             }
 
-            hosts.Add(new InventoryHost(host, sorted, variables));
+            resolved.Add(new InventoryHost(host, sorted, variables));
         }
 
-        return new Inventory(source, hosts, members.ToDictionary(m => m.Key, m => (IReadOnlyList<string>)m.Value, StringComparer.Ordinal));
+        return new Inventory(source, resolved, members.ToDictionary(m => m.Key, m => (IReadOnlyList<string>)m.Value, StringComparer.Ordinal));
     }
 
-    private void AddWithParents(string group, HashSet<string> into)
+    /// <summary>A group and every group it is a child of, through any number of children (once per group: Depths has refused cycles).</summary>
+    private HashSet<string> AncestorsOf(string group, Dictionary<string, HashSet<string>> known)
     {
-        if (!into.Add(group))
+        if (known.TryGetValue(group, out var found))
         {
-            return;
+            return found;
         }
 
-        foreach (var (name, parent) in groups)
+        var set = new HashSet<string>(StringComparer.Ordinal) { group };
+        foreach (var parent in groups[group].Parents)
         {
-            if (parent.Children.Contains(group))
-            {
-                AddWithParents(name, into);
-            }
+            set.UnionWith(AncestorsOf(parent, known));
         }
+
+        return known[group] = set;
     }
 
-    /// <summary>Each group's distance from "all" through children; a cycle is refused (Ansible refuses it too).</summary>
+    /// <summary>Each group's distance from "all" through children; a cycle is refused (Ansible refuses it too), and so is nesting deeper than <see cref="MaxNesting"/>.</summary>
     private Dictionary<string, int> Depths()
     {
         var depth = new Dictionary<string, int>(StringComparer.Ordinal) { ["all"] = 0 };
@@ -176,7 +187,12 @@ internal sealed partial class InventoryBuilder(string source)
                 throw Problem($"group '{group}' is its own descendant (a cycle of children)");
             }
 
-            var parents = groups.Where(g => g.Value.Children.Contains(group)).Select(g => g.Key).ToList();
+            if (visiting.Count > MaxNesting)
+            {
+                throw Problem($"group '{group}': children nest more than {MaxNesting} deep");
+            }
+
+            var parents = groups[group].Parents;
             var value = parents.Count == 0 ? 1 : parents.Max(Of) + 1;
             visiting.Remove(group);
             return depth[group] = value;
@@ -232,11 +248,17 @@ internal sealed partial class InventoryBuilder(string source)
     [GeneratedRegex("^[A-Za-z0-9_.:%\\[\\]@-]+$")]
     private static partial Regex Word();
 
+    /// <summary>A host as declared: the groups that name it directly, in no order, and its own variables.</summary>
+    private sealed class Host
+    {
+        public HashSet<string> Groups { get; } = new(StringComparer.Ordinal);
+
+        public Dictionary<string, string> Variables { get; } = new(StringComparer.Ordinal);
+    }
+
     private sealed class Group
     {
-        public List<string> Hosts { get; } = [];
-
-        public List<string> Children { get; } = [];
+        public HashSet<string> Parents { get; } = new(StringComparer.Ordinal);
 
         public Dictionary<string, string> Variables { get; } = new(StringComparer.Ordinal);
     }

@@ -1,16 +1,27 @@
 using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
 using YamlDotNet.RepresentationModel;
 
 namespace InfraDiff.Fleet;
 
-/// <summary>Ansible's YAML inventory: top-level groups (usually just "all"), each with hosts, vars and children, nested to any depth.</summary>
+/// <summary>
+/// Ansible's YAML inventory: top-level groups (usually just "all"), each with hosts, vars and children, nested as
+/// deep as a real inventory nests (<see cref="MaxDepth"/>), its aliases expanding to at most <see cref="MaxNodes"/> nodes.
+/// </summary>
 internal static class YamlInventoryParser
 {
+    /// <summary>How deep collections may nest: the tree is built by recursion, which a file of 100,000 '[' would overflow.</summary>
+    private const int MaxDepth = 64;
+
+    /// <summary>How many nodes the inventory may hold once its aliases are followed: a "billion laughs" of nested aliases fails instead of running for ever.</summary>
+    private const int MaxNodes = 1_000_000;
+
     public static void Parse(string text, InventoryBuilder builder)
     {
         var stream = new YamlStream();
         try
         {
+            CheckShape(text, builder);
             stream.Load(new StringReader(text));
         }
         catch (YamlException ex)
@@ -27,6 +38,57 @@ internal static class YamlInventoryParser
         foreach (var (name, group) in root)
         {
             Group(Scalar(name, builder), group, builder);
+        }
+    }
+
+    /// <summary>
+    /// Reads the events once before the tree is built: nesting deeper than <see cref="MaxDepth"/> is refused, and so is
+    /// a document whose aliases (each counted as the nodes its anchor holds) add up to more than <see cref="MaxNodes"/>.
+    /// </summary>
+    private static void CheckShape(string text, InventoryBuilder builder)
+    {
+        var parser = new Parser(new StringReader(text));
+        var open = new Stack<(string? Anchor, long NodesBefore)>();
+        var sizes = new Dictionary<string, long>(StringComparer.Ordinal);
+        long nodes = 0;
+        while (parser.MoveNext())
+        {
+            switch (parser.Current)
+            {
+                case MappingStart or SequenceStart:
+                    if (open.Count == MaxDepth)
+                    {
+                        throw builder.Problem($"line {parser.Current.Start.Line}: collections nest more than {MaxDepth} deep");
+                    }
+
+                    open.Push((((NodeEvent)parser.Current).Anchor.IsEmpty ? null : ((NodeEvent)parser.Current).Anchor.Value, nodes));
+                    nodes++;
+                    break;
+                case MappingEnd or SequenceEnd:
+                    var (anchor, before) = open.Pop();
+                    if (anchor is not null)
+                    {
+                        sizes[anchor] = nodes - before;
+                    }
+
+                    break;
+                case Scalar scalar:
+                    nodes++;
+                    if (!scalar.Anchor.IsEmpty)
+                    {
+                        sizes[scalar.Anchor.Value] = 1;
+                    }
+
+                    break;
+                case AnchorAlias alias:
+                    nodes += sizes.GetValueOrDefault(alias.Value.Value, 1);
+                    break;
+            }
+
+            if (nodes > MaxNodes)
+            {
+                throw builder.Problem($"line {parser.Current!.Start.Line}: more than {MaxNodes} nodes once its aliases are followed");
+            }
         }
     }
 

@@ -160,6 +160,91 @@ public sealed class InventoryTests
         Assert.Contains(problem, Assert.Throws<InvalidInventoryException>(() => inventory.Select(pattern)).Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("~(?=web)", "needs backtracking (a backreference, lookaround or atomic group)")]
+    [InlineData("web[", "is not a glob")]
+    public void Refuses_a_pattern_it_cannot_match_in_linear_time_or_at_all(string pattern, string problem)
+    {
+        var inventory = Inventory.Load(Fixtures.PathOf("inventories/datacenters.ini"));
+
+        var error = Assert.Throws<InvalidInventoryException>(() => inventory.Select(pattern));
+
+        Assert.Contains(problem, error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', error.Message);
+    }
+
+    [Fact]
+    public void A_catastrophic_regex_is_matched_in_linear_time()
+    {
+        // With backtracking, (a+)+$ against 40 a's and a '-' tries 2^40 ways; the pattern must simply not match.
+        var path = Path.Join(Path.GetTempPath(), $"infradiff-inventory-{Guid.NewGuid():N}.ini");
+        File.WriteAllText(path, $"[web]\n{new string('a', 40)}-\n");
+        try
+        {
+            var error = Assert.Throws<InvalidInventoryException>(() => Inventory.Load(path).Select("~(a+)+$"));
+
+            Assert.Contains("'~(a+)+$' matches no group or host", error.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    /// <summary>Inventories a generator or an intruder could write: each is refused in one line, in bounded memory.</summary>
+    [Theory]
+    [InlineData("deep.yml", "line 1: collections nest more than 64 deep")]
+    [InlineData("aliases.yml", "more than 1000000 nodes once its aliases are followed")]
+    [InlineData("ranges.ini", "line 3: 'db[1:99999]': the inventory holds more than 100000 hosts")]
+    [InlineData("nested.ini", "children nest more than 64 deep")]
+    [InlineData("option-name.ini", "line 2: '-oProxyCommand=x' is not a host name")]
+    public void Refuses_a_hostile_inventory_in_one_line_and_bounded_memory(string file, string problem)
+    {
+        var path = Path.Join(Directory.CreateTempSubdirectory("infradiff-inventory-").FullName, file);
+        File.WriteAllText(path, file switch
+        {
+            "deep.yml" => new string('[', 100_000),
+            "aliases.yml" => "all:\n  vars:\n    a0: &a0 [x, x, x, x, x, x, x, x, x]\n"
+                + string.Concat(Enumerable.Range(1, 12).Select(i => $"    a{i}: &a{i} [{string.Join(", ", Enumerable.Repeat($"*a{i - 1}", 9))}]\n")),
+            "ranges.ini" => "[web]\nweb[1:99999]\ndb[1:99999]\napp[1:99999]\n",
+            "nested.ini" => "[g0]\nh0\n" + string.Concat(Enumerable.Range(1, 200).Select(i => $"[g{i}:children]\ng{i - 1}\n")),
+            _ => "[web]\n-oProxyCommand=x\n",
+        });
+        try
+        {
+            var allocated = GC.GetAllocatedBytesForCurrentThread();
+
+            var error = Assert.Throws<InvalidInventoryException>(() => Inventory.Load(path));
+
+            Assert.Contains(problem, error.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain('\n', error.Message);
+            Assert.InRange(GC.GetAllocatedBytesForCurrentThread() - allocated, 0, 200L << 20);
+        }
+        finally
+        {
+            Directory.Delete(Path.GetDirectoryName(path)!, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Loads_a_hundred_thousand_hosts_from_one_range()
+    {
+        var path = Path.Join(Path.GetTempPath(), $"infradiff-inventory-{Guid.NewGuid():N}.ini");
+        File.WriteAllText(path, "[web]\nweb[1:100000]\n[web:vars]\nansible_user=deploy\n");
+        try
+        {
+            var inventory = Inventory.Load(path);
+
+            Assert.Equal(100_000, inventory.Hosts.Count);
+            Assert.Equal("web100000", inventory.Hosts[^1].Name);
+            Assert.Equal(100_000, inventory.Select("web").Count);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
     /// <summary>ansible_become as a boolean: "yes", "true" and true are the same answer.</summary>
     private static string Boolean(string name, string value) => name == "ansible_become" ? InventoryHost.IsTrue(value).ToString() : value;
 
