@@ -44,6 +44,35 @@ public sealed class FleetCommandTests : IDisposable
         Assert.False(Directory.Exists(Path.Join(directory, "store")));
     }
 
+    /// <summary>Each hostile inventory is one line and exit 2, promptly, with the process's heap capped at 100 MB by the runtime itself.</summary>
+    [Theory]
+    [InlineData("deep.yml", "all", "line 1: collections nest more than 64 deep")]
+    [InlineData("aliases.yml", "all", "more than 1000000 nodes once its aliases are followed")]
+    [InlineData("ranges.ini", "all", "line 3: 'db[1:99999]': the inventory holds more than 100000 hosts")]
+    [InlineData("option-name.ini", "all", "line 2: '-oProxyCommand=x' is not a host name")]
+    [InlineData("range.ini", "~(a+)+$", "--limit: '~(a+)+$' matches no group or host")]
+    public async Task A_hostile_inventory_or_limit_is_one_line_in_bounded_memory(string file, string limit, string problem)
+    {
+        var inventory = Path.Join(directory, file);
+        await File.WriteAllTextAsync(inventory, file switch
+        {
+            "deep.yml" => new string('[', 100_000),
+            "aliases.yml" => "all:\n  vars:\n    a0: &a0 [x, x, x, x, x, x, x, x, x]\n"
+                + string.Concat(Enumerable.Range(1, 25).Select(i => $"    a{i}: &a{i} [{string.Join(", ", Enumerable.Repeat($"*a{i - 1}", 9))}]\n")),
+            "ranges.ini" => "[web]\nweb[1:99999]\ndb[1:99999]\napp[1:99999]\n",
+            "range.ini" => $"[web]\n{new string('a', 40)}-[1:100000]\n",
+            _ => "[web]\n-oProxyCommand=x\n",
+        });
+
+        var result = await CliRunner.RunInAsync(null, new Dictionary<string, string?> { ["DOTNET_GCHeapHardLimit"] = "0x6400000" }, "fleet", "snapshot", "-i", inventory, "--limit", limit, "--store", Path.Join(directory, "store"));
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.StartsWith("infradiff: ", result.StandardError, StringComparison.Ordinal);
+        Assert.Contains(problem, result.StandardError, StringComparison.Ordinal);
+        Assert.Single(result.StandardError.TrimEnd('\n').Split('\n'));
+        Assert.False(Directory.Exists(Path.Join(directory, "store")));
+    }
+
     [Theory]
     [InlineData("--forks", "0", "--forks: must be a whole number from 1 to 1000, not '0'")]
     [InlineData("--host-timeout", "0", "--host-timeout: must be a duration such as 300, 30s, 5m or 1h, not '0'")]
