@@ -47,6 +47,7 @@ internal sealed class SettingOptions
         new("snapshot:root", "--root", Kind.Text, "Read the host's files under DIR instead of / (a mounted image, a container's rootfs, the host's root mounted into infradiff's container). Runtime state is then not collected [default /].", "DIR"),
         new("snapshot:image", "--image", Kind.Text, "Snapshot a container image instead of this host: NAME[:TAG] or ID on the Docker engine (--docker-host). Its file system is exported through the Engine API (a container created, never started, then removed), unpacked under TMPDIR and read as with --root; the docker section is left out. Needs root, to keep the files' owners.", "IMAGE"),
         new("snapshot:hostKernel", "--host-kernel", Kind.Flag, "With --root holding the host's own root inside a container run with --pid host --network host: read the running kernel, mounts, interfaces, sockets and firewall as the host's (checked: PID 1 must be the host's init, in this network namespace) [env INFRADIFF_HOST_KERNEL=1]."),
+        new("snapshot:imageTimeout", "--image-timeout", Kind.Text, "How long exporting --image may take, from creating its container to its last file unpacked: 10m, 1h, … [default: 10m]. Past it the snapshot fails; the container is removed however the export ends.", "DURATION"),
         new("snapshot:collectorTimeout", "--collector-timeout", Kind.Text, "How long one collector may run before it is recorded as timed out: 30s, 5m, … [default: 30s].", "DURATION"),
         new("snapshot:filesTimeout", "--files-timeout", Kind.Text, "How long the files collector may run: 10m, 1h, … [default: no limit; a first scan hashes everything].", "DURATION"),
         new("snapshot:files", "--files", Kind.List, $"Scan PATH for the files section (repeatable; an absolute path on the host, read under --root); replaces the default roots {string.Join(", ", FilesCollectorOptions.DefaultRoots)}.", "PATH"),
@@ -102,7 +103,7 @@ internal sealed class SettingOptions
     public static string[] Watch { get; } = [.. Definitions.Where(d => d.Key.StartsWith("watch:", StringComparison.Ordinal)).Select(d => d.Key)];
 
     /// <summary>What a snapshot collects, for a command that takes one snapshot (with --image) or many (without).</summary>
-    public static string[] Snapshot(bool withImage) => [.. Definitions.Where(d => d.Key.StartsWith("snapshot:", StringComparison.Ordinal) && (withImage || d.Key != "snapshot:image")).Select(d => d.Key)];
+    public static string[] Snapshot(bool withImage) => [.. Definitions.Where(d => d.Key.StartsWith("snapshot:", StringComparison.Ordinal) && (withImage || d.Key is not ("snapshot:image" or "snapshot:imageTimeout"))).Select(d => d.Key)];
 
     /// <summary>The fleet's hosts and how they are reached (a watch adds its interval).</summary>
     public static string[] Fleet(bool watching) => [.. Definitions.Where(d => d.Key.StartsWith("fleet:", StringComparison.Ordinal) && (watching || d.Key != "fleet:interval")).Select(d => d.Key)];

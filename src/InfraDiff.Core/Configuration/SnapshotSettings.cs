@@ -20,7 +20,7 @@ public sealed class SnapshotSettings
 
     /// <summary>The keys of the section, as infradiff.json and the flags name them.</summary>
     public static IReadOnlyList<string> Keys { get; } =
-        ["only", "exclude", "root", "hostKernel", "image", "collectorTimeout", "filesTimeout", "files", "filesExclude", "filesCrossMounts", "cacheDir", "noCache", "noVerify", "dockerHost"];
+        ["only", "exclude", "root", "hostKernel", "image", "collectorTimeout", "filesTimeout", "files", "filesExclude", "filesCrossMounts", "cacheDir", "noCache", "noVerify", "dockerHost", "imageTimeout"];
 
     /// <summary>The settings each Core option was bound from, as they were given: a Core error about one is told about the other.</summary>
     private readonly Dictionary<string, string> sources;
@@ -124,8 +124,9 @@ public sealed class SnapshotSettings
             ["FilesCollectorOptions.Excludes"] = read.Source("filesExclude"),
             ["FilesCollectorOptions.CacheDirectory"] = read.Source("cacheDir"),
             ["DockerCollectorOptions.Host"] = read.Source("dockerHost"),
+            ["DockerCollectorOptions.ExportTimeout"] = read.Source("imageTimeout"),
         };
-        var settings = new SnapshotSettings(options, files, new DockerCollectorOptions { Host = read.Text("dockerHost"), KeyDirectory = files.CacheDirectory }, image, sources);
+        var settings = new SnapshotSettings(options, files, new DockerCollectorOptions { Host = read.Text("dockerHost"), KeyDirectory = files.CacheDirectory, ExportTimeout = read.Duration("imageTimeout") ?? new DockerCollectorOptions().ExportTimeout }, image, sources);
         settings.Told(() =>
         {
             options.Validate();

@@ -142,4 +142,28 @@ public sealed class ImageDriftTests(DockerEngine engine) : IDisposable
         Assert.Equal(2, result.ExitCode);
         Assert.Equal("infradiff: --image: reads the image's own file system as the root: leave out --root and --host-kernel", result.StandardError.TrimEnd());
     }
+
+    /// <summary>A real engine behind a proxy that stalls or cuts the export's stream: one line, exit 2, no container and no unpacked tree left.</summary>
+    [Theory]
+    [InlineData(false, "the export took longer than 3 s (the engine stalled, or the image needs a longer --image-timeout)")]
+    [InlineData(true, "its export ended mid-archive (the engine closed the stream)")]
+    public async Task An_export_that_stalls_or_is_cut_off_fails_in_one_line_and_leaves_nothing_behind(bool cut, string problem)
+    {
+        await using var proxy = new FaultyEngineProxy(engine.Endpoint["unix://".Length..], Path.Join(directory, "proxy.sock"), cut);
+        var unpackedBefore = Directory.GetDirectories(Path.GetTempPath(), "infradiff-image-*").Length;
+
+        var result = await Infradiff.RunAsync(Path.Join(directory, "cache"), "snapshot", "--image", DockerEngine.Image, "--docker-host", proxy.Endpoint, "--image-timeout", "3s");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.StartsWith($"infradiff: image {DockerEngine.Image}: {problem}", result.StandardError, StringComparison.Ordinal);
+        Assert.Single(result.StandardError.TrimEnd('\n').Split('\n'));
+        Assert.Equal("", result.StandardOutput);
+        var exports = await engine.Client.Containers.ListContainersAsync(new ContainersListParameters
+        {
+            All = true,
+            Filters = new Dictionary<string, IDictionary<string, bool>> { ["label"] = new Dictionary<string, bool> { ["infradiff.export=true"] = true } },
+        });
+        Assert.Empty(exports);
+        Assert.Equal(unpackedBefore, Directory.GetDirectories(Path.GetTempPath(), "infradiff-image-*").Length);
+    }
 }

@@ -28,55 +28,109 @@ public sealed class ContainerImageRoot : IAsyncDisposable
     /// <summary>The folder that holds the image's file system.</summary>
     public string Root { get; }
 
-    /// <summary>Exports <paramref name="image"/> from the engine the options name and unpacks it under <paramref name="temporaryDirectory"/> (default: the system's).</summary>
-    /// <exception cref="InfraDiffException">No engine answers, the image is not on it, or its archive cannot be unpacked here (an entry leaving the root; not root, so owners cannot be kept).</exception>
+    /// <summary>
+    /// Exports <paramref name="image"/> from the engine the options name and unpacks it under <paramref
+    /// name="temporaryDirectory"/> (default: the system's), within <see cref="DockerCollectorOptions.ExportTimeout"/>.
+    /// The container made for the export is removed however it ends (done, timed out, cancelled, failed).
+    /// </summary>
+    /// <exception cref="InfraDiffException">
+    /// No engine answers, the image is not on it, the export took longer than its limit, its archive is malformed or
+    /// cannot be unpacked here (an entry leaving the root; not root, so owners cannot be kept), or the export's
+    /// container could not be removed (the message names it).
+    /// </exception>
     public static async Task<ContainerImageRoot> ExportAsync(string image, DockerCollectorOptions options, string? temporaryDirectory = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(image);
         ArgumentNullException.ThrowIfNull(options);
-        using var client = await DockerCollector.ConnectAsync(options.Host, options.Timeout, cancellationToken).ConfigureAwait(false);
-        ImageInspectResponse inspect;
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(options.ExportTimeout);
+        using var client = await DockerCollector.ConnectAsync(options.Host, options.Timeout, limit.Token).ConfigureAwait(false);
+        var root = temporaryDirectory is null
+            ? Directory.CreateTempSubdirectory("infradiff-image-").FullName
+            : Directory.CreateDirectory(Path.Join(temporaryDirectory, $"infradiff-image-{Guid.NewGuid():N}"), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute).FullName;
+        string? container = null;
         try
         {
-            inspect = await client.Images.InspectImageAsync(image, cancellationToken).ConfigureAwait(false);
+            var id = await ImageIdAsync(client, image, limit.Token).ConfigureAwait(false);
+            container = (await client.Containers.CreateContainerAsync(
+                new CreateContainerParameters
+                {
+                    Image = id,
+                    Cmd = ["infradiff-export-never-started"],
+                    NetworkDisabled = true,
+                    Labels = new Dictionary<string, string> { ["infradiff.export"] = "true" },
+                },
+                limit.Token).ConfigureAwait(false)).ID;
+            var tar = new NoEmptyReads(await client.Containers.ExportContainerAsync(container, limit.Token).ConfigureAwait(false));
+            await using (tar.ConfigureAwait(false))
+            {
+                // A read the engine never answers may not heed the token: closing the stream ends it.
+                using var closeOnLimit = limit.Token.Register(tar.Dispose);
+                await RootUnpacker.UnpackAsync(tar, root, limit.Token).ConfigureAwait(false);
+            }
+
+            var left = await TryRemoveAsync(options, container).ConfigureAwait(false);
+            container = null;
+            return left is null ? new ContainerImageRoot(image, id, root) : throw new InfraDiffException($"image {image}: {left}");
+        }
+        catch (Exception ex)
+        {
+            Directory.Delete(root, recursive: true);
+            var failure = ex switch
+            {
+                _ when limit.IsCancellationRequested && !cancellationToken.IsCancellationRequested =>
+                    new InfraDiffException($"image {image}: the export took longer than {Seconds(options.ExportTimeout)} (the engine stalled, or the image needs a longer --image-timeout)", ex),
+                EndOfStreamException => new InfraDiffException($"image {image}: its export ended mid-archive (the engine closed the stream)", ex),
+                DockerApiException or HttpRequestException or IOException or InvalidDataException or FormatException or ObjectDisposedException or ArgumentException =>
+                    new InfraDiffException($"image {image}: its export could not be unpacked: {Excerpt.Cut(HostText.Clean(ex.Message.Split('\n')[0]), 200)}", ex),
+                _ => ex,
+            };
+            if (container is not null && await TryRemoveAsync(options, container).ConfigureAwait(false) is { } left)
+            {
+                throw new InfraDiffException($"{failure.Message}; {left}", failure);
+            }
+
+            if (ReferenceEquals(failure, ex))
+            {
+                throw;
+            }
+
+            throw failure;
+        }
+    }
+
+    private static async Task<string> ImageIdAsync(DockerClient client, string image, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await client.Images.InspectImageAsync(image, cancellationToken).ConfigureAwait(false)).ID;
         }
         catch (DockerApiException ex) when (ex.StatusCode == System.Net.HttpStatusCode.NotFound)
         {
             throw new InfraDiffException($"image {image}: no such image on the Docker engine");
         }
+    }
 
-        var created = await client.Containers.CreateContainerAsync(
-            new CreateContainerParameters
-            {
-                Image = inspect.ID,
-                Cmd = ["infradiff-export-never-started"],
-                NetworkDisabled = true,
-                Labels = new Dictionary<string, string> { ["infradiff.export"] = "true" },
-            },
-            cancellationToken).ConfigureAwait(false);
-        var root = temporaryDirectory is null
-            ? Directory.CreateTempSubdirectory("infradiff-image-").FullName
-            : Directory.CreateDirectory(Path.Join(temporaryDirectory, $"infradiff-image-{Guid.NewGuid():N}"), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute).FullName;
+    /// <summary>
+    /// Removes the container within 30 seconds of its own (the export's limit may be spent), through a client of its
+    /// own (the export's may hold a stalled connection); null when removed, else what was left and how to remove it.
+    /// </summary>
+    private static async Task<string?> TryRemoveAsync(DockerCollectorOptions options, string container)
+    {
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         try
         {
-            var tar = new NoEmptyReads(await client.Containers.ExportContainerAsync(created.ID, cancellationToken).ConfigureAwait(false));
-            await using (tar.ConfigureAwait(false))
-            {
-                await RootUnpacker.UnpackAsync(tar, root, cancellationToken).ConfigureAwait(false);
-            }
-
-            return new ContainerImageRoot(image, inspect.ID, root);
+            using var client = await DockerCollector.ConnectAsync(options.Host, options.Timeout, limit.Token).ConfigureAwait(false);
+            await client.Containers.RemoveContainerAsync(container, new ContainerRemoveParameters { Force = true }, limit.Token).ConfigureAwait(false);
+            return null;
         }
-        catch
+        catch (Exception ex) when (ex is DockerApiException or HttpRequestException or IOException or OperationCanceledException or ObjectDisposedException or InfraDiffException)
         {
-            Directory.Delete(root, recursive: true);
-            throw;
-        }
-        finally
-        {
-            await client.Containers.RemoveContainerAsync(created.ID, new ContainerRemoveParameters { Force = true }, CancellationToken.None).ConfigureAwait(false);
+            return $"its export container {container[..Math.Min(12, container.Length)]} could not be removed ({(ex is OperationCanceledException ? "the engine did not answer within 30 s" : Excerpt.Cut(HostText.Clean(ex.Message.Split('\n')[0]), 120))}): remove it with docker rm -f {container[..Math.Min(12, container.Length)]}";
         }
     }
+
+    private static string Seconds(TimeSpan value) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{value.TotalSeconds:0.###} s");
 
     /// <summary>
     /// The Docker client's chunked response stream fails a read of zero bytes (it reads zero from the socket and takes
