@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using InfraDiff.Sections;
+using InfraDiff.Snapshots;
 
 namespace InfraDiff.Diffing;
 
@@ -12,15 +13,24 @@ internal sealed class CompiledRules
     // Per section: the operator's rules, then the section's own.
     private readonly Dictionary<string, CompiledSeverityRule[]> sectionRules = new(StringComparer.Ordinal);
 
-    public CompiledRules(DriftRules rules, DateOnly today)
+    /// <param name="rules">The rules.</param>
+    /// <param name="today">The day expiries are read against.</param>
+    /// <param name="present">The sections the compared snapshots hold, besides the declared ones: a rule whose path starts with none of them is a file's path.</param>
+    public CompiledRules(DriftRules rules, DateOnly today, IEnumerable<string>? present = null)
     {
         Minimum = rules.MinimumSeverity;
+        sections = new SectionCatalog(rules.Sections ?? []);
+        var known = new HashSet<string>(present ?? [], StringComparer.Ordinal);
+        isSection = name => known.Contains(name) || sections.Declares(name);
         var expired = rules.Ignore.Where(r => r.Expires is { } e && e < today).ToList();
         notices = expired.Select(r => $"ignore rule {r.Path} expired on {r.Expires:yyyy-MM-dd} and no longer applies").ToList();
         ignore = rules.Ignore.Except(expired).Select(r => (CompileIgnore(r.Path), r)).ToArray();
-        operatorRules = rules.Severity.Select(Compile).ToArray();
-        sections = new SectionCatalog(rules.Sections ?? []);
+        ignoring = new bool[ignore.Length];
+        operatorRules = rules.Severity.Select(r => Compile(r, operatorRule: true)).ToArray();
     }
+
+    private readonly Func<string, bool> isSection;
+    private readonly bool[] ignoring;
 
     /// <summary>What each section means.</summary>
     public SectionCatalog Sections => sections;
@@ -31,7 +41,34 @@ internal sealed class CompiledRules
 
     private readonly List<string> notices;
 
-    public bool IsIgnored(string path) => ignore.Any(r => r.Glob.Matches(path));
+    public bool IsIgnored(string path)
+    {
+        for (var i = 0; i < ignore.Length; i++)
+        {
+            if (ignore[i].Glob.Matches(path))
+            {
+                ignoring[i] = true;
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Tells, once per rule, each ignore rule that ignored no change and whose path names nothing in either snapshot:
+    /// a path written in a form it does not mean ("/files/~1root~1.npm/**") is otherwise silent for ever.
+    /// </summary>
+    public void NoteRulesThatMatchNothing(SnapshotPair pair)
+    {
+        for (var i = 0; i < ignore.Length; i++)
+        {
+            if (!ignoring[i] && !RuleReach.Reaches(ignore[i].Glob, pair))
+            {
+                notices.Add($"ignore rule {ignore[i].Rule.Path} matches nothing in either snapshot (a file is named by its path, /etc/ssh/**, or by its pointer, /files/~1etc~1ssh~1**)");
+            }
+        }
+    }
 
     /// <summary>
     /// The severity of the first rule that matches the change's path and kind and whose conditions hold, the operator's
@@ -46,7 +83,7 @@ internal sealed class CompiledRules
     {
         if (!sectionRules.TryGetValue(section, out var rules))
         {
-            rules = sectionRules[section] = [.. operatorRules, .. sections[section].SeverityRules.Select(Compile)];
+            rules = sectionRules[section] = [.. operatorRules, .. sections[section].SeverityRules.Select(r => Compile(r, operatorRule: false))];
         }
 
         string? text = null;
@@ -76,12 +113,13 @@ internal sealed class CompiledRules
         return Severity.Low;
     }
 
-    private static CompiledSeverityRule Compile(SeverityRule rule)
+    /// <summary>An operator's rule may name a file by its path; a section's own rules are pointers.</summary>
+    private CompiledSeverityRule Compile(SeverityRule rule, bool operatorRule)
     {
         try
         {
             return new CompiledSeverityRule(
-                new PointerGlob(rule.Path),
+                operatorRule ? PointerGlob.ForRule(rule.Path, isSection) : new PointerGlob(rule.Path),
                 rule.Op ?? [],
                 (rule.When ?? []).Select(ValueCondition.Parse).ToArray(),
                 rule.ValueMatches is null ? null : new Regex(rule.ValueMatches, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1)),
@@ -97,7 +135,7 @@ internal sealed class CompiledRules
         }
     }
 
-    private static PointerGlob CompileIgnore(string pattern)
+    private PointerGlob CompileIgnore(string pattern)
     {
         if (pattern is null || pattern.Trim('/', '*').Length == 0)
         {
@@ -106,7 +144,7 @@ internal sealed class CompiledRules
 
         try
         {
-            return new PointerGlob(pattern);
+            return PointerGlob.ForRule(pattern, isSection);
         }
         catch (FormatException ex)
         {

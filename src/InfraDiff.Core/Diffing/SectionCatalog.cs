@@ -26,6 +26,9 @@ internal sealed class SectionCatalog
         }
     }
 
+    /// <summary>Whether <paramref name="name"/> is a built-in section or one a caller declared.</summary>
+    public bool Declares(string name) => byName.TryGetValue(name, out var section) && section.Declared;
+
     /// <summary>The section named <paramref name="name"/>; one nobody declared has no nouns, no rules and no parts.</summary>
     public SectionDescriptor this[string name]
     {

@@ -38,7 +38,7 @@ public static class SnapshotDiffer
     private static DriftReport Compare(SnapshotPair pair, DriftRules? rules, TimeProvider? clock)
     {
         var (before, after, files) = pair;
-        var compiled = new CompiledRules(rules ?? new DriftRules(), DateOnly.FromDateTime((clock ?? TimeProvider.System).GetUtcNow().UtcDateTime));
+        var compiled = new CompiledRules(rules ?? new DriftRules(), DateOnly.FromDateTime((clock ?? TimeProvider.System).GetUtcNow().UtcDateTime), before.Sections.Keys.Concat(after.Sections.Keys));
         var sections = compiled.Sections;
 
         var unknown = new List<UnknownSection>();
@@ -75,6 +75,7 @@ public static class SnapshotDiffer
         }
 
         var kept = raw.Where(c => !compiled.IsIgnored(c.Path) && !uncompared.Any(g => g.Matches(c.Path))).ToList();
+        compiled.NoteRulesThatMatchNothing(pair);
         var changes = new List<DriftChange>(kept.Count);
         var entries = new SectionEntries(pair, ContentChanges.Entries(kept, sections).Concat(PackageExplainer.Entries(kept)));
         var explainer = new PackageExplainer(before, after, entries);

@@ -76,6 +76,9 @@ internal sealed class SectionText
         }
     }
 
+    /// <summary>The members' names, in name order.</summary>
+    public IEnumerable<string> Names() => members.Select(Name);
+
     /// <summary>The value of the member named <paramref name="name"/>, found by binary search; undefined when there is none.</summary>
     public JsonElement Find(string name)
     {

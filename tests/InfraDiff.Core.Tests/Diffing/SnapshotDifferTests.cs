@@ -92,6 +92,76 @@ public sealed class SnapshotDifferTests
         Assert.Equal(["ignore rule /files/~1etc~1ssh~1** expired on 2026-11-01 and no longer applies"], report.Notices);
     }
 
+    private static readonly Snapshot NpmBefore = Snap("""
+        "files":{"/root/.npm":{"type":"directory","mode":"0755"},"/root/.npm/_cacache/index":{"sha256":"aa","mode":"0644"},"/root/.npmrc":{"sha256":"aa","mode":"0600"},"/etc/hosts":{"sha256":"aa","mode":"0644"}},
+        "packages":{"curl":{"version":"7.88"}}
+        """);
+
+    private static readonly Snapshot NpmAfter = Snap("""
+        "files":{"/root/.npm":{"type":"directory","mode":"0700"},"/root/.npm/_cacache/index":{"sha256":"bb","mode":"0644"},"/root/.npm/_logs/1.log":{"sha256":"cc","mode":"0644"},"/root/.npmrc":{"sha256":"bb","mode":"0600"},"/etc/hosts":{"sha256":"bb","mode":"0644"}},
+        "packages":{"curl":{"version":"7.89"}}
+        """);
+
+    /// <summary>A file's rule as people write it: its own path, with or without /files before it, the pointer form still working.</summary>
+    [Theory]
+    [InlineData("/root/.npm/**")]
+    [InlineData("/root/.npm")]
+    [InlineData("/files/root/.npm/**")]
+    [InlineData("/root/.n*m")]
+    [InlineData("/files/~1root~1.npm/**")]
+    [InlineData("/files/~1root~1.npm")]
+    public void An_ignore_rule_names_a_file_by_its_path_and_covers_what_lies_beneath_it(string path)
+    {
+        var rules = new DriftRules { Ignore = [new IgnoreRule(path)] };
+
+        var report = SnapshotDiffer.Compare(NpmBefore, NpmAfter, rules);
+
+        var expected = path == "/files/~1root~1.npm"
+            ? new[] { "/files/~1etc~1hosts", "/files/~1root~1.npm~1_cacache~1index", "/files/~1root~1.npm~1_logs~11.log", "/files/~1root~1.npmrc", "/packages/curl/version" }
+            : ["/files/~1etc~1hosts", "/files/~1root~1.npmrc", "/packages/curl/version"];
+        Assert.Equal(expected.Order(StringComparer.Ordinal), report.Changes.Select(c => c.Path).Order(StringComparer.Ordinal));
+        Assert.Empty(report.Notices);
+    }
+
+    [Fact]
+    public void A_star_in_a_file_path_stays_within_one_name_and_a_severity_rule_takes_a_path_too()
+    {
+        var rules = new DriftRules
+        {
+            Ignore = [new IgnoreRule("/root/*/index")],
+            Severity = [new SeverityRule("/etc/hosts", Severity.Critical)],
+        };
+
+        var report = SnapshotDiffer.Compare(NpmBefore, NpmAfter, rules);
+
+        Assert.Contains(report.Changes, c => c.Path == "/files/~1root~1.npm~1_cacache~1index");
+        Assert.Equal(Severity.Critical, report.Changes.Single(c => c.Path == "/files/~1etc~1hosts").Severity);
+    }
+
+    [Theory]
+    [InlineData("/files/~1root~1.nmp~1**")]
+    [InlineData("/root/.nmp/**")]
+    [InlineData("/packages/curll")]
+    public void An_ignore_rule_that_matches_nothing_in_either_snapshot_is_named_in_a_notice(string path)
+    {
+        var rules = new DriftRules { Ignore = [new IgnoreRule(path), new IgnoreRule("/etc/hosts")] };
+
+        var report = SnapshotDiffer.Compare(NpmBefore, NpmAfter, rules);
+
+        Assert.Equal([$"ignore rule {path} matches nothing in either snapshot (a file is named by its path, /etc/ssh/**, or by its pointer, /files/~1etc~1ssh~1**)"], report.Notices);
+        Assert.DoesNotContain(report.Changes, c => c.Path == "/files/~1etc~1hosts");
+    }
+
+    [Fact]
+    public void An_ignore_rule_that_ignores_nothing_today_but_names_something_is_not_a_notice()
+    {
+        var rules = new DriftRules { Ignore = [new IgnoreRule("/packages/curl/architecture"), new IgnoreRule("/files/~1etc~1hosts/mode")] };
+
+        Assert.Empty(SnapshotDiffer.Compare(NpmBefore, Snap("""
+            "files":{"/root/.npm":{"type":"directory","mode":"0755"}},"packages":{"curl":{"version":"7.88","architecture":"amd64"}}
+            """), rules).Notices);
+    }
+
     [Fact]
     public void Operator_severity_rules_win_over_defaults_and_the_minimum_filters_changes_and_patch()
     {

@@ -14,13 +14,40 @@ public sealed record FilesCollectorOptions : IValidatedOptions
         ["/etc", "/usr", "/boot", "/root", "/opt", "/srv", "/var/spool/cron", "/bin", "/sbin", "/lib", "/lib64"];
 
     /// <summary>
+    /// Caches in a home directory, excluded by default in root's and under /home: download and build caches that
+    /// tools rewrite on every use (npm, NuGet, Cargo, rustup, Maven, Gradle, Go modules, Ansible's temporary files,
+    /// the XDG cache) and .NET's first-use markers. Installed tools (~/.dotnet/tools, ~/.cargo/bin, ~/go/bin) are not caches and stay.
+    /// </summary>
+    public static IReadOnlyList<string> HomeCaches { get; } =
+    [
+        ".cache",
+        ".npm",
+        ".nuget/packages",
+        ".local/share/NuGet",
+        ".dotnet/*Sentinel",
+        ".dotnet/*.sentinel",
+        ".dotnet/TelemetryStorageService",
+        ".cargo/registry",
+        ".cargo/git",
+        ".rustup/downloads",
+        ".rustup/tmp",
+        ".m2/repository",
+        ".gradle/caches",
+        ".gradle/wrapper/dists",
+        "go/pkg/mod",
+        ".ansible/tmp",
+        ".local/share/*/cache",
+    ];
+
+    /// <summary>
     /// Files the system rewrites on its own, excluded by default: /etc/mtab (a view of the mount table),
     /// /etc/adjtime (hwclock's drift record), /etc/ld.so.cache (ldconfig's cache, rebuilt on every library
     /// install), /etc/resolv.conf (rewritten by DHCP and resolvers; the network section records its
     /// content), /etc/.pwd.lock (shadow's lock file), the "-" backups that shadow tools write beside
     /// passwd, group, shadow and gshadow, LVM's metadata archive and backup, CUPS's subscription state,
     /// GRUB's boot-time environment block, and what root's shell and tools rewrite in its home (histories,
-    /// caches, less and vim state).
+    /// caches, less and vim state); in root's home and in /home's (when a root scans /home), the download caches of
+    /// package managers and toolchains (<see cref="HomeCaches"/>), which change whenever anyone builds anything.
     /// </summary>
     public static IReadOnlyList<string> DefaultExcludes { get; } =
     [
@@ -40,11 +67,11 @@ public sealed record FilesCollectorOptions : IValidatedOptions
         "/etc/lvm/cache",
         "/etc/cups/subscriptions.conf*",
         "/boot/grub/grubenv",
-        "/root/.cache",
         "/root/.*_history",
         "/root/.lesshst",
         "/root/.viminfo",
         "/root/.wget-hsts",
+        .. HomeCaches.SelectMany(c => new[] { $"/root/{c}", $"/home/*/{c}" }),
     ];
 
     /// <summary>The directories (or files) to scan, as host paths.</summary>
