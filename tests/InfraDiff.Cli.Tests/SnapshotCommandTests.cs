@@ -39,6 +39,38 @@ public sealed class SnapshotCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task On_a_terminal_without_output_the_snapshot_goes_to_a_file_and_a_summary_is_printed()
+    {
+        // script(1) gives infradiff a pseudo-terminal, as a new user's first command has.
+        var (exitCode, output) = await CliRunner.RunToolAsync(
+            "script", "-qec", $"cd {directory} && dotnet {Path.Join(AppContext.BaseDirectory, "infradiff.dll")} snapshot --only os,users,files --files /etc/ssh", "/dev/null");
+
+        Assert.True(exitCode == 0, output);
+        var file = Assert.Single(Directory.GetFiles(directory, "infradiff-snapshot-*.json"));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
+        using var document = JsonDocument.Parse(File.ReadAllText(file));
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.InRange(lines.Length, 4, 20);
+        Assert.Contains(lines, l => l.Contains($"Wrote {Path.GetFileName(file)} (", StringComparison.Ordinal) && l.Contains("mode 0600", StringComparison.Ordinal));
+        var files = document.RootElement.GetProperty("files").EnumerateObject().Count();
+        Assert.Contains(lines, l => l.StartsWith("files", StringComparison.Ordinal) && l.EndsWith($"{files:N0} entries", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("users", StringComparison.Ordinal) && l.Contains("accounts ", StringComparison.Ordinal));
+        Assert.Contains($"infradiff check --baseline {Path.GetFileName(file)}", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"schemaVersion\"", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task On_a_terminal_dash_o_dash_still_asks_for_the_json()
+    {
+        var (exitCode, output) = await CliRunner.RunToolAsync(
+            "script", "-qec", $"cd {directory} && dotnet {Path.Join(AppContext.BaseDirectory, "infradiff.dll")} snapshot --only os -o -", "/dev/null");
+
+        Assert.True(exitCode == 0, output);
+        Assert.Contains("\"schemaVersion\": 1", output, StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFiles(directory, "infradiff-snapshot-*.json"));
+    }
+
+    [Fact]
     public async Task An_unknown_section_is_one_line_on_stderr_and_exit_2()
     {
         var result = await CliRunner.RunAsync("snapshot", "--only", "nonsense");

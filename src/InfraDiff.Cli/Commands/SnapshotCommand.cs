@@ -10,7 +10,12 @@ internal static class SnapshotCommand
 {
     public static Command Create()
     {
-        var output = new Option<string?>("--output", "-o") { Description = "Write the snapshot to FILE (atomically, mode 0600) instead of stdout ('-' is stdout).", HelpName = "FILE" };
+        var output = new Option<string?>("--output", "-o")
+        {
+            Description = "Write the snapshot to FILE (atomically, mode 0600) instead of stdout ('-' is stdout). On a terminal without -o it goes to "
+                + "./infradiff-snapshot-TIME.json and a summary is printed instead of the JSON.",
+            HelpName = "FILE",
+        };
         var signKey = new Option<string?>("--sign-key")
         {
             Description = "Sign the snapshot written with -o using this OpenSSH private key (ssh-keygen -Y sign, namespace infradiff), as FILE.sig; diff and check verify it with --allowed-signers.",
@@ -31,7 +36,12 @@ internal static class SnapshotCommand
 
         command.SetAction((parseResult, cancellationToken) => CommonOptions.RunAsync(parseResult, async loggers =>
         {
-            var path = parseResult.GetValue(output) is { } given && given != "-" ? given : null;
+            var given = parseResult.GetValue(output);
+            var path = given is not null && given != "-" ? given : null;
+
+            // A snapshot of a host is hundreds of MB of JSON: a terminal gets a file and a summary, unless -o - asks for the JSON.
+            var toTerminal = given is null && !Console.IsOutputRedirected;
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
             var key = parseResult.GetValue(signKey);
             if (key is not null && path is null)
             {
@@ -44,6 +54,7 @@ internal static class SnapshotCommand
                 OutputFile.CheckFolder(path);
             }
 
+            path ??= toTerminal ? $"infradiff-snapshot-{DateTime.UtcNow:yyyyMMdd'T'HHmmss'Z'}.json" : null;
             var taken = await selection.TakeAsync(loggers, CommonOptions.Progress(parseResult), cancellationToken);
             if (path is not null)
             {
@@ -51,6 +62,11 @@ internal static class SnapshotCommand
                 if (key is not null)
                 {
                     await SshSignature.SignAsync(path, key, cancellationToken);
+                }
+
+                if (toTerminal)
+                {
+                    Console.Out.Write(Summary(taken, path, System.Diagnostics.Stopwatch.GetElapsedTime(started)));
                 }
             }
             else
@@ -62,5 +78,53 @@ internal static class SnapshotCommand
             return CommonOptions.ExitCodeOf(taken);
         }));
         return command;
+    }
+
+    /// <summary>What a terminal is shown instead of the JSON: where it went, how big, each section's size, what was not collected, what to do next.</summary>
+    internal static string Summary(Snapshots.Snapshot taken, string path, TimeSpan elapsed)
+    {
+        var culture = System.Globalization.CultureInfo.InvariantCulture;
+        var text = new System.Text.StringBuilder();
+        text.Append(culture, $"Wrote {path} ({new FileInfo(path).Length / 1e6:0.0} MB, mode 0600) in {elapsed.TotalSeconds:0.0} s\n");
+        var width = taken.Sections.Keys.Append("").Max(k => k.Length);
+        foreach (var (name, section) in taken.Sections.OrderBy(s => s.Key, StringComparer.Ordinal))
+        {
+            text.Append(culture, $"  {name.PadRight(width)}  {Size(section)}\n");
+        }
+
+        foreach (var (name, report) in taken.Metadata.Collectors.Where(c => c.Value.Status != Snapshots.CollectorStatus.Ok).OrderBy(c => c.Key, StringComparer.Ordinal))
+        {
+            text.Append(culture, $"  {name.PadRight(width)}  not collected: {report.Status.ToString().ToLowerInvariant()}{(report.Reason is { } reason ? $": {HostText.Visible(Excerpt.Cut(reason, 160))}" : "")}\n");
+        }
+
+        foreach (var (name, report) in taken.Metadata.Collectors.OrderBy(c => c.Key, StringComparer.Ordinal))
+        {
+            foreach (var (part, reason) in (report.Failed ?? new Dictionary<string, string>()).Select(f => (f.Key, $"failed: {f.Value}"))
+                .Concat((report.Unavailable ?? new Dictionary<string, string>()).Select(u => (u.Key, $"unavailable: {u.Value}"))).OrderBy(p => p.Key, StringComparer.Ordinal))
+            {
+                text.Append(culture, $"  {name.PadRight(width)}  {part} not read: {HostText.Visible(Excerpt.Cut(reason, 160))}\n");
+            }
+        }
+
+        text.Append(culture, $"Later, see what drifted: infradiff check --baseline {path}\n");
+        return text.ToString();
+
+        // An entry count, or each part's when a section is a few named collections (users: accounts, groups, sudoers).
+        static string Size(System.Text.Json.JsonElement section)
+        {
+            if (section.ValueKind != System.Text.Json.JsonValueKind.Object)
+            {
+                return section.ValueKind == System.Text.Json.JsonValueKind.Array ? $"{Number(section.GetArrayLength())} entries" : "1 value";
+            }
+
+            var members = section.EnumerateObject().ToList();
+            return members.Count is > 0 and <= 8 && members.All(m => m.Value.ValueKind is System.Text.Json.JsonValueKind.Object or System.Text.Json.JsonValueKind.Array)
+                ? string.Join(", ", members.Select(m => $"{HostText.Visible(Excerpt.Cut(m.Name, 40))} {Number(Count(m.Value))}"))
+                : $"{Number(members.Count)} entries";
+        }
+
+        static string Number(int value) => value.ToString("N0", System.Globalization.CultureInfo.InvariantCulture);
+
+        static int Count(System.Text.Json.JsonElement value) => value.ValueKind == System.Text.Json.JsonValueKind.Array ? value.GetArrayLength() : value.EnumerateObject().Count();
     }
 }
