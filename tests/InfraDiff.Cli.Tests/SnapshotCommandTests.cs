@@ -71,6 +71,22 @@ public sealed class SnapshotCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Output_onto_a_symlink_is_refused_in_one_line_and_neither_link_nor_target_changes()
+    {
+        var target = Path.Join(directory, "real.json");
+        var link = Path.Join(directory, "link.json");
+        File.WriteAllText(target, "kept");
+        File.CreateSymbolicLink(link, target);
+
+        var result = await CliRunner.RunAsync("snapshot", "--only", "os", "-o", link);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal($"infradiff: {link}: a symlink (to {target}): not replaced; give the path of the file itself\n", result.StandardError);
+        Assert.Equal(target, new FileInfo(link).LinkTarget);
+        Assert.Equal("kept", File.ReadAllText(target));
+    }
+
+    [Fact]
     public async Task An_unknown_section_is_one_line_on_stderr_and_exit_2()
     {
         var result = await CliRunner.RunAsync("snapshot", "--only", "nonsense");
