@@ -55,9 +55,18 @@ internal sealed class ServicesCollector : ICollector
             cancellationToken).ConfigureAwait(false);
         if (result.ExitCode != 0)
         {
-            // Typically "System has not been booted with systemd as init system (PID 1)": containers, chroots.
+            // sd_booted(3): systemd runs when /run/systemd/system is a folder. Without it (a container, a chroot) there is
+            // no runtime state to read; with it, a systemctl that fails is a fault.
             var reason = result.StandardError.Trim().Split('\n')[0];
-            context.ReportUnavailable("runtime", reason.Length > 0 ? reason : $"systemctl list-units exited with code {result.ExitCode}");
+            if (!Directory.Exists(BootedMarker))
+            {
+                context.ReportUnavailable("runtime", $"systemd is not running on this host (no {BootedMarker})");
+            }
+            else
+            {
+                context.ReportFailed("runtime", $"systemctl list-units exited with code {result.ExitCode}{(reason.Length > 0 ? $": {reason}" : "")}");
+            }
+
             return null;
         }
 
@@ -71,6 +80,8 @@ internal sealed class ServicesCollector : ICollector
             return null;
         }
     }
+
+    private const string BootedMarker = "/run/systemd/system";
 
     private static bool IsConfiguration(string unit) =>
         RuntimeTypes.Any(t => unit.EndsWith(t, StringComparison.Ordinal))
