@@ -24,7 +24,19 @@ public static class SnapshotFile
     /// <exception cref="InvalidSnapshotException">Either file is missing, unreadable, not JSON, or not a snapshot; when both are, the first is named.</exception>
     internal static async Task<SnapshotPair> ReadPairAsync(string beforePath, string afterPath, CancellationToken cancellationToken)
     {
-        var bytes = await Task.WhenAll(ReadBytesAsync(beforePath, cancellationToken), ReadBytesAsync(afterPath, cancellationToken)).ConfigureAwait(false);
+        var reads = new[] { ReadBytesAsync(beforePath, cancellationToken), ReadBytesAsync(afterPath, cancellationToken) };
+        try
+        {
+            await Task.WhenAll(reads).ConfigureAwait(false);
+        }
+        catch (InvalidSnapshotException) when (!reads[0].IsFaulted && reads[1].IsFaulted)
+        {
+            // The later file failed as it was read; the earlier one may have a problem its reading cannot see (a name twice), told first.
+            Check(beforePath, await reads[0].ConfigureAwait(false), indexFiles: false);
+            throw;
+        }
+
+        var bytes = new[] { await reads[0].ConfigureAwait(false), await reads[1].ConfigureAwait(false) };
         var checks = new[] { Task.Run(() => Check(beforePath, bytes[0], indexFiles: true)), Task.Run(() => Check(afterPath, bytes[1], indexFiles: true)) };
         try
         {
@@ -61,7 +73,12 @@ public static class SnapshotFile
     {
         try
         {
-            return await InputFile.ReadAllBytesAsync(path, InputFile.DocumentLimit, cancellationToken).ConfigureAwait(false);
+            return await InputFile.ReadJsonAsync(path, InputFile.DocumentLimit, JsonCheck.Options, cancellationToken).ConfigureAwait(false);
+        }
+        catch (JsonException ex)
+        {
+            var where = ex.LineNumber is { } line ? $" at line {line + 1}, position {ex.BytePositionInLine + 1}" : "";
+            throw new InvalidSnapshotException(path, $"invalid JSON{where}", ex);
         }
         catch (InfraDiffException ex)
         {

@@ -100,6 +100,29 @@ public sealed class SnapshotFileDiffTests : IDisposable
     }
 
     [Fact]
+    public async Task A_huge_file_that_is_not_json_is_refused_at_its_first_byte_without_reading_the_rest()
+    {
+        var before = Path.Join(directory, "before.json");
+        var after = Path.Join(directory, "zeros.json");
+        await File.WriteAllTextAsync(before, Text(""" "files":{"/a":{"size":1}} """));
+        await using (var sparse = File.Create(after))
+        {
+            sparse.SetLength(1_900_000_000);
+        }
+
+        var readBefore = BytesReadByThisProcess();
+        var error = await Assert.ThrowsAsync<InvalidSnapshotException>(() => SnapshotDiffer.CompareAsync(before, after));
+
+        Assert.Equal($"{after}: invalid JSON at line 1, position 1", error.Message);
+        // Whatever else this process reads meanwhile, it is far below the file's 1.9 GB.
+        Assert.InRange(BytesReadByThisProcess() - readBefore, 0, 500_000_000);
+    }
+
+    /// <summary>rchar in /proc/self/io: the bytes this process's read calls returned.</summary>
+    private static long BytesReadByThisProcess() =>
+        long.Parse(File.ReadAllLines("/proc/self/io").Single(l => l.StartsWith("rchar:", StringComparison.Ordinal))[6..].Trim(), System.Globalization.CultureInfo.InvariantCulture);
+
+    [Fact]
     public async Task A_name_twice_inside_a_file_entry_is_refused_naming_the_file()
     {
         var before = Path.Join(directory, "before.json");
