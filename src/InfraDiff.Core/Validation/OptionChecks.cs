@@ -38,5 +38,6 @@ internal static class OptionChecks
         : value.Contains('\0', StringComparison.Ordinal) ? new(option, "must not contain a NUL character")
         : null;
 
-    private static string Seconds(TimeSpan value) => string.Create(CultureInfo.InvariantCulture, $"{value.TotalSeconds:0.###} s");
+    /// <summary>A duration as messages show it: "2 s", "600 s".</summary>
+    internal static string Seconds(TimeSpan value) => string.Create(CultureInfo.InvariantCulture, $"{value.TotalSeconds:0.###} s");
 }

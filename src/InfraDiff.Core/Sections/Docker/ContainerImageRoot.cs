@@ -79,7 +79,7 @@ public sealed class ContainerImageRoot : IAsyncDisposable
             var failure = ex switch
             {
                 _ when limit.IsCancellationRequested && !cancellationToken.IsCancellationRequested =>
-                    new InfraDiffException($"image {image}: the export took longer than {Seconds(options.ExportTimeout)} (the engine stalled, or the image needs a longer --image-timeout)", ex),
+                    new InfraDiffException($"image {image}: the export took longer than {Validation.OptionChecks.Seconds(options.ExportTimeout)} (the engine stalled, or the image needs a longer --image-timeout)", ex),
                 EndOfStreamException => new InfraDiffException($"image {image}: its export ended mid-archive (the engine closed the stream)", ex),
                 DockerApiException or HttpRequestException or IOException or InvalidDataException or FormatException or ObjectDisposedException or ArgumentException =>
                     new InfraDiffException($"image {image}: its export could not be unpacked: {Excerpt.Cut(HostText.Clean(ex.Message.Split('\n')[0]), 200)}", ex),
@@ -129,8 +129,6 @@ public sealed class ContainerImageRoot : IAsyncDisposable
             return $"its export container {container[..Math.Min(12, container.Length)]} could not be removed ({(ex is OperationCanceledException ? "the engine did not answer within 30 s" : Excerpt.Cut(HostText.Clean(ex.Message.Split('\n')[0]), 120))}): remove it with docker rm -f {container[..Math.Min(12, container.Length)]}";
         }
     }
-
-    private static string Seconds(TimeSpan value) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{value.TotalSeconds:0.###} s");
 
     /// <summary>
     /// The Docker client's chunked response stream fails a read of zero bytes (it reads zero from the socket and takes
