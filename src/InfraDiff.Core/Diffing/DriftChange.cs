@@ -24,6 +24,13 @@ public sealed record DriftChange(
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? ExplainedBy { get; init; }
 
+    /// <summary>
+    /// The path of the change whose report line tells this one too, when both are fields of one event (a unit's active
+    /// and sub states: <see cref="Sections.SectionDescriptor.EventFields"/>); the patch keeps each.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? ToldWith { get; init; }
+
     /// <summary>The path of the change that accounts for this one, when one does: the package's ("/packages/coreutils"), so a report tells the two as one line.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? ExplainedByPath { get; init; }

@@ -101,7 +101,7 @@ public static class SnapshotDiffer
 
         // Below the minimum severity only now: a directory is explained by the changes below it, whatever theirs.
         var all = changes.Count;
-        changes = PackageExplainer.ExplainDirectories(changes).Where(c => c.Severity >= compiled.Minimum).ToList();
+        changes = EventChanges.Fold(PackageExplainer.ExplainDirectories(changes), sections).Where(c => c.Severity >= compiled.Minimum).ToList();
         return new DriftReport
         {
             Before = new SnapshotIdentity(before.Metadata.Host, before.Metadata.TakenAt),

@@ -41,6 +41,11 @@ internal sealed class GenericFormat() : OnePieceFormat("generic", "application/j
                 change["explainedBy"] = c.ExplainedBy;
             }
 
+            if (c.ToldWith is not null)
+            {
+                change["toldWith"] = c.ToldWith;
+            }
+
             return change;
         }).ToList();
         var body = new JsonObject

@@ -115,6 +115,10 @@ internal sealed class ReportView
         var changed = report.Changes.Where(c => c.ExplainedBy is null).Select(c => SectionEntries.OwnKeyOf(c.Path)).OfType<string>().ToHashSet(StringComparer.Ordinal);
         var told = explained.Values.Where(g => g[0].ExplainedByPath is { } path && changed.Contains(path)).ToDictionary(g => g[0].ExplainedByPath!, StringComparer.Ordinal);
 
+        // Fields of one event are told on the line of the first: path → how many more it tells.
+        var paths = report.Changes.Select(c => c.Path).ToHashSet(StringComparer.Ordinal);
+        var toldWith = report.Changes.Where(c => c.ToldWith is { } lead && paths.Contains(lead)).CountBy(c => c.ToldWith!, StringComparer.Ordinal).ToDictionary(StringComparer.Ordinal);
+
         var categories = new List<CategoryView>();
         foreach (var category in report.Changes.GroupBy(c => c.Category, StringComparer.Ordinal))
         {
@@ -122,11 +126,16 @@ internal sealed class ReportView
             var emitted = new HashSet<string>(StringComparer.Ordinal);
             foreach (var change in BySeverity(category))
             {
+                if (change.ToldWith is { } lead && paths.Contains(lead))
+                {
+                    continue;
+                }
+
                 if (change.ExplainedBy is not { } package)
                 {
                     lines.Add(SectionEntries.OwnKeyOf(change.Path) is { } own && told.Remove(own, out var files)
                         ? new ReportLine(change, $"{change.Summary}; {Describe(files)}", files.Count + 1) { Explained = files, Order = order[change] }
-                        : new ReportLine(change, change.Summary, 1) { Order = order[change] });
+                        : new ReportLine(change, change.Summary, 1 + toldWith.GetValueOrDefault(change.Path)) { Order = order[change] });
                 }
                 else if ((change.ExplainedByPath is null || !changed.Contains(change.ExplainedByPath)) && emitted.Add(package))
                 {

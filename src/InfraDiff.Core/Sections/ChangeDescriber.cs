@@ -49,6 +49,17 @@ internal static class ChangeDescriber
         };
     }
 
+    /// <summary>"unit ssh.service: active/sub active/running → inactive/dead": one entry's event fields, replaced together.</summary>
+    public static string DescribeEvent(SectionDescriptor section, IReadOnlyList<SectionChange> changes)
+    {
+        var (thing, _) = Name(section, [.. changes[0].Keys.SkipLast(1)]);
+        return $"{thing}: {string.Join('/', changes.Select(c => c.Keys[^1]))} {EventValues(changes, c => c.OldValue)} → {EventValues(changes, c => c.NewValue)}";
+    }
+
+    /// <summary>"active/running": the fields' values, joined as systemctl shows a unit's states.</summary>
+    public static string EventValues(IReadOnlyList<SectionChange> changes, Func<SectionChange, JsonElement> value) =>
+        string.Join('/', changes.Select(c => Text(value(c))));
+
     /// <summary>The thing a change is about ("user alice"), and the keys below it.</summary>
     private static (string Thing, IReadOnlyList<string> Remainder) Name(SectionDescriptor section, IReadOnlyList<string> keys)
     {

@@ -77,12 +77,30 @@ public class SectionDescriptor
     /// </summary>
     public string? ContentField { get; init; }
 
+    /// <summary>
+    /// Fields of an entry that change together as one event (a unit's <c>load</c>, <c>active</c> and <c>sub</c>
+    /// states): when more than one of them changed, a report tells them on one line (<see cref="SummarizeEvent"/>),
+    /// while the patch and the report's changes keep each field. Empty: none.
+    /// </summary>
+    public IReadOnlyList<string> EventFields { get; init; } = [];
+
     /// <summary>The one-line summary of a change, naming the thing as an operator would ("user alice: shell /bin/bash → /bin/sh").</summary>
     /// <remarks>The base implementation names the thing by <see cref="Nouns"/>; override it to say more, and call it for what you leave alone.</remarks>
     public virtual string Summarize(SectionChange change)
     {
         ArgumentNullException.ThrowIfNull(change);
         return ChangeDescriber.Describe(this, change);
+    }
+
+    /// <summary>
+    /// The one-line summary of an event: the replaced <see cref="EventFields"/> of one entry, in the order they are
+    /// declared ("unit ssh.service: active/sub active/running → inactive/dead").
+    /// </summary>
+    /// <remarks>Override it to name the event ("unit ssh.service stopped …"); the base names the fields and their values.</remarks>
+    public virtual string SummarizeEvent(IReadOnlyList<SectionChange> changes)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        return ChangeDescriber.DescribeEvent(this, changes);
     }
 
     /// <summary>Checks that every rule and part lies in this section; called when the section is put to use.</summary>

@@ -163,6 +163,21 @@ public sealed class SnapshotDifferTests
     }
 
     [Fact]
+    public void A_custom_sections_event_fields_are_one_line_named_by_the_base_summary_and_stay_two_changes()
+    {
+        var section = new global::InfraDiff.Sections.SectionDescriptor("jobs") { Nouns = [new("", "job")], EventFields = ["state", "phase"] };
+        var before = Snap(""" "jobs":{"backup":{"state":"idle","phase":"done","owner":"ops"}} """);
+        var after = Snap(""" "jobs":{"backup":{"state":"busy","phase":"copy","owner":"ops"}} """);
+
+        var report = SnapshotDiffer.Compare(before, after, new DriftRules { Sections = [section] });
+
+        Assert.Equal(["/jobs/backup/phase", "/jobs/backup/state"], report.Changes.Select(c => c.Path));
+        Assert.Equal("job backup: state/phase idle/done → busy/copy", report.Changes[0].Summary);
+        Assert.Equal("/jobs/backup/phase", report.Changes[1].ToldWith);
+        Assert.Single(Encoding.UTF8.GetString(ReportFormats.Render("text", DriftAlert.Of(report))).Split('\n'), l => l.Contains("job backup", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Operator_severity_rules_win_over_defaults_and_the_minimum_filters_changes_and_patch()
     {
         var rules = new DriftRules

@@ -1,5 +1,7 @@
+using System.Net;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
 using InfraDiff.Diffing;
@@ -29,6 +31,67 @@ public sealed class EveryFormatTests
         SnapshotFile.Parse("test", Encoding.UTF8.GetBytes($$"""{"schemaVersion":1,"metadata":{"host":"web1","takenAt":"2026-11-27T14:00:00Z","tool":"t","collectors":{{collectors}}},{{sections}}}"""));
 
     public static TheoryData<string> Formats => [.. ReportFormats.Names];
+
+    /// <summary>A unit stopped: its active and sub states are two changes of the patch and one line of every report.</summary>
+    private static readonly DriftAlert Stopped = DriftAlert.Of(SnapshotDiffer.Compare(
+        Snap(""" "services":{"ssh.service":{"unitFile":"enabled","load":"loaded","active":"active","sub":"running"},"cron.service":{"unitFile":"enabled","load":"loaded","active":"active","sub":"running"}} """),
+        Snap(""" "services":{"ssh.service":{"unitFile":"enabled","load":"loaded","active":"inactive","sub":"dead"},"cron.service":{"unitFile":"enabled","load":"loaded","active":"active","sub":"exited"}} """)));
+
+    [Theory]
+    [MemberData(nameof(Formats))]
+    public async Task A_stopped_unit_is_one_line_in_every_format_and_two_changes_of_the_patch(string name)
+    {
+        using var output = new MemoryStream();
+
+        await ReportFormats.Get(name).WriteAsync(Stopped, output, ReportFormatOptions.Default);
+
+        var text = Encoding.UTF8.GetString(output.ToArray());
+        Assert.Equal(
+            ["replace /services/cron.service/sub", "replace /services/ssh.service/active", "replace /services/ssh.service/sub"],
+            Stopped.Report.ToPatch().Where(o => o.Op != "test").Select(o => $"{o.Op} {o.Path}"));
+        if (name is "json-patch" or "github")
+        {
+            // The patch is the changes; github's annotations go to the runner's files (GitHubActionsTests).
+            return;
+        }
+
+        if (name is "json" or "generic")
+        {
+            // Data, one entry per change as in the patch: the state told on another's line says which.
+            var changes = JsonNode.Parse(text)!["changes"]!.AsArray();
+            Assert.Equal("/services/ssh.service/active", changes.Single(c => (string?)c!["path"] == "/services/ssh.service/sub")!["toldWith"]!.GetValue<string>());
+            Assert.Equal("unit ssh.service stopped (active/running → inactive/dead)", changes.Single(c => (string?)c!["path"] == "/services/ssh.service/active")!["summary"]!.GetValue<string>());
+            return;
+        }
+
+        // What a reader sees: JSON strings decoded, HTML entities and markdown escapes undone.
+        var words = Shown(text);
+        Assert.Contains("unit ssh.service stopped (active/running → inactive/dead)", words, StringComparison.Ordinal);
+        Assert.DoesNotContain("sub running → dead", words, StringComparison.Ordinal);
+        Assert.Contains("cron.service: sub running → exited", words, StringComparison.Ordinal);
+
+        static string Shown(string text)
+        {
+            if (text.TrimStart().StartsWith('{'))
+            {
+                var strings = new List<string>();
+                void Collect(JsonNode? node)
+                {
+                    switch (node)
+                    {
+                        case JsonObject o: foreach (var (_, v) in o) { Collect(v); } break;
+                        case JsonArray a: foreach (var v in a) { Collect(v); } break;
+                        case JsonValue v when v.TryGetValue<string>(out var s): strings.Add(s); break;
+                    }
+                }
+
+                Collect(JsonNode.Parse(text));
+                text = string.Join('\n', strings);
+            }
+
+            return Regex.Replace(WebUtility.HtmlDecode(text), @"\\(.)", "$1");
+        }
+    }
 
     [Theory]
     [MemberData(nameof(Formats))]

@@ -10,6 +10,7 @@ internal sealed class ServicesSection : SectionDescriptor
     {
         Nouns = [new("", "unit")];
         Parts = new Dictionary<string, IReadOnlyList<string>> { ["runtime"] = ["/services/*/load", "/services/*/active", "/services/*/sub"] };
+        EventFields = ["load", "active", "sub"];
         SeverityRules =
         [
             // What runs: a new unit, or one enabled.
@@ -17,5 +18,26 @@ internal sealed class ServicesSection : SectionDescriptor
             SeverityRule.Of("/services/*/unitFile", Severity.High, [ChangeKind.Add, ChangeKind.Replace], "new =~ ^enabled"),
             SeverityRule.Of("/services", Severity.Medium),
         ];
+    }
+
+    /// <summary>"unit ssh.service stopped (active/running → inactive/dead)": what the states say happened, then the states.</summary>
+    public override string SummarizeEvent(IReadOnlyList<SectionChange> changes)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        var active = changes.FirstOrDefault(c => c.Keys[^1] == "active");
+        var what = active?.NewValue.ValueKind == System.Text.Json.JsonValueKind.String ? active.NewValue.GetString() switch
+        {
+            "active" => " started",
+            "inactive" => " stopped",
+            "failed" => " failed",
+            "activating" => " starting",
+            "deactivating" => " stopping",
+            "reloading" => " reloading",
+            _ => null,
+        }
+        : null;
+        return what is null
+            ? base.SummarizeEvent(changes)
+            : $"unit {changes[0].Keys[0]}{what} ({ChangeDescriber.EventValues(changes, c => c.OldValue)} → {ChangeDescriber.EventValues(changes, c => c.NewValue)})";
     }
 }
