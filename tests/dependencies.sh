@@ -18,6 +18,7 @@ requirements=(
   "/usr/sbin/dockerd:docker.io"    # a throwaway engine
   "/bin/busybox:busybox-static"    # the test image
   "/usr/sbin/debootstrap:debootstrap"  # the Debian root of the scenario tests
+  "systemd-nspawn:systemd-container"   # boots that root with systemd as its PID 1
   "debsums:debsums"                # independent package verification
   "rpmbuild:rpm"                   # rpm packages and rpm -V
   "/usr/bin/python3:python3"       # the SMTP server
