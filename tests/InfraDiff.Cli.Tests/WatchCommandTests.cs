@@ -10,11 +10,12 @@ public sealed class WatchCommandTests : IDisposable
     [InlineData("--interval", "soon", "infradiff: --interval: must be a duration such as 300, 30s, 5m or 1h, not 'soon'")]
     [InlineData("--webhook", "ftp://user:pw@example.invalid/x", "infradiff: --webhook: must be an http or https URL, not 'ftp://<redacted>@example.invalid/x'")]
     [InlineData("--keep", "0", "infradiff: --keep: must be a whole number of at least 1, not '0'")]
+    [InlineData("--metrics-file", "store/infradiff.prom", "infradiff: --metrics-file: store/infradiff.prom lies in the store store, which holds only its own files: write it elsewhere, e.g. /run/infradiff/infradiff.prom")]
     public async Task A_bad_setting_is_one_line_and_exit_2_and_touches_nothing(string option, string value, string expected)
     {
         var store = Path.Join(directory, "store");
 
-        var result = await CliRunner.RunInAsync(directory, null, "watch", "--once", "--only", "os", "--dir", store, option, value);
+        var result = await CliRunner.RunInAsync(directory, null, "watch", "--once", "--only", "os", "--dir", "store", option, value);
 
         Assert.Equal(2, result.ExitCode);
         Assert.Equal(expected, result.StandardError.TrimEnd());

@@ -71,10 +71,17 @@ public sealed class WatchSettings
         ArgumentNullException.ThrowIfNull(configuration);
         var read = new SettingReader(configuration, Section);
         var email = read.List("emailTo");
+        var directory = read.Text("dir") ?? "snapshots";
+        if (read.Text("metricsFile") is { } metrics && Path.GetFullPath(metrics).StartsWith(Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory)) + "/", StringComparison.Ordinal))
+        {
+            // The store keeps only what it writes: a foreign file in it is quarantined and alerted, every cycle.
+            throw new InvalidOptionException(read.Source("metricsFile"), $"{metrics} lies in the store {directory}, which holds only its own files: write it elsewhere, e.g. /run/infradiff/infradiff.prom");
+        }
+
         return new WatchSettings
         {
             Interval = read.Duration("interval") ?? TimeSpan.FromMinutes(5),
-            Directory = read.Text("dir") ?? "snapshots",
+            Directory = directory,
             Webhook = read.Url("webhook"),
             WebhookFormat = read.Choice("webhookFormat", ReportFormats.WebhookNames) ?? "generic",
             WebhookSecret = read.Text("webhookSecret"),

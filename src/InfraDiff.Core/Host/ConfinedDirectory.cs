@@ -337,7 +337,6 @@ internal sealed partial class ConfinedDirectory : IDisposable
         LinuxFile.ENOENT => "not there",
         LinuxFile.ENOTDIR => "a file where a folder belongs",
         EISDIR => "a folder where a file belongs",
-        LinuxFile.ENOSYS => "openat2 is not available: infradiff's store needs Linux 5.6 or later",
         _ => Marshal.GetPInvokeErrorMessage(errno),
     };
 

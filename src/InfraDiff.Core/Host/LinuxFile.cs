@@ -82,7 +82,64 @@ internal static partial class LinuxFile
         var how = new OpenHow { Flags = (ulong)flags, Mode = mode, Resolve = ResolveBeneath | ResolveNoSymlinks | ResolveNoMagicLinks };
         var descriptor = Native.syscall(Openat2, (int)directory.DangerousGetHandle(), path, ref how, (nuint)Marshal.SizeOf<OpenHow>());
         errno = descriptor < 0 ? Marshal.GetLastPInvokeError() : 0;
+        if (descriptor < 0 && errno == ENOSYS)
+        {
+            // No openat2: a kernel before 5.6, or a seccomp filter that refuses it (systemd's RestrictSUIDSGID= does,
+            // with ENOSYS, since it cannot see the mode inside open_how; the shipped unit sets it). The same rules, a
+            // name at a time: no "..", no absolute path, O_NOFOLLOW on every name (ELOOP at a link).
+            return OpenBeneathByNames(directory, path, flags, mode, out errno);
+        }
+
         return descriptor < 0 ? null : new SafeFileHandle((IntPtr)descriptor, ownsHandle: true);
+    }
+
+    /// <summary>What <see cref="OpenBeneath"/> does where openat2 is refused: one name at a time, each opened with O_NOFOLLOW.</summary>
+    internal static SafeFileHandle? OpenBeneathByNames(SafeFileHandle directory, string path, int flags, uint mode, out int errno)
+    {
+        var names = path.Split('/', StringSplitOptions.RemoveEmptyEntries).Where(n => n != ".").ToArray();
+        if (path.StartsWith('/') || names.Contains(".."))
+        {
+            errno = EXDEV;
+            return null;
+        }
+
+        var current = directory;
+        try
+        {
+            for (var i = 0; i < names.Length - 1; i++)
+            {
+                var next = Native.openat((int)current.DangerousGetHandle(), names[i], ReadOnly | DirectoryOnly | NoFollow | CloseOnExec, 0);
+                if (next < 0)
+                {
+                    // A link where a folder belongs is ENOTDIR to O_DIRECTORY; openat2 calls it ELOOP, and so does this.
+                    errno = Marshal.GetLastPInvokeError();
+                    if (errno == ENOTDIR && Native.statx((int)current.DangerousGetHandle(), names[i], AtSymlinkNoFollow, StatxBasicStats, out var link) == 0 && (link.Mode & TypeMask) == TypeSymlink)
+                    {
+                        errno = ELOOP;
+                    }
+
+                    return null;
+                }
+
+                if (!ReferenceEquals(current, directory))
+                {
+                    current.Dispose();
+                }
+
+                current = new SafeFileHandle(next, ownsHandle: true);
+            }
+
+            var descriptor = Native.openat((int)current.DangerousGetHandle(), names.Length == 0 ? "." : names[^1], flags | NoFollow, mode);
+            errno = descriptor < 0 ? Marshal.GetLastPInvokeError() : 0;
+            return descriptor < 0 ? null : new SafeFileHandle(descriptor, ownsHandle: true);
+        }
+        finally
+        {
+            if (!ReferenceEquals(current, directory))
+            {
+                current.Dispose();
+            }
+        }
     }
 
     /// <summary>The file type and permission bits of an open descriptor (fstat through statx).</summary>
@@ -287,6 +344,9 @@ internal static partial class LinuxFile
 
         [LibraryImport("libc", SetLastError = true)]
         internal static partial int open([MarshalUsing(typeof(HostPathMarshaller))] string path, int flags);
+
+        [LibraryImport("libc", SetLastError = true)]
+        internal static partial int openat(int dirfd, [MarshalUsing(typeof(HostPathMarshaller))] string path, int flags, uint mode);
 
         [LibraryImport("libc", SetLastError = true)]
         internal static unsafe partial nint read(int fd, byte* buffer, nuint count);

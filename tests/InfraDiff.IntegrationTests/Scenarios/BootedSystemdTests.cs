@@ -40,19 +40,34 @@ public sealed class BootedSystemdTests(DebianRoot debian) : IAsyncLifetime
             start.ArgumentList.Add(argument);
         }
 
+        // The shipped unit, its ExecStart pointed at the bound tool and made quick (a 5 s interval over /etc); the rest as shipped.
+        var shipped = (await File.ReadAllTextAsync(Path.Join(RepositoryRoot(), "deploy/systemd/infradiff.service")))
+            .Replace("ExecStart=/usr/local/bin/infradiff watch", $"ExecStart=/opt/dotnet/dotnet {InfradiffDll} watch --interval 5s --only services,users,files --files /etc", StringComparison.Ordinal);
+        Assert.Contains("/opt/dotnet/dotnet", shipped, StringComparison.Ordinal);
+        await File.WriteAllTextAsync(Path.Join(root, "etc/systemd/system/infradiff.service"), shipped);
+
         nspawn = Process.Start(start)!;
         _ = nspawn.StandardOutput.ReadToEndAsync();
         _ = nspawn.StandardError.ReadToEndAsync();
-        await IntegrationTests.Tool.WaitForAsync(() => Leader() is > 0, "systemd-nspawn to start the container's init", seconds: 60);
-        leader = Leader();
-
-        // Booted when systemctl says running (or degraded: a unit of the minimal root that fails is the root's, not ours).
-        var deadline = DateTime.UtcNow.AddSeconds(120);
-        string state;
-        while ((state = (await InsideAsync("systemctl", "is-system-running")).StandardOutput.Trim()) is not ("running" or "degraded"))
+        try
         {
-            Assert.True(DateTime.UtcNow < deadline, $"the container did not finish booting: systemctl is-system-running says '{state}'");
-            await Task.Delay(250);
+            // nspawn forks a helper before the container's init: the leader is the child that is systemd.
+            await IntegrationTests.Tool.WaitForAsync(() => (leader = Leader()) > 0, "systemd-nspawn to start the container's systemd", seconds: 120);
+
+            // Booted when systemctl says running (or degraded: a unit of the minimal root that fails is the root's, not ours).
+            var deadline = DateTime.UtcNow.AddSeconds(180);
+            string state;
+            while ((state = (await InsideAsync("systemctl", "is-system-running")).Output.Trim()) is not ("running" or "degraded"))
+            {
+                Assert.True(DateTime.UtcNow < deadline, $"the container did not finish booting: systemctl is-system-running says '{state}'");
+                await Task.Delay(250);
+            }
+        }
+        catch
+        {
+            // xUnit does not dispose what failed to initialize: the container is powered off here.
+            await DisposeAsync();
+            throw;
         }
     }
 
@@ -80,14 +95,34 @@ public sealed class BootedSystemdTests(DebianRoot debian) : IAsyncLifetime
         await DebianRoot.TryRunAsync("rm", "-rf", root);
     }
 
+    private static string RepositoryRoot()
+    {
+        var directory = AppContext.BaseDirectory;
+        while (!File.Exists(Path.Join(directory, "InfraDiff.sln")))
+        {
+            directory = Path.GetDirectoryName(directory.TrimEnd('/')) ?? throw new InvalidOperationException("no InfraDiff.sln above the test binaries");
+        }
+
+        return directory;
+    }
+
     /// <summary>The dotnet host this test process runs on, bound into the container at /opt/dotnet.</summary>
     private static string Dotnet() => Path.GetFullPath(Path.Join(Path.GetDirectoryName(typeof(object).Assembly.Location)!, "..", "..", "..", "dotnet"));
 
-    /// <summary>The container's init: nspawn's child.</summary>
+    /// <summary>The container's init: the child of nspawn that runs systemd (0 until there is one).</summary>
     private int Leader()
     {
         var children = $"/proc/{nspawn!.Id}/task/{nspawn.Id}/children";
-        return File.Exists(children) && File.ReadAllText(children).Split(' ', StringSplitOptions.RemoveEmptyEntries) is [var first, ..] ? int.Parse(first, System.Globalization.CultureInfo.InvariantCulture) : 0;
+        try
+        {
+            return File.ReadAllText(children).Split(' ', StringSplitOptions.RemoveEmptyEntries)
+                .Select(p => int.Parse(p, System.Globalization.CultureInfo.InvariantCulture))
+                .FirstOrDefault(p => File.ReadAllText($"/proc/{p}/comm").Trim() == "systemd");
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
     }
 
     private Task<Tool.Result> InsideAsync(params string[] command) =>
@@ -155,5 +190,40 @@ public sealed class BootedSystemdTests(DebianRoot debian) : IAsyncLifetime
         var services = document.RootElement.GetProperty("metadata").GetProperty("collectors").GetProperty("services");
         Assert.Equal("systemctl list-units exited with code 1: Failed to connect to bus: boom", services.GetProperty("failed").GetProperty("runtime").GetString());
         Assert.False(services.TryGetProperty("unavailable", out _));
+    }
+
+    [Fact]
+    public async Task The_shipped_unit_is_ready_when_active_logs_a_json_line_per_cycle_with_every_collector_working_and_stops_cleanly()
+    {
+        // Type=notify: start returns once the watcher said READY=1.
+        var started = await InsideAsync("systemctl", "start", "infradiff.service");
+        Assert.True(started.ExitCode == 0, started.Output + (await InsideAsync("journalctl", "-u", "infradiff.service", "--no-pager", "-o", "cat")).Output);
+        var state = (await InsideAsync("systemctl", "show", "-p", "ActiveState,SubState", "infradiff.service")).StandardOutput.Trim().Replace('\n', ' ');
+        Assert.True(state == "ActiveState=active SubState=running", $"{state}: {(await InsideAsync("journalctl", "-u", "infradiff.service", "--no-pager", "-o", "cat")).Output}");
+
+        // Two cycles, each one JSON log line with its event id (the alerts go to stdout too, as JSON of their own); the
+        // sandbox leaves no collector or part failed.
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        List<JsonElement> cycles;
+        while ((cycles = [.. (await InsideAsync("journalctl", "-u", "infradiff.service", "--no-pager", "-o", "cat")).StandardOutput
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => l.StartsWith('{')).Select(l => JsonDocument.Parse(l).RootElement.Clone())
+            .Where(e => e.TryGetProperty("EventId", out var id) && id.GetInt32() == 2001)]).Count < 2)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "fewer than two cycle lines in the journal within 90 s");
+            await Task.Delay(500);
+        }
+
+        Assert.Contains(cycles, c => c.GetProperty("Message").GetString()!.StartsWith("cycle done in ", StringComparison.Ordinal));
+        var journal = (await InsideAsync("journalctl", "-u", "infradiff.service", "--no-pager", "-o", "cat")).StandardOutput;
+        Assert.DoesNotContain("\"EventId\":1003", journal, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"EventId\":1001", journal, StringComparison.Ordinal);
+
+        // SIGTERM: the current write finishes, the unit stops well within TimeoutStopSec, and the store verifies.
+        var stopping = Stopwatch.StartNew();
+        Assert.Equal(0, (await InsideAsync("systemctl", "stop", "infradiff.service")).ExitCode);
+        Assert.True(stopping.Elapsed < TimeSpan.FromSeconds(60), $"stop took {stopping.Elapsed.TotalSeconds:0} s");
+        Assert.Equal("Result=success", (await InsideAsync("systemctl", "show", "-p", "Result", "infradiff.service")).StandardOutput.Trim());
+        var verify = await InsideAsync("env", "XDG_CACHE_HOME=/var/cache", "/opt/dotnet/dotnet", InfradiffDll, "verify", "--dir", "/var/lib/infradiff");
+        Assert.True(verify.ExitCode == 0, verify.Output);
     }
 }
