@@ -1,4 +1,8 @@
 using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
 using InfraDiff.Configuration;
 using InfraDiff.Host;
 using InfraDiff.Snapshots;
@@ -41,7 +45,7 @@ internal static class SnapshotCommand
 
             // A snapshot of a host is hundreds of MB of JSON: a terminal gets a file and a summary, unless -o - asks for the JSON.
             var toTerminal = given is null && !Console.IsOutputRedirected;
-            var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            var started = Stopwatch.GetTimestamp();
             var key = parseResult.GetValue(signKey);
             if (key is not null && path is null)
             {
@@ -66,7 +70,7 @@ internal static class SnapshotCommand
 
                 if (toTerminal)
                 {
-                    Console.Out.Write(Summary(taken, path, System.Diagnostics.Stopwatch.GetElapsedTime(started)));
+                    Console.Out.Write(Summary(taken, path, Stopwatch.GetElapsedTime(started)));
                 }
             }
             else
@@ -81,10 +85,10 @@ internal static class SnapshotCommand
     }
 
     /// <summary>What a terminal is shown instead of the JSON: where it went, how big, each section's size, what was not collected, what to do next.</summary>
-    internal static string Summary(Snapshots.Snapshot taken, string path, TimeSpan elapsed)
+    internal static string Summary(Snapshot taken, string path, TimeSpan elapsed)
     {
-        var culture = System.Globalization.CultureInfo.InvariantCulture;
-        var text = new System.Text.StringBuilder();
+        var culture = CultureInfo.InvariantCulture;
+        var text = new StringBuilder();
         text.Append(culture, $"Wrote {path} ({new FileInfo(path).Length / 1e6:0.0} MB, mode 0600) in {elapsed.TotalSeconds:0.0} s\n");
         var width = taken.Sections.Keys.Append("").Max(k => k.Length);
         foreach (var (name, section) in taken.Sections.OrderBy(s => s.Key, StringComparer.Ordinal))
@@ -92,7 +96,7 @@ internal static class SnapshotCommand
             text.Append(culture, $"  {name.PadRight(width)}  {Size(section)}\n");
         }
 
-        foreach (var (name, report) in taken.Metadata.Collectors.Where(c => c.Value.Status != Snapshots.CollectorStatus.Ok).OrderBy(c => c.Key, StringComparer.Ordinal))
+        foreach (var (name, report) in taken.Metadata.Collectors.Where(c => c.Value.Status != CollectorStatus.Ok).OrderBy(c => c.Key, StringComparer.Ordinal))
         {
             text.Append(culture, $"  {name.PadRight(width)}  not collected: {report.Status.ToString().ToLowerInvariant()}{(report.Reason is { } reason ? $": {HostText.Visible(Excerpt.Cut(reason, 160))}" : "")}\n");
         }
@@ -110,21 +114,21 @@ internal static class SnapshotCommand
         return text.ToString();
 
         // An entry count, or each part's when a section is a few named collections (users: accounts, groups, sudoers).
-        static string Size(System.Text.Json.JsonElement section)
+        static string Size(JsonElement section)
         {
-            if (section.ValueKind != System.Text.Json.JsonValueKind.Object)
+            if (section.ValueKind != JsonValueKind.Object)
             {
-                return section.ValueKind == System.Text.Json.JsonValueKind.Array ? $"{Number(section.GetArrayLength())} entries" : "1 value";
+                return section.ValueKind == JsonValueKind.Array ? $"{Number(section.GetArrayLength())} entries" : "1 value";
             }
 
             var members = section.EnumerateObject().ToList();
-            return members.Count is > 0 and <= 8 && members.All(m => m.Value.ValueKind is System.Text.Json.JsonValueKind.Object or System.Text.Json.JsonValueKind.Array)
+            return members.Count is > 0 and <= 8 && members.All(m => m.Value.ValueKind is JsonValueKind.Object or JsonValueKind.Array)
                 ? string.Join(", ", members.Select(m => $"{HostText.Visible(Excerpt.Cut(m.Name, 40))} {Number(Count(m.Value))}"))
                 : $"{Number(members.Count)} entries";
         }
 
-        static string Number(int value) => value.ToString("N0", System.Globalization.CultureInfo.InvariantCulture);
+        static string Number(int value) => value.ToString("N0", CultureInfo.InvariantCulture);
 
-        static int Count(System.Text.Json.JsonElement value) => value.ValueKind == System.Text.Json.JsonValueKind.Array ? value.GetArrayLength() : value.EnumerateObject().Count();
+        static int Count(JsonElement value) => value.ValueKind == JsonValueKind.Array ? value.GetArrayLength() : value.EnumerateObject().Count();
     }
 }
