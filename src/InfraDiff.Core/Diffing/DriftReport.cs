@@ -73,8 +73,7 @@ public sealed record DriftReport
         }
         catch (JsonException ex)
         {
-            var where = ex.LineNumber is { } line ? $" at line {line + 1}, position {ex.BytePositionInLine + 1}" : "";
-            throw new InfraDiffException($"{path}: not a drift report{where} ({ex.Message.Split(" Path:")[0]})");
+            throw new InfraDiffException($"{path}: not a drift report{JsonCheck.Where(ex)} ({ex.Message.Split(" Path:")[0]})");
         }
         catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or FormatException)
         {

@@ -19,7 +19,8 @@ internal static class EventChanges
         foreach (var group in events)
         {
             var section = sections[group.First().Change.Category];
-            var fields = group.OrderBy(x => section.EventFields.ToList().IndexOf(x.Keys[^1])).ToList();
+            var declared = section.EventFields.ToList();
+            var fields = group.OrderBy(x => declared.IndexOf(x.Keys[^1])).ToList();
             var lead = group.MinBy(x => x.Index);
             var summary = section.SummarizeEvent([.. fields.Select(x => new SectionChange(x.Change.Kind, x.Change.Path, [.. x.Keys.Skip(1)], x.Change.OldValue, x.Change.NewValue))]);
             changes[lead.Index] = lead.Change with { Summary = summary, Severity = group.Max(x => x.Change.Severity) };

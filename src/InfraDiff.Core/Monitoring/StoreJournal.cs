@@ -100,6 +100,16 @@ public sealed class StoreJournal
         return hashes.Count > 1 && hashes[^2] == actual && lastFile == name ? FileVerdict.Intact : content is null ? FileVerdict.Missing : FileVerdict.Tampered;
     }
 
+    /// <summary>
+    /// Whether <paramref name="name"/> may be a file whose write is under way: the journal's newest entry writes it,
+    /// less than <paramref name="within"/> ago (a watcher journals a file, remembers the head with a flush to disk,
+    /// then writes the file).
+    /// </summary>
+    internal bool MayBeWriting(string name, TimeSpan within) => name == lastFile && LastWriteAt is { } at && DateTimeOffset.UtcNow - at < within;
+
+    /// <summary>When the newest entry was written, when it records a write.</summary>
+    private DateTimeOffset? LastWriteAt { get; set; }
+
     /// <summary>Whether the journal says <paramref name="name"/> is present, or its last entry is about it (a crash may have stopped that entry's write or deletion halfway).</summary>
     internal bool Knows(string name) => name == lastFile || (history.TryGetValue(name, out var hashes) && hashes.Count > 0 && hashes[^1] is not null);
 
@@ -140,6 +150,7 @@ public sealed class StoreJournal
     private void Apply(Line line, byte[] signed)
     {
         Sequence = line.Seq;
+        LastWriteAt = line.Sha256 is null ? null : line.Time;
         Head = Convert.ToHexStringLower(SHA256.HashData(signed));
         if (line.File.Length == 0)
         {

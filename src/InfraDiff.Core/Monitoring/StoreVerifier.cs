@@ -8,8 +8,8 @@ namespace InfraDiff.Monitoring;
 /// </summary>
 public static class StoreVerifier
 {
-    /// <summary>How often a check that found problems is made again while the journal moves on under it.</summary>
-    private const int Attempts = 20;
+    /// <summary>How long a check that found problems is made again while the journal moves on under it, or a write it names is under way.</summary>
+    private static readonly TimeSpan Settling = TimeSpan.FromSeconds(10);
 
     /// <summary>The problems found, first broken link first; empty when the store is intact.</summary>
     /// <exception cref="InfraDiffException">There is no such store.</exception>
@@ -17,17 +17,21 @@ public static class StoreVerifier
     {
         ArgumentNullException.ThrowIfNull(key);
         using var folder = ConfinedDirectory.Open(directory, create: false);
+        var deadline = DateTime.UtcNow + Settling;
         List<string>? previous = null;
         long previousSequence = -1;
-        for (var attempt = 1; ; attempt++)
+        while (true)
         {
             // A watcher writes a journal entry before its file and the remembered head after it: the head read first is
             // never ahead of the journal. A file being written or pruned while this reads looks gone, changed or
-            // unrecorded for an instant: a problem counts once it is found twice over an unchanged journal.
+            // unrecorded for an instant: a problem counts once it is found twice over an unchanged journal, and no
+            // sooner than the write the newest entry records could have finished.
             var files = SnapshotStore.FilesIn(folder).ToList();
-            journal = StoreJournal.Open(folder, key);
-            var problems = Check(folder, journal, files);
-            if (problems.Count == 0 || attempt == Attempts || (journal.Sequence == previousSequence && problems.SequenceEqual(previous!)))
+            var opened = journal = StoreJournal.Open(folder, key);
+            var problems = Check(folder, opened, files);
+            var settled = opened.Sequence == previousSequence && problems.SequenceEqual(previous!)
+                && !opened.Present().Any(p => !files.Contains(p.Name) && opened.MayBeWriting(p.Name, Settling));
+            if (problems.Count == 0 || settled || DateTime.UtcNow > deadline)
             {
                 return problems;
             }

@@ -11,6 +11,10 @@ internal static class JsonCheck
 {
     public static readonly JsonReaderOptions Options = new() { MaxDepth = 256 };
 
+    /// <summary>" at line 3, position 14": where a reader stopped, counted from 1 (empty when it does not say).</summary>
+    public static string Where(JsonException problem) =>
+        problem.LineNumber is { } line ? $" at line {line + 1}, position {problem.BytePositionInLine + 1}" : "";
+
     /// <summary>Checks a text; the files section's members when asked and it is an object.</summary>
     /// <param name="json">The whole text.</param>
     /// <param name="indexFiles">Whether to index the top-level "files" object's members.</param>

@@ -77,8 +77,7 @@ public static class SnapshotFile
         }
         catch (JsonException ex)
         {
-            var where = ex.LineNumber is { } line ? $" at line {line + 1}, position {ex.BytePositionInLine + 1}" : "";
-            throw new InvalidSnapshotException(path, $"invalid JSON{where}", ex);
+            throw new InvalidSnapshotException(path, $"invalid JSON{JsonCheck.Where(ex)}", ex);
         }
         catch (InfraDiffException ex)
         {
@@ -129,8 +128,7 @@ public static class SnapshotFile
         }
         catch (JsonException ex)
         {
-            var where = ex.LineNumber is { } line ? $" at line {line + 1}, position {ex.BytePositionInLine + 1}" : "";
-            throw new InvalidSnapshotException(name, $"invalid JSON{where}", ex);
+            throw new InvalidSnapshotException(name, $"invalid JSON{JsonCheck.Where(ex)}", ex);
         }
 
         // Duplicate names at any depth are refused: with "last one wins", a second "metadata" or section would hide

@@ -126,7 +126,9 @@ public sealed class ContainerImageRoot : IAsyncDisposable
         }
         catch (Exception ex) when (ex is DockerApiException or HttpRequestException or IOException or OperationCanceledException or ObjectDisposedException or InfraDiffException)
         {
-            return $"its export container {container[..Math.Min(12, container.Length)]} could not be removed ({(ex is OperationCanceledException ? "the engine did not answer within 30 s" : Excerpt.Cut(HostText.Clean(ex.Message.Split('\n')[0]), 120))}): remove it with docker rm -f {container[..Math.Min(12, container.Length)]}";
+            var id = container[..Math.Min(12, container.Length)];
+            var why = ex is OperationCanceledException ? "the engine did not answer within 30 s" : Excerpt.Cut(HostText.Clean(ex.Message.Split('\n')[0]), 120);
+            return $"its export container {id} could not be removed ({why}): remove it with docker rm -f {id}";
         }
     }
 
