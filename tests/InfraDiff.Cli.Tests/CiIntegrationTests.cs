@@ -98,8 +98,8 @@ public sealed class CiIntegrationTests : IDisposable
 
         var users = Tests(suites, "users");
         Assert.Equal(["failure", "failure", "skipped"], users.Select(t => (string)t!["status"]!).Order());
-        var alice = users.Single(t => ((string)t!["name"]!).StartsWith("user alice", StringComparison.Ordinal))!;
-        Assert.Equal("user alice: shell /bin/bash → /bin/zsh", (string)alice["name"]!);
+        var alice = users.Single(t => ((string)t!["name"]!).Contains("user alice", StringComparison.Ordinal))!;
+        Assert.Equal("c11fb88cb8 user alice: shell /bin/bash → /bin/zsh", (string)alice["name"]!);
         var aliceText = string.Join("\n", alice["messages"]!.AsArray().Select(m => (string)m!));
         Assert.Contains("[high] user alice: shell /bin/bash → /bin/zsh", aliceText, StringComparison.Ordinal);
         Assert.Contains("old: \"/bin/bash\"", aliceText, StringComparison.Ordinal);

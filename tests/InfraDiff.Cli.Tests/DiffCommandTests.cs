@@ -33,19 +33,21 @@ public sealed class DiffCommandTests : IDisposable
 
         var result = await CliRunner.RunAsync("diff", before, after);
 
+        // Each line carries its change's id: the first ten hex digits of the SHA-256 of "replace\n/users/accounts/alice/shell\n\"/bin/bash\"\n\"/bin/zsh\""
+        // (kind, path, old and new values in canonical JSON), worked out apart from infradiff.
         Assert.Equal(1, result.ExitCode);
         Assert.Equal(
             """
             2 changes: 0 critical, 1 high, 1 medium, 0 low (web1 2026-11-27T14:00:00Z → web1 2026-11-27T14:00:00Z)
 
             critical and high
-              ~ [high] users: user alice: shell /bin/bash → /bin/zsh
+              ~ [high] c11fb88cb8 users: user alice: shell /bin/bash → /bin/zsh
 
             users (0 added, 0 removed, 1 changed)
-              ~ [high] user alice: shell /bin/bash → /bin/zsh
+              ~ [high] c11fb88cb8 user alice: shell /bin/bash → /bin/zsh
 
             packages (0 added, 0 removed, 1 changed)
-              ~ [medium] package openssl: 3.0.11 → 3.0.13
+              ~ [medium] b3f8fabe6a package openssl: 3.0.11 → 3.0.13
 
             """,
             result.StandardOutput);
@@ -101,8 +103,8 @@ public sealed class DiffCommandTests : IDisposable
 
         var result = await CliRunner.RunAsync("diff", before, after, "--config", config);
 
-        Assert.Contains("~ [critical] package openssl: 3.0.11 → 3.0.13", result.StandardOutput, StringComparison.Ordinal);
-        Assert.Contains("~ [high] user alice: shell /bin/bash → /bin/zsh", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("~ [critical] b3f8fabe6a package openssl: 3.0.11 → 3.0.13", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("~ [high] c11fb88cb8 user alice: shell /bin/bash → /bin/zsh", result.StandardOutput, StringComparison.Ordinal);
     }
 
     [Fact]

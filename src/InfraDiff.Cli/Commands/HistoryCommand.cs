@@ -12,7 +12,8 @@ internal static class HistoryCommand
 {
     public static Command Create()
     {
-        var watch = new SettingOptions("watch:dir");
+        var watch = new SettingOptions("watch:dir", "watch:keyFile");
+        var unacknowledged = new Option<bool>("--unacknowledged") { Description = "List instead the changes the store alerted on that nobody accepted or acknowledged ('infradiff accept'), most severe first, each with its id and when it was last alerted." };
         var since = new Option<string?>("--since")
         {
             Description = "Only cycles in the last DURATION (1h, 7d, …).",
@@ -28,6 +29,7 @@ internal static class HistoryCommand
         {
             since,
             json,
+            unacknowledged,
         };
         watch.AddTo(command);
 
@@ -35,6 +37,24 @@ internal static class HistoryCommand
         {
             var settings = WatchSettings.Bind(ConfigFile.Load(parseResult, null, watch).Settings);
             await using var stdout = new StreamWriter(Console.OpenStandardOutput());
+            if (parseResult.GetValue(unacknowledged))
+            {
+                if (!Directory.Exists(settings.Directory))
+                {
+                    throw new InfraDiffException($"{settings.Directory}: no such store (give --dir or set SNAPSHOT_DIR)");
+                }
+
+                var store = new SnapshotStore(settings.Directory, StoreKey.LoadExisting(settings.KeyFile));
+                foreach (var (change, alertedAt) in await store.Acceptances.UnacknowledgedAsync(cancellationToken))
+                {
+                    await stdout.WriteLineAsync(parseResult.GetValue(json)
+                        ? JsonSerializer.Serialize(new { change.Id, alertedAt, change.Severity, change.Category, change.Summary, change.Path }, SnapshotJson.Options)
+                        : HostText.Visible($"{change.Id}  [{EnumNames.Of(change.Severity)}] {change.Category}: {change.Summary}  (alerted {ReportTime(alertedAt)})"));
+                }
+
+                return ExitCodes.Ok;
+            }
+
             foreach (var (record, bytes) in await ReadAsync(settings.Directory, parseResult.GetValue(since), cancellationToken))
             {
                 // The record as read (a stored one is untrusted: written again, every control character is escaped).
@@ -54,6 +74,8 @@ internal static class HistoryCommand
             problem => Console.Error.WriteLine($"infradiff: warning: {problem}; 'infradiff verify' checks the store"),
             cancellationToken);
 
+    private static string ReportTime(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
     /// <summary>"2026-11-30T02:49:07Z  0.5 s  3 changes: 1 critical, 0 high, 2 medium, 0 low; alerted; snapshot stored".</summary>
     private static string Line(CycleRecord record)
     {
@@ -63,6 +85,6 @@ internal static class HistoryCommand
         var notCompared = record.NotCompared > 0 ? $"; {record.NotCompared} not compared" : "";
         var alert = record.Alerted ? "; alerted" : "";
         var stored = record.Stored ? $"stored {record.Snapshot}" : $"unchanged ({record.Snapshot})";
-        return $"{record.Time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)}  {record.DurationSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s  {outcome}{notCompared}{alert}; {stored}";
+        return $"{ReportTime(record.Time)}  {record.DurationSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s  {outcome}{notCompared}{alert}; {stored}";
     }
 }

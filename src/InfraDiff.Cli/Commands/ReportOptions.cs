@@ -22,12 +22,20 @@ internal sealed class ReportOptions
         HelpName = "FILE",
     };
 
+    private readonly Option<string?> waivers = new("--waivers")
+    {
+        Description = "Waivers to apply besides the configuration's: a JSON file {\"waivers\": [{\"path\", \"reason\", \"expires\", \"by\", \"when\"}]}, reviewed like code. "
+            + "A waived change is shown and counted apart, not failed; past its expiry it fails again, saying so, and reports warn a week ahead.",
+        HelpName = "FILE",
+    };
+
     public RuleOptions Rules { get; } = new();
 
     public void AddTo(Command command)
     {
         command.Options.Add(format);
         Rules.AddTo(command);
+        command.Options.Add(waivers);
         command.Options.Add(allowedSigners);
     }
 
@@ -45,8 +53,12 @@ internal sealed class ReportOptions
         }
     }
 
-    /// <summary>The rules from --config (or ./infradiff.json) at --min-severity.</summary>
-    public DriftRules RulesOf(ParseResult parseResult, InfraDiffConfiguration file) => Rules.Rules(parseResult, file);
+    /// <summary>The rules from --config (or ./infradiff.json) at --min-severity, with the --waivers file's waivers after the configuration's.</summary>
+    public DriftRules RulesOf(ParseResult parseResult, InfraDiffConfiguration file)
+    {
+        var rules = Rules.Rules(parseResult, file);
+        return parseResult.GetValue(waivers) is { } path ? rules with { Waivers = [.. rules.Waivers, .. InfraDiffConfiguration.Load(path).Waivers] } : rules;
+    }
 
     /// <summary>Writes the report to stdout in --format (coloured as --color says), tells GitHub Actions when run there, and returns 0 (no drift) or 1 (drift).</summary>
     public async Task<int> WriteAsync(ParseResult parseResult, DriftReport report, CancellationToken cancellationToken)

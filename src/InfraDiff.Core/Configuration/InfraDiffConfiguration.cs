@@ -23,9 +23,12 @@ public sealed record InfraDiffConfiguration
     /// <summary>Severity rules tried before the defaults.</summary>
     public IReadOnlyList<SeverityRule> Severity { get; init; } = [];
 
+    /// <summary>Changes let through without an alert until a day, each with a reason (<see cref="Waiver"/>).</summary>
+    public IReadOnlyList<Waiver> Waivers { get; init; } = [];
+
     /// <summary>The drift rules this configuration gives, at <paramref name="minimumSeverity"/>.</summary>
     public DriftRules ToDriftRules(Severity minimumSeverity = InfraDiff.Severity.Low) =>
-        new() { Ignore = Ignore, Severity = Severity, MinimumSeverity = minimumSeverity };
+        new() { Ignore = Ignore, Severity = Severity, Waivers = Waivers, MinimumSeverity = minimumSeverity };
 
     /// <summary>The file this configuration was read from; null for the defaults.</summary>
     [JsonIgnore]
@@ -86,7 +89,7 @@ public sealed record InfraDiffConfiguration
         {
             if (!sections.TryGetValue(name, out var keys))
             {
-                throw new InfraDiffException($"{path}: invalid configuration: unknown setting '{Excerpt.Cut(name)}' (known: {string.Join(", ", new[] { "ignore", "severity" }.Concat(sections.Keys))})");
+                throw new InfraDiffException($"{path}: invalid configuration: unknown setting '{Excerpt.Cut(name)}' (known: {string.Join(", ", new[] { "ignore", "severity", "waivers" }.Concat(sections.Keys))})");
             }
 
             if (value.ValueKind != JsonValueKind.Object)
@@ -132,8 +135,8 @@ public sealed record InfraDiffConfiguration
         key = key[(key.LastIndexOf('.') + 1)..];
         var expected = key switch
         {
-            _ when at.EndsWith(']') && key is "ignore" or "severity" => "a rule: an object with a path",
-            "ignore" or "severity" when !at.Contains('.', StringComparison.Ordinal) => "a list of rules",
+            _ when at.EndsWith(']') && key is "ignore" or "severity" or "waivers" => "a rule: an object with a path",
+            "ignore" or "severity" or "waivers" when !at.Contains('.', StringComparison.Ordinal) => "a list of rules",
             "severity" => "one of low, medium, high, critical",
             "op" => "add, remove or replace (or a list of them)",
             "expires" => "a day, yyyy-MM-dd",

@@ -27,7 +27,10 @@ internal sealed class CompiledRules
         ignore = rules.Ignore.Except(expired).Select(r => (CompileIgnore(r.Path), r)).ToArray();
         ignoring = new bool[ignore.Length];
         operatorRules = rules.Severity.Select(r => Compile(r, operatorRule: true)).ToArray();
+        waivers = (rules.Waivers ?? []).Select((w, i) => CompileWaiver(w, i + 1, today)).ToArray();
     }
+
+    private readonly (PointerGlob Glob, ValueCondition[] When, Waiver Waiver, bool Expired)[] waivers;
 
     private readonly Func<string, bool> isSection;
     private readonly bool[] ignoring;
@@ -111,6 +114,55 @@ internal sealed class CompiledRules
         }
 
         return Severity.Low;
+    }
+
+    /// <summary>The first waiver whose path and conditions match the change, and whether it has expired; null when none does.</summary>
+    public (Waiver Waiver, bool Expired)? WaiverOf(DriftChange change)
+    {
+        foreach (var (glob, when, waiver, expired) in waivers)
+        {
+            if (glob.Matches(change.Path) && when.All(c => c.Holds(change.Path, change.OldValue, change.NewValue)))
+            {
+                return (waiver, expired);
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>A waiver checked (a reason and an expiry are required) and compiled; one expired or expiring within a week is noticed.</summary>
+    private (PointerGlob, ValueCondition[], Waiver, bool) CompileWaiver(Waiver waiver, int number, DateOnly today)
+    {
+        var name = $"waiver {number} ({waiver.Path})";
+        if (string.IsNullOrWhiteSpace(waiver.Reason))
+        {
+            throw new InfraDiffException($"{name}: 'reason' is required (why these changes are expected)");
+        }
+
+        if (waiver.Expires is not { } expires)
+        {
+            throw new InfraDiffException($"{name}: 'expires' is required (the last day it applies, yyyy-MM-dd; a change expected for ever is an ignore rule)");
+        }
+
+        var expired = expires < today;
+        if (expired)
+        {
+            notices.Add($"waiver {waiver.Path} expired on {expires:yyyy-MM-dd}: its changes alert again");
+        }
+        else if (expires.DayNumber - today.DayNumber < Waiver.WarningDays)
+        {
+            var left = expires.DayNumber - today.DayNumber;
+            notices.Add($"waiver {waiver.Path} expires on {expires:yyyy-MM-dd} ({(left == 0 ? "today" : left == 1 ? "tomorrow" : $"in {left} days")}): renew it, or its changes alert");
+        }
+
+        try
+        {
+            return (PointerGlob.ForRule(waiver.Path, isSection), (waiver.When ?? []).Select(ValueCondition.Parse).ToArray(), waiver, expired);
+        }
+        catch (FormatException ex)
+        {
+            throw new InfraDiffException($"{name}: {ex.Message}", ex);
+        }
     }
 
     /// <summary>An operator's rule may name a file by its path; a section's own rules are pointers.</summary>

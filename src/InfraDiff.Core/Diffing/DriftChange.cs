@@ -20,6 +20,13 @@ public sealed record DriftChange(
     Severity Severity,
     string Summary)
 {
+    /// <summary>
+    /// The change's short stable name, ten hex digits from its kind, path and values (never its severity or summary):
+    /// the same in every report format, and what <c>infradiff accept</c> takes.
+    /// </summary>
+    [JsonPropertyOrder(-1)]
+    public string Id { get; init; } = ChangeId.Of(Kind, Path, OldValue, NewValue);
+
     /// <summary>The package change that accounts for this file change ("package coreutils 9.1-1 → 9.1-1+deb12u1"), when one does.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? ExplainedBy { get; init; }

@@ -20,6 +20,9 @@ public sealed record DriftReport
     /// <summary>Every change, in patch order.</summary>
     public required IReadOnlyList<DriftChange> Changes { get; init; }
 
+    /// <summary>Changes a waiver let through, in patch order: not in <see cref="Changes"/>, nor in the patch, nor alerted; every report shows them apart.</summary>
+    public IReadOnlyList<WaivedChange> Waived { get; init; } = [];
+
     /// <summary>Sections present on one side only because a collector did not succeed: not compared, not guessed.</summary>
     public required IReadOnlyList<UnknownSection> Unknown { get; init; }
 
@@ -37,7 +40,7 @@ public sealed record DriftReport
     public bool HasDrift => Changes.Count > 0;
 
     /// <summary>
-    /// The RFC 6902 patch: applied in order to the earlier snapshot, it yields the later one (metadata, ignored
+    /// The RFC 6902 patch: applied in order to the earlier snapshot, it yields the later one (metadata, ignored and waived
     /// paths, unknown sections and changes below the minimum severity aside). Each replace and remove is preceded
     /// by a test of the old value.
     /// </summary>

@@ -12,6 +12,9 @@ public sealed record DriftRules
     /// <summary>The operator's severity rules, tried in order before <see cref="DefaultSeverityRules"/>; the first match wins.</summary>
     public IReadOnlyList<SeverityRule> Severity { get; init; } = [];
 
+    /// <summary>Changes let through without an alert until a day (<see cref="Waiver"/>): the report lists them apart.</summary>
+    public IReadOnlyList<Waiver> Waivers { get; init; } = [];
+
     /// <summary>Changes below this severity are left out of the report and its patch.</summary>
     public Severity MinimumSeverity { get; init; } = InfraDiff.Severity.Low;
 

@@ -102,6 +102,26 @@ public static class SnapshotDiffer
         // Below the minimum severity only now: a directory is explained by the changes below it, whatever theirs.
         var all = changes.Count;
         changes = EventChanges.Fold(PackageExplainer.ExplainDirectories(changes), sections).Where(c => c.Severity >= compiled.Minimum).ToList();
+        var belowMinimum = all - changes.Count;
+        var waived = new List<WaivedChange>();
+        var alerting = new List<DriftChange>(changes.Count);
+        foreach (var change in changes)
+        {
+            switch (compiled.WaiverOf(change))
+            {
+                case ({ } waiver, false):
+                    waived.Add(new WaivedChange(change, waiver));
+                    break;
+                case ({ } waiver, true):
+                    alerting.Add(change with { Summary = $"{change.Summary} (waiver expired on {waiver.Expires:yyyy-MM-dd})" });
+                    break;
+                default:
+                    alerting.Add(change);
+                    break;
+            }
+        }
+
+        changes = alerting;
         return new DriftReport
         {
             Before = new SnapshotIdentity(before.Metadata.Host, before.Metadata.TakenAt),
@@ -109,9 +129,10 @@ public static class SnapshotDiffer
             Summary = Summarize(changes),
             Changes = changes,
             Unknown = unknown,
+            Waived = waived,
             Compared = compared,
             Notices = compiled.Notices,
-            BelowMinimum = all - changes.Count,
+            BelowMinimum = belowMinimum,
         };
     }
 

@@ -74,7 +74,13 @@ public sealed class DriftMonitor
     private async Task<CycleResult> RunCycleCoreAsync(CancellationToken cancellationToken)
     {
         var started = clock.GetTimestamp();
+
+        // Held for the cycle only: between cycles an operator's acceptance may write to the store.
+        using var hold = Store.Hold(StoreAcceptances.Wait);
         Store.Audit();
+
+        // Read each cycle (a small file): an edited or forged acceptance is quarantined and alerted now, not when next used.
+        await Store.Acceptances.ReadAsync(cancellationToken).ConfigureAwait(false);
         var reference = options.Against == DriftReference.Baseline
             ? await Store.BaselineAsync(cancellationToken).ConfigureAwait(false)
             : await Store.ReferenceAsync(cancellationToken).ConfigureAwait(false);
@@ -178,10 +184,10 @@ public sealed class DriftMonitor
     }
 
     /// <summary>Queues an alert about the store itself (quarantined files, a heartbeat), carrying the journal's head; its report's two sides are this snapshot.</summary>
-    private Task EnqueueStoreAlertAsync(Snapshot snapshot, List<DriftChange> changes, string identity, bool heartbeat, CancellationToken cancellationToken)
+    private Task EnqueueStoreAlertAsync(Snapshot snapshot, List<DriftChange> changes, string identity, bool heartbeat, CancellationToken cancellationToken, IReadOnlyList<string>? notices = null)
     {
         var side = new SnapshotIdentity(snapshot.Metadata.Host, snapshot.Metadata.TakenAt);
-        var report = new DriftReport { Before = side, After = side, Summary = SnapshotDiffer.Summarize(changes), Changes = changes, Unknown = [], Notices = [] };
+        var report = new DriftReport { Before = side, After = side, Summary = SnapshotDiffer.Summarize(changes), Changes = changes, Unknown = [], Notices = notices ?? [] };
         var alert = new DriftAlert(IdempotencyKeys.From(identity), snapshot.Metadata.Host, snapshot.Metadata.TakenAt, report) { Journal = Head(), Heartbeat = heartbeat };
         return Store.Outbox.EnqueueAsync(alert, cancellationToken);
     }
@@ -264,9 +270,14 @@ public sealed class DriftMonitor
         }
 
         lastHeartbeat = now;
+        var unacknowledged = (await Store.Acceptances.UnacknowledgedAsync(CancellationToken.None).ConfigureAwait(false)).Select(u => u.Change.Severity).ToList();
+        var critical = unacknowledged.Count(s => s == Severity.Critical);
+        var high = unacknowledged.Count(s => s == Severity.High);
+        string[] notices = critical + high == 0 ? []
+            : [$"{critical} critical and {high} high change{(critical + high == 1 ? "" : "s")} alerted and not acknowledged (infradiff history --dir {Store.Directory} --unacknowledged)"];
         Store.Journal.Note("heartbeat", "a heartbeat queued");
         var head = Head();
-        await EnqueueStoreAlertAsync(snapshot, [], $"heartbeat|{snapshot.Metadata.Host}|{head.Sequence}|{head.Head}", heartbeat: true, CancellationToken.None).ConfigureAwait(false);
+        await EnqueueStoreAlertAsync(snapshot, [], $"heartbeat|{snapshot.Metadata.Host}|{head.Sequence}|{head.Head}", heartbeat: true, CancellationToken.None, notices).ConfigureAwait(false);
     }
 
     private static string Fingerprint(DriftReport report) =>

@@ -25,6 +25,8 @@ public sealed class SnapshotStore
     private const string CyclePrefix = "cycle-";
     private const string LockName = ".lock";
     private const string LockPidName = ".lock.pid";
+    private const string WriteLockName = ".write.lock";
+    private const string AcceptancesName = "acceptances.json";
 
     private const string NeverRecorded = "tampered: the journal never recorded it (forged, or written by something else)";
 
@@ -43,7 +45,14 @@ public sealed class SnapshotStore
         this.key = key ?? StoreKey.Load();
         tenants = [.. TopEntriesHolding(this.key.Source, Host.CacheDirectory.Default())];
         Outbox = new Outbox(this);
+        Acceptances = new StoreAcceptances(this);
     }
+
+    /// <summary>The changes accepted into the baseline or acknowledged, one by one, with who and why.</summary>
+    public StoreAcceptances Acceptances { get; }
+
+    /// <summary>Where <see cref="Acceptances"/> are kept.</summary>
+    internal string AcceptancesPath => Path.Join(Directory, AcceptancesName);
 
     /// <summary>The store's folder, every file of it reached without a link.</summary>
     internal ConfinedDirectory Folder => folder;
@@ -313,7 +322,7 @@ public sealed class SnapshotStore
     private static uint? Expected(string sub, string entry) => sub switch
     {
         "" when entry is "outbox" or ReportsFolder or QuarantineFolder => LinuxFile.TypeDirectory,
-        "" when entry is BaselineName or StateName or StoreJournal.FileName or LockName or LockPidName
+        "" when entry is BaselineName or StateName or AcceptancesName or StoreJournal.FileName or LockName or LockPidName or WriteLockName
             || (entry.StartsWith(Prefix, StringComparison.Ordinal) && entry.EndsWith(".json", StringComparison.Ordinal))
             || (entry.StartsWith("journal.broken-", StringComparison.Ordinal) && entry.EndsWith(".jsonl", StringComparison.Ordinal)) => LinuxFile.TypeRegular,
         "outbox" when entry == "dead" => LinuxFile.TypeDirectory,
@@ -393,6 +402,34 @@ public sealed class SnapshotStore
 
         // Written as a new file renamed into place: a link planted as .lock.pid is replaced, never written through.
         folder.Write(LockPidName, System.Text.Encoding.ASCII.GetBytes(Environment.ProcessId.ToString(CultureInfo.InvariantCulture)));
+        return held;
+    }
+
+    /// <summary>
+    /// Holds the store for one writer at a time, waiting up to <paramref name="wait"/> for another (a watch cycle, an
+    /// acceptance): a watcher holds it for a cycle, not between cycles, so <c>infradiff accept</c> can write while it
+    /// runs. The journal is read again when another process wrote to it since this one last did.
+    /// </summary>
+    /// <exception cref="InfraDiffException">The store stayed held for <paramref name="wait"/>.</exception>
+    public IDisposable Hold(TimeSpan wait)
+    {
+        var deadline = DateTime.UtcNow + wait;
+        Microsoft.Win32.SafeHandles.SafeFileHandle? held;
+        while ((held = folder.TryLock(WriteLockName, exclusive: true)) is null)
+        {
+            if (DateTime.UtcNow >= deadline)
+            {
+                throw new InfraDiffException($"{Directory} stayed busy for {wait.TotalSeconds:N0} s (a watch cycle or another acceptance is writing to it); try again");
+            }
+
+            Thread.Sleep(50);
+        }
+
+        if (journal is not null && journal.IsBehind())
+        {
+            journal = null;
+        }
+
         return held;
     }
 

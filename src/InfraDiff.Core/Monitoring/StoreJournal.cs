@@ -78,6 +78,9 @@ public sealed class StoreJournal
         return journal;
     }
 
+    /// <summary>Whether another process has written to the journal since this one read it (the remembered head has moved on): it must be read again.</summary>
+    internal bool IsBehind() => ReadHead() is { } head && (head.Seq != Sequence || head.Head != Head);
+
     /// <summary>Whether the journal has any line (a store made before journals existed has none).</summary>
     public bool IsEmpty => Sequence == 0;
 

@@ -8,9 +8,10 @@ internal static class ChatText
     /// <summary>The most change lines a chat message lists; the rest are counted.</summary>
     public const int MaxLines = 20;
 
-    /// <summary>"infradiff: 3 changes on web1".</summary>
+    /// <summary>"infradiff: 3 changes on web1"; a heartbeat's says so, and what it notes (the changes nobody acknowledged).</summary>
     public static string Title(DriftAlert alert) =>
-        $"infradiff: {alert.Report.Changes.Count:N0} change{(alert.Report.Changes.Count == 1 ? "" : "s")} on {HostText.Clean(alert.Host)}";
+        alert.Heartbeat ? $"infradiff: heartbeat from {HostText.Clean(alert.Host)}{(alert.Report.Notices is [var notice, ..] ? ": " + HostText.Clean(notice) : "")}"
+        : $"infradiff: {alert.Report.Changes.Count:N0} change{(alert.Report.Changes.Count == 1 ? "" : "s")} on {HostText.Clean(alert.Host)}";
 
     /// <summary>"2026-11-27 15:00:00 UTC".</summary>
     public static string When(DriftAlert alert) => alert.Time.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture);

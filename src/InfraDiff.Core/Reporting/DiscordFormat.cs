@@ -33,7 +33,7 @@ internal sealed class DiscordFormat() : OnePieceFormat("discord", "application/j
         var listed = 0;
         foreach (var line in shown)
         {
-            var text = Excerpt.Cut($"• [{EnumNames.Of(line.Change.Severity)}] {HostText.ForDiscord(line.Summary)}", 500);
+            var text = Excerpt.Cut($"• [{EnumNames.Of(line.Change.Severity)}] `{line.Change.Id}` {HostText.ForDiscord(line.Summary)}", 500);
             if (description.Length + text.Length + 1 > budget)
             {
                 break;

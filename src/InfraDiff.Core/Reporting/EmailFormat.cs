@@ -42,8 +42,8 @@ internal sealed class EmailFormat : IReportFormat
         foreach (var line in ReportView.Of(report).Lines)
         {
             var severity = EnumNames.Of(line.Change.Severity);
-            text.AppendLine($"[{severity}] {HostText.Clean(line.Summary)}");
-            html.Append($"<li><b>[{severity}]</b> {Encode(line.Summary)}</li>");
+            text.AppendLine($"[{severity}] {line.Change.Id} {HostText.Clean(line.Summary)}");
+            html.Append($"<li><b>[{severity}]</b> <code>{line.Change.Id}</code> {Encode(line.Summary)}</li>");
         }
 
         html.Append("</ul></body></html>");

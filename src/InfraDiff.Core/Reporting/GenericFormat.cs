@@ -30,6 +30,7 @@ internal sealed class GenericFormat() : OnePieceFormat("generic", "application/j
         {
             var change = new JsonObject
             {
+                ["id"] = c.Id,
                 ["category"] = c.Category,
                 ["op"] = JsonSerializer.SerializeToNode(c.Kind, SnapshotJson.Options),
                 ["path"] = c.Path,
@@ -59,9 +60,11 @@ internal sealed class GenericFormat() : OnePieceFormat("generic", "application/j
             ["totals"] = new JsonObject
             {
                 ["changes"] = report.Changes.Count,
+                ["waived"] = report.Waived.Count,
                 ["bySeverity"] = new JsonObject([.. Enum.GetValues<Severity>().Reverse().Select(s => KeyValuePair.Create(EnumNames.Of(s), (JsonNode?)report.Changes.Count(c => c.Severity == s)))]),
             },
             ["unknown"] = JsonSerializer.SerializeToNode(report.Unknown, SnapshotJson.Options),
+            ["notices"] = new JsonArray([.. report.Notices.Select(n => (JsonNode)n)]),
             ["journal"] = alert.Journal is { } journal ? new JsonObject { ["sequence"] = journal.Sequence, ["head"] = journal.Head } : null,
             ["truncated"] = false,
             ["changes"] = new JsonArray([.. changes]),

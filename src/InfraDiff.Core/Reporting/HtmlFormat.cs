@@ -46,12 +46,13 @@ internal sealed class HtmlFormat() : OnePieceFormat("html", "text/html; charset=
             ["lines"] = view.Categories.SelectMany(c => c.Lines).Where(kept.Contains).Select(Row),
             ["hidden"] = hidden.Count == 0 ? null
                 : $"Cut to keep the page small: {hidden.Sum(l => l.Count):N0} of {report.Changes.Count:N0} changes not shown ({ReportView.HiddenBySeverity(hidden)}); --format json has them all.",
+            ["waived"] = view.Waived.Take(1_000).Select(w => new[] { w.Change.Id, EnumNames.Of(w.Change.Severity), w.Change.Category, w.Change.Summary, ReportView.WaivedBecause(w.Waiver) }),
             ["unknown"] = view.NotCompared.Select(n => new[] { n.What, null, n.Reason }),
             ["notices"] = report.Notices,
         };
     }
 
-    /// <summary>[severity (0 critical … 3 low), op, category, summary, path, old JSON, new JSON, count, explained by, sample paths].</summary>
+    /// <summary>[severity (0 critical … 3 low), op, category, summary, path, old JSON, new JSON, count, explained by, sample paths, change id].</summary>
     private static object?[] Row(ReportLine line)
     {
         var change = line.Change;
@@ -60,7 +61,7 @@ internal sealed class HtmlFormat() : OnePieceFormat("html", "text/html; charset=
         [
             Array.IndexOf(ReportView.Severities, change.Severity), ReportView.Mark(change.Kind), change.Category, line.Summary, change.Path,
             group ? null : Value(change.OldValue), group ? null : Value(change.NewValue), line.Count, change.ExplainedBy ?? line.Explained.FirstOrDefault()?.ExplainedBy,
-            line.Explained.Count == 0 ? null : line.Explained.Take(SamplePaths).Select(c => c.Path).ToArray(),
+            line.Explained.Count == 0 ? null : line.Explained.Take(SamplePaths).Select(c => c.Path).ToArray(), change.Id,
         ];
     }
 

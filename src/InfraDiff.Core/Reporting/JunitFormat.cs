@@ -71,7 +71,7 @@ internal sealed class JunitFormat : IReportFormat
     {
         var report = view.Report;
         var changed = report.Changes.Select(c => c.Category).ToHashSet(StringComparer.Ordinal);
-        var quiet = report.Compared.Concat(report.Unknown.Select(u => u.Category))
+        var quiet = report.Compared.Concat(report.Unknown.Select(u => u.Category)).Concat(report.Waived.Select(w => w.Change.Category))
             .Where(c => !changed.Contains(c))
             .Distinct(StringComparer.Ordinal)
             .Order(StringComparer.Ordinal);
@@ -90,18 +90,17 @@ internal sealed class JunitFormat : IReportFormat
 
     private static IEnumerable<Case> FailedCases(IReadOnlyList<ReportLine> lines)
     {
-        // Test names are what CI systems key results by: a summary said twice in a suite is told apart by its path.
-        var repeated = lines.GroupBy(l => l.Summary, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => g.Key).ToHashSet(StringComparer.Ordinal);
         foreach (var line in lines)
         {
             var change = line.Change;
-            var name = repeated.Contains(line.Summary) ? $"{line.Summary} ({change.Path})" : line.Summary;
+            // Test names are what CI systems key results by: the change's id makes each one's its own, run after run.
+            var name = $"{change.Id} {line.Summary}";
             var severity = EnumNames.Of(change.Severity);
             yield return new Case(name, severity, $"[{severity}] {line.Summary}", Body(line), Skipped: false);
         }
     }
 
-    /// <summary>A skipped case per reason the category's parts (or the whole category) were not compared.</summary>
+    /// <summary>A skipped case per reason the category's parts (or the whole category) were not compared, and per change a waiver let through, with its reason.</summary>
     private static IEnumerable<Case> SkippedCases(DriftReport report, string category) =>
         report.Unknown.Where(u => u.Category == category).GroupBy(u => u.Reason, StringComparer.Ordinal)
             .Select(g => new Case(
@@ -109,7 +108,9 @@ internal sealed class JunitFormat : IReportFormat
                 null,
                 g.Key,
                 null,
-                Skipped: true));
+                Skipped: true))
+            .Concat(report.Waived.Where(w => w.Change.Category == category)
+                .Select(w => new Case($"{w.Change.Id} {w.Change.Summary}", null, ReportView.WaivedBecause(w.Waiver), null, Skipped: true)));
 
     /// <summary>What a person opening the failure reads: severity, what happened where, and the values either side; one line each, whatever the host text.</summary>
     private static string Body(ReportLine line)

@@ -24,6 +24,22 @@ internal sealed class MarkdownFormat() : OnePieceFormat("markdown", "text/markdo
         head.AppendLine($"{Code(report.Before.Host)} {ReportView.Time(report.Before.TakenAt)} → {Code(report.After.Host)} {ReportView.Time(report.After.TakenAt)}");
 
         var tail = new StringBuilder();
+        if (view.Waived.Count > 0)
+        {
+            tail.AppendLine();
+            tail.AppendLine($"### waived ({view.Waived.Count:N0})");
+            tail.AppendLine();
+            foreach (var (change, waiver) in view.Waived.Take(50))
+            {
+                tail.AppendLine($"- `{change.Id}` [{EnumNames.Of(change.Severity)}] {Cell(change.Category)}: {Cell(change.Summary)} — {Cell(ReportView.WaivedBecause(waiver))}");
+            }
+
+            if (view.Waived.Count > 50)
+            {
+                tail.AppendLine($"- … and {view.Waived.Count - 50:N0} more (`--format json` has them all)");
+            }
+        }
+
         if (view.NotCompared.Count > 0)
         {
             tail.AppendLine();
@@ -78,8 +94,8 @@ internal sealed class MarkdownFormat() : OnePieceFormat("markdown", "text/markdo
             builder.AppendLine();
             builder.AppendLine("### critical and high");
             builder.AppendLine();
-            builder.AppendLine("| change | severity | category | summary | path |");
-            builder.AppendLine("| --- | --- | --- | --- | --- |");
+            builder.AppendLine("| id | change | severity | category | summary | path |");
+            builder.AppendLine("| --- | --- | --- | --- | --- | --- |");
             foreach (var change in urgent)
             {
                 builder.AppendLine(Row(change, change.Summary, withCategory: true));
@@ -107,15 +123,15 @@ internal sealed class MarkdownFormat() : OnePieceFormat("markdown", "text/markdo
     }
 
     private static string TableHeader(ReportView view, string category) =>
-        $"\n### {Cell(category)} ({view.Report.Summary[category].Counts})\n\n| change | severity | summary | path |\n| --- | --- | --- | --- |\n";
+        $"\n### {Cell(category)} ({view.Report.Summary[category].Counts})\n\n| id | change | severity | summary | path |\n| --- | --- | --- | --- | --- |\n";
 
     private static string Row(DriftChange change, string summary, bool withCategory)
     {
         var op = ReportView.Verb(change.Kind);
         var path = change.ExplainedBy is null ? Code(change.Path, inTable: true) : "(files of the package)";
         return withCategory
-            ? $"| {op} | {EnumNames.Of(change.Severity)} | {Cell(change.Category)} | {Cell(summary)} | {path} |"
-            : $"| {op} | {EnumNames.Of(change.Severity)} | {Cell(summary)} | {path} |";
+            ? $"| `{change.Id}` | {op} | {EnumNames.Of(change.Severity)} | {Cell(change.Category)} | {Cell(summary)} | {path} |"
+            : $"| `{change.Id}` | {op} | {EnumNames.Of(change.Severity)} | {Cell(summary)} | {path} |";
     }
 
     /// <summary>Host text as markdown shows it literally: nothing in it becomes markup, HTML, an entity or a new cell.</summary>

@@ -22,6 +22,7 @@ internal sealed class ReportView
         Report = report;
         Counts = Severities.ToDictionary(s => s, s => report.Changes.Count(c => c.Severity == s));
         SummaryLine = (!report.HasDrift ? "No drift" : $"{Count(report.Changes.Count, "change")}: " + string.Join(", ", Severities.Select(s => $"{Counts[s]} {EnumNames.Of(s)}")))
+            + (report.Waived.Count > 0 ? $" ({Count(report.Waived.Count, "change")} waived)" : "")
             + (report.BelowMinimum > 0 ? $" ({Count(report.BelowMinimum, "change")} below the minimum severity not shown)" : "");
         Header = $"{report.Before.Host} {Time(report.Before.TakenAt)} → {report.After.Host} {Time(report.After.TakenAt)}";
         var order = new Dictionary<DriftChange, int>(ReferenceEqualityComparer.Instance);
@@ -33,6 +34,7 @@ internal sealed class ReportView
         Urgent = [.. BySeverity(report.Changes.Where(c => c.Severity >= Severity.High))];
         Categories = CategoriesOf(report, order);
         Lines = [.. Categories.SelectMany(c => c.Lines).OrderBy(l => Array.IndexOf(Severities, l.Change.Severity)).ThenBy(l => l.Order)];
+        Waived = [.. report.Waived.OrderByDescending(w => w.Change.Severity)];
         NotCompared = [.. report.Unknown.GroupBy(u => u.Reason, StringComparer.Ordinal).Select(g => new NotCompared(Names(g), g.Key, [.. g]))];
     }
 
@@ -58,6 +60,13 @@ internal sealed class ReportView
 
     /// <summary>Every line, most severe first, in patch order within a severity.</summary>
     public IReadOnlyList<ReportLine> Lines { get; }
+
+    /// <summary>The changes waivers let through, most severe first.</summary>
+    public IReadOnlyList<WaivedChange> Waived { get; }
+
+    /// <summary>"waived until 2027-01-31 by alice: nightly certificate renewal": what a report says of a waived change.</summary>
+    public static string WaivedBecause(Waiver waiver) =>
+        $"waived until {waiver.Expires:yyyy-MM-dd}{(waiver.By is { } by ? " by " + by : "")}: {waiver.Reason}";
 
     /// <summary>What was not compared, one entry per reason.</summary>
     public IReadOnlyList<NotCompared> NotCompared { get; }

@@ -22,7 +22,7 @@ internal sealed class SlackFormat() : OnePieceFormat("slack", "application/json"
     {
         var (shown, more) = ChatText.Lines(alert);
         var categories = alert.Report.Summary.Select(s => $"`{HostText.ForSlack(s.Key)}`: {s.Value.Counts}").ToList();
-        var changes = shown.Select(l => $"• [{EnumNames.Of(l.Change.Severity)}] {HostText.ForSlack(l.Summary)}").ToList();
+        var changes = shown.Select(l => $"• [{EnumNames.Of(l.Change.Severity)}] `{l.Change.Id}` {HostText.ForSlack(l.Summary)}").ToList();
         var blocks = new JsonArray
         {
             new JsonObject { ["type"] = "header", ["text"] = new JsonObject { ["type"] = "plain_text", ["text"] = Excerpt.Cut(HostText.ForSlackPlain(ChatText.Title(alert)), HeaderText) } },

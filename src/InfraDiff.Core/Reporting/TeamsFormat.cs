@@ -27,7 +27,7 @@ internal sealed class TeamsFormat() : OnePieceFormat("teams", "application/json"
             };
             foreach (var line in shown)
             {
-                var block = new JsonObject { ["type"] = "TextBlock", ["text"] = Excerpt.Cut($"[{EnumNames.Of(line.Change.Severity)}] {HostText.ForTeams(line.Summary)}", 1000), ["wrap"] = true };
+                var block = new JsonObject { ["type"] = "TextBlock", ["text"] = Excerpt.Cut($"[{EnumNames.Of(line.Change.Severity)}] {line.Change.Id} {HostText.ForTeams(line.Summary)}", 1000), ["wrap"] = true };
                 if (line.Change.Severity >= Severity.High)
                 {
                     block["color"] = "Attention";

@@ -21,7 +21,7 @@ internal sealed class TextFormat() : OnePieceFormat("text", "text/plain; charset
                 Severity.Medium => "33",
                 _ => "2",
             };
-            return $"  {Paint(markColour, ReportView.Mark(change.Kind))} {Paint(severityColour, $"[{EnumNames.Of(change.Severity)}]")} {(withCategory ? V(change.Category) + ": " : "")}{V(summary)}";
+            return $"  {Paint(markColour, ReportView.Mark(change.Kind))} {Paint(severityColour, $"[{EnumNames.Of(change.Severity)}]")} {Paint("2", change.Id)} {(withCategory ? V(change.Category) + ": " : "")}{V(summary)}";
         }
 
         // Host text is made visible, never acted on: no line break, escape sequence or bidi override of the host's reaches the terminal.
@@ -45,6 +45,16 @@ internal sealed class TextFormat() : OnePieceFormat("text", "text/plain; charset
             foreach (var line in category.Lines)
             {
                 builder.AppendLine(Line(line.Change, line.Summary, withCategory: false));
+            }
+        }
+
+        if (view.Waived.Count > 0)
+        {
+            builder.AppendLine();
+            builder.AppendLine(Paint("1", "waived") + $" ({view.Waived.Count})");
+            foreach (var (change, waiver) in view.Waived)
+            {
+                builder.AppendLine(Line(change, $"{change.Summary} — {ReportView.WaivedBecause(waiver)}", withCategory: true));
             }
         }
 

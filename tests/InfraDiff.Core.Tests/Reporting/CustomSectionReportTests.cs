@@ -52,13 +52,15 @@ public sealed class CustomSectionReportTests : IDisposable
     {
         var alert = await DriftAsync();
 
+        var init = alert.Report.Changes.Single(c => c.Path == "/kernelCmdline/init").Id;
+        var apparmor = alert.Report.Changes.Single(c => c.Path == "/kernelCmdline/apparmor").Id;
         var text = Render("text", alert).Split('\n');
-        Assert.Equal("  + [critical] kernelCmdline: kernel parameter init added", text[3]);
+        Assert.Equal($"  + [critical] {init} kernelCmdline: kernel parameter init added", text[3]);
         Assert.Contains("kernelCmdline running: not compared (unavailable: the running kernel is not this root's (an image, a mounted disk))", text);
 
         var markdown = Render("markdown", alert);
-        Assert.Contains("| added | critical | kernelCmdline | kernel parameter init added | `/kernelCmdline/init` |", markdown, StringComparison.Ordinal);
-        Assert.Contains("| added | high | kernel parameter apparmor added | `/kernelCmdline/apparmor` |", markdown, StringComparison.Ordinal);
+        Assert.Contains($"| `{init}` | added | critical | kernelCmdline | kernel parameter init added | `/kernelCmdline/init` |", markdown, StringComparison.Ordinal);
+        Assert.Contains($"| `{apparmor}` | added | high | kernel parameter apparmor added | `/kernelCmdline/apparmor` |", markdown, StringComparison.Ordinal);
 
         var html = Render("html", alert);
         var data = html[(html.IndexOf("id=\"data\">", StringComparison.Ordinal) + 10)..html.IndexOf("</script>", html.IndexOf("id=\"data\">", StringComparison.Ordinal), StringComparison.Ordinal)];
@@ -72,6 +74,6 @@ public sealed class CustomSectionReportTests : IDisposable
         Assert.Contains(suite.Descendants("testcase"), c => c.Attribute("name")!.Value == "kernelCmdline running: not compared" && c.Element("skipped") is not null);
 
         using var slack = JsonDocument.Parse(ReportFormats.Render("slack", alert));
-        Assert.StartsWith("• [critical] kernel parameter init added\n• [high] kernel parameter apparmor added", slack.RootElement.GetProperty("blocks")[3].GetProperty("text").GetProperty("text").GetString(), StringComparison.Ordinal);
+        Assert.StartsWith($"• [critical] `{init}` kernel parameter init added\n• [high] `{apparmor}` kernel parameter apparmor added", slack.RootElement.GetProperty("blocks")[3].GetProperty("text").GetProperty("text").GetString(), StringComparison.Ordinal);
     }
 }

@@ -27,6 +27,8 @@ public sealed class EveryFormatTests
             """,
             """{"os":{"status":"failed","reason":"boom"}}""")));
 
+    private static DriftChange Toor => Alert.Report.Changes.Single(c => c.Path == "/users/accounts/toor");
+
     private static Snapshot Snap(string sections, string collectors = "{}") =>
         SnapshotFile.Parse("test", Encoding.UTF8.GetBytes($$"""{"schemaVersion":1,"metadata":{"host":"web1","takenAt":"2026-11-27T14:00:00Z","tool":"t","collectors":{{collectors}}},{{sections}}}"""));
 
@@ -95,6 +97,27 @@ public sealed class EveryFormatTests
 
     [Theory]
     [MemberData(nameof(Formats))]
+    public async Task A_change_id_is_the_same_in_every_format_that_lists_changes(string name)
+    {
+        using var output = new MemoryStream();
+
+        await ReportFormats.Get(name).WriteAsync(Alert, output, ReportFormatOptions.Default);
+
+        var text = Encoding.UTF8.GetString(output.ToArray());
+        if (name is "json-patch" or "github")
+        {
+            // The patch is RFC 6902 operations and nothing else; GitHub annotations name a change by its summary and path.
+            Assert.DoesNotContain(Toor.Id, text, StringComparison.Ordinal);
+            return;
+        }
+
+        Assert.Matches("^[0-9a-f]{10}$", Toor.Id);
+        Assert.Contains(Toor.Id, text, StringComparison.Ordinal);
+        Assert.Equal(Toor.Id, ChangeId.Of(ChangeKind.Add, "/users/accounts/toor", default, JsonDocument.Parse("""{"uid":0,"shell":"/bin/sh"}""").RootElement));
+    }
+
+    [Theory]
+    [MemberData(nameof(Formats))]
     public async Task Every_format_writes_the_report_its_own_parser_reads(string name)
     {
         var format = ReportFormats.Get(name);
@@ -120,7 +143,7 @@ public sealed class EveryFormatTests
             case "message/rfc822":
                 var message = await MimeMessage.LoadAsync(new MemoryStream(bytes));
                 Assert.Equal("infradiff: 4 changes on web1", message.Subject);
-                Assert.Contains("[critical] user toor added (uid 0)", message.TextBody, StringComparison.Ordinal);
+                Assert.Contains($"[critical] {Toor.Id} user toor added (uid 0)", message.TextBody, StringComparison.Ordinal);
                 break;
             case "text/html":
                 Assert.StartsWith("<!doctype html>", text, StringComparison.Ordinal);

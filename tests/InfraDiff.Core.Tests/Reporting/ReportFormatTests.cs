@@ -24,6 +24,9 @@ public sealed class ReportFormatTests
         };
     }
 
+    /// <summary>A markdown row of a low file change: its id, then what it is.</summary>
+    private static readonly System.Text.RegularExpressions.Regex LowRow = new(@"^\| `[0-9a-f]{10}` \| changed \| low \|");
+
     private static string Text(DriftReport report) => System.Text.Encoding.UTF8.GetString(ReportFormats.Render("text", DriftAlert.Of(report)));
 
     private static string Markdown(DriftReport report) => System.Text.Encoding.UTF8.GetString(ReportFormats.Render("markdown", DriftAlert.Of(report)));
@@ -37,8 +40,8 @@ public sealed class ReportFormatTests
 
         Assert.StartsWith("802 changes: 1 critical, 1 high, 0 medium, 800 low (", lines[0], StringComparison.Ordinal);
         Assert.Equal("critical and high", lines[2]);
-        Assert.Equal("  + [critical] users: user toor added", lines[3]);
-        Assert.Equal("  + [high] files: file /usr/bin/ls: content changed, same size (138,208 bytes)", lines[4]);
+        Assert.Equal($"  + [critical] {report.Changes[^2].Id} users: user toor added", lines[3]);
+        Assert.Equal($"  + [high] {report.Changes[^1].Id} files: file /usr/bin/ls: content changed, same size (138,208 bytes)", lines[4]);
         // The category with the most severe change leads.
         Assert.Equal("users (1 added, 0 removed, 0 changed)", lines[6]);
         Assert.Contains("os kernel: not compared (unavailable: not the live host)", lines);
@@ -53,10 +56,10 @@ public sealed class ReportFormatTests
 
         Assert.True(markdown.Length <= MarkdownFormat.Limit, $"{markdown.Length} characters");
         Assert.StartsWith("## infradiff: 11002 changes: 1 critical, 1 high, 0 medium, 11000 low", markdown, StringComparison.Ordinal);
-        Assert.Contains("| added | critical | users | user toor added | `/users/x` |", markdown, StringComparison.Ordinal);
-        Assert.Contains("| added | high | scheduled |", markdown, StringComparison.Ordinal);
+        Assert.Contains($"| `{report.Changes[^2].Id}` | added | critical | users | user toor added | `/users/x` |", markdown, StringComparison.Ordinal);
+        Assert.Contains($"| `{report.Changes[^1].Id}` | added | high | scheduled |", markdown, StringComparison.Ordinal);
         var cut = markdown.Split('\n').Single(l => l.StartsWith("> Cut to fit 65,536 characters: ", StringComparison.Ordinal));
-        var shown = markdown.Split('\n').Count(l => l.StartsWith("| changed | low |", StringComparison.Ordinal));
+        var shown = markdown.Split('\n').Count(l => LowRow.IsMatch(l));
         Assert.Equal($"> Cut to fit 65,536 characters: {11_000 - shown:N0} of 11,002 changes not shown ({11_000 - shown:N0} low); `--format json` has them all.", cut);
         Assert.Contains($"_{11_000 - shown:N0} more not shown._", markdown, StringComparison.Ordinal);
         Assert.Contains(@"- **os kernel**: unavailable\: not the live host", markdown, StringComparison.Ordinal);
@@ -90,6 +93,6 @@ public sealed class ReportFormatTests
         var markdown = Markdown(Report(10, ("users", Severity.Critical, "user toor added")));
 
         Assert.DoesNotContain("Cut to fit", markdown, StringComparison.Ordinal);
-        Assert.Equal(10, markdown.Split('\n').Count(l => l.StartsWith("| changed | low |", StringComparison.Ordinal)));
+        Assert.Equal(10, markdown.Split('\n').Count(l => LowRow.IsMatch(l)));
     }
 }

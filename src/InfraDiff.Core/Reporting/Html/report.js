@@ -64,7 +64,13 @@
 
   function detail(line) {
     var oldValue = parse(line[5]), newValue = parse(line[6]);
-    var children = [el('div', { 'class': 'path', text: line[4] })];
+    var command = 'infradiff accept ' + line[10] + ' --reason ""';
+    var copy = el('button', { type: 'button', 'class': 'copy', text: 'copy' });
+    copy.addEventListener('click', function () {
+      var done = function () { copy.textContent = 'copied'; };
+      if (navigator.clipboard && navigator.clipboard.writeText) { navigator.clipboard.writeText(command).then(done, function () { copy.textContent = 'select and copy'; }); }
+    });
+    var children = [el('div', { 'class': 'path', text: line[4] }), el('p', { 'class': 'accept' }, ['Accept this change: ', el('code', { 'class': 'command', text: command }), ' ', copy])];
     if (line[8]) { children.push(el('p', { text: 'Explained by ' + line[8] + (line[7] > 1 ? ' (' + line[7].toLocaleString('en') + ' changes)' : '') })); }
     if (line[9]) {
       children.push(el('pre', { 'class': 'paths', text: line[9].join('\n') + (line[7] > line[9].length ? '\n… and ' + (line[7] - line[9].length).toLocaleString('en') + ' more' : '') }));
@@ -88,6 +94,7 @@
     var toggle = el('button', { 'class': 'row', type: 'button', 'aria-expanded': 'false', 'aria-controls': id + '-detail' }, [
       el('span', { 'class': 'op', 'aria-label': OPS[line[1]], text: line[1] }),
       el('span', { 'class': 'sev sev-' + severity, text: severity }),
+      el('code', { 'class': 'id', text: line[10] }),
       el('span', { 'class': 'text', text: line[3] })
     ]);
     toggle.addEventListener('click', function () { expand(item, toggle.getAttribute('aria-expanded') !== 'true'); });
@@ -143,11 +150,15 @@
       tail.appendChild(el('h3', { text: 'not compared' }));
       tail.appendChild(el('ul', {}, report.unknown.map(function (u) { return el('li', { text: u[0] + (u[1] ? ' ' + u[1] : '') + ': ' + u[2] }); })));
     }
+    if (report.waived && report.waived.length) {
+      tail.appendChild(el('h3', { text: 'waived (' + report.waived.length + ')' }));
+      tail.appendChild(el('ul', { 'class': 'waived' }, report.waived.map(function (w) { return el('li', {}, [el('code', { 'class': 'id', text: w[0] }), ' [' + w[1] + '] ' + w[2] + ': ' + w[3] + ' — ' + w[4]]); })));
+    }
     report.notices.forEach(function (n) { tail.appendChild(el('p', { 'class': 'notice', text: n })); });
 
     function visible(line) {
       return state.severities[SEVERITIES[line[0]]] && (!state.category || line[2] === state.category)
-        && (!state.text || (line[3] + ' ' + line[4] + ' ' + line[2]).toLowerCase().indexOf(state.text) >= 0);
+        && (!state.text || (line[3] + ' ' + line[4] + ' ' + line[2] + ' ' + line[10]).toLowerCase().indexOf(state.text) >= 0);
     }
 
     function render(reveal) {
