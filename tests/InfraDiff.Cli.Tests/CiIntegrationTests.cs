@@ -256,7 +256,26 @@ public sealed class CiIntegrationTests : IDisposable
         }
 
         Assert.Contains(runs, r => Regex.IsMatch(r, @"dotnet tool (install|update) .*infradiff"));
-        Assert.Contains(runs, r => r.Contains("infradiff check --baseline", StringComparison.Ordinal));
+        Assert.Contains(runs, r => r.Contains("infradiff check --baseline", StringComparison.Ordinal) && r.Contains("--waivers", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task The_sample_waivers_file_is_read_by_diff_and_waives_what_it_names()
+    {
+        static string Files(string time, string cert) =>
+            """{"schemaVersion":1,"metadata":{"host":"web1","takenAt":"TIME","tool":"t","collectors":{}},"files":{"/etc/ssl/certs/site.pem":{"type":"file","mode":"0644","size":1,"sha256":"CERT"},"/etc/passwd":{"type":"file","mode":"0644","size":1,"sha256":"CERT"}}}"""
+                .Replace("TIME", time, StringComparison.Ordinal).Replace("CERT", cert, StringComparison.Ordinal);
+        var before = Write("before-certs.json", Files("2026-11-27T14:00:00Z", "aa"));
+        var after = Write("after-certs.json", Files("2026-11-28T14:00:00Z", "bb"));
+
+        var result = await CliRunner.RunAsync("diff", before, after, "--format", "json", "--waivers", Path.Join(Repository, "samples", "ci", "waivers.json"));
+
+        Assert.Equal(1, result.ExitCode);
+        using var report = JsonDocument.Parse(result.StandardOutput);
+        var waived = Assert.Single(report.RootElement.GetProperty("waived").EnumerateArray());
+        Assert.Equal("/files/~1etc~1ssl~1certs~1site.pem", waived.GetProperty("change").GetProperty("path").GetString());
+        Assert.Equal("alice", waived.GetProperty("waiver").GetProperty("by").GetString());
+        Assert.Equal(["/files/~1etc~1passwd"], report.RootElement.GetProperty("changes").EnumerateArray().Select(c => c.GetProperty("path").GetString()));
     }
 
     [Fact]
@@ -277,6 +296,7 @@ public sealed class CiIntegrationTests : IDisposable
         var markdown = paths.Single(p => p.EndsWith(".md", StringComparison.Ordinal));
         Assert.Contains(script, s => s.StartsWith("infradiff diff ", StringComparison.Ordinal) && s.Contains($"--format markdown > {markdown}", StringComparison.Ordinal));
         Assert.Matches($"^infradiff diff .* --format junit > {junit}$", script[^1]);
+        Assert.All(script.Where(s => s.StartsWith("infradiff diff ", StringComparison.Ordinal)), s => Assert.Contains("--waivers \"$WAIVERS\"", s, StringComparison.Ordinal));
         Assert.Contains(junit, paths);
     }
 }

@@ -135,6 +135,12 @@ public sealed class HtmlReportTests(Chromium chromium) : IClassFixture<Chromium>
         Assert.Equal("/bin/bash", await page.Locator("li.change pre[data-side=old]").InnerTextAsync());
         Assert.Equal("/bin/zsh", await page.Locator("li.change pre[data-side=new]").InnerTextAsync());
 
+        // The change's id, as every format shows it (worked out apart from infradiff in DiffCommandTests), with the command that accepts it.
+        Assert.Equal("c11fb88cb8", await page.Locator("li.change button.row .id").InnerTextAsync());
+        Assert.Equal("infradiff accept c11fb88cb8 --reason \"\"", await page.Locator("li.change .accept .command").InnerTextAsync());
+        await page.FillAsync("input[data-filter=text]", "c11fb88cb8");
+        Assert.Equal(["user alice: shell /bin/bash → /bin/zsh"], await VisibleRowsAsync(page));
+
         // A multi-line value is a unified diff.
         await page.FillAsync("input[data-filter=text]", "motd");
         await page.Locator("li.change button.row").First.ClickAsync();

@@ -85,7 +85,7 @@ public sealed class EmailAlertTests : IAsyncLifetime
         var parts = alternative.OfType<TextPart>().ToList();
         Assert.Equal(["text/plain", "text/html"], parts.Select(p => p.ContentType.MimeType));
         Assert.StartsWith("infradiff: 2 changes on web1", parts[0].Text, StringComparison.Ordinal);
-        Assert.Contains("[critical] user toor added (uid 0)", parts[0].Text, StringComparison.Ordinal);
+        Assert.Matches(@"\[critical\] [0-9a-f]{10} user toor added \(uid 0\)", parts[0].Text);
         Assert.DoesNotContain("<script>", parts[1].Text, StringComparison.Ordinal);
         Assert.Contains("&lt;script&gt;", parts[1].Text, StringComparison.Ordinal);
         Assert.Equal(32, message.Headers["X-InfraDiff-Idempotency-Key"]?.Length);

@@ -171,7 +171,7 @@ public sealed class BootedSystemdTests(DebianRoot debian) : IAsyncLifetime
 
         Assert.Equal(1, text.ExitCode);
         var lines = text.StandardOutput.Split('\n');
-        Assert.Single(lines, l => l.Contains("[medium] unit infradiff-demo.service stopped (active/running → inactive/dead)", StringComparison.Ordinal));
+        Assert.Single(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, @"\[medium\] [0-9a-f]{10} unit infradiff-demo\.service stopped \(active/running → inactive/dead\)"));
         Assert.Single(lines, l => l.Contains("unit infradiff-fails.service failed (active/exited → failed/failed)", StringComparison.Ordinal));
         Assert.DoesNotContain(lines, l => l.Contains(": sub ", StringComparison.Ordinal));
         using var operations = JsonDocument.Parse(patch.StandardOutput);
