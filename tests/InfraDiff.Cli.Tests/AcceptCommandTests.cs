@@ -108,21 +108,9 @@ public sealed class AcceptCommandTests : IDisposable
         Assert.Equal(0, (await CheckAsync()).ExitCode);
     }
 
-    private string Keygen(string name)
-    {
-        var key = Path.Join(work, name);
-        using var process = Process.Start("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", name, "-f", key]);
-        process.WaitForExit();
-        Assert.Equal(0, process.ExitCode);
-        return key;
-    }
+    private string Keygen(string name) => SshKeys.Keygen(work, name);
 
-    private string AllowedSigners(string key, string principal)
-    {
-        var path = Path.Join(work, "allowed_signers");
-        File.WriteAllText(path, $"{principal} namespaces=\"infradiff\" {File.ReadAllText(key + ".pub").Trim()}\n");
-        return path;
-    }
+    private string AllowedSigners(string key, string principal) => SshKeys.AllowedSigners(work, key, principal);
 
     [Fact]
     public async Task With_allowed_signers_the_signer_is_recorded_as_who_and_unsigned_or_wrong_key_or_edited_acceptances_are_refused()

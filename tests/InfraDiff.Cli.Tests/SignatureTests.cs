@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace InfraDiff.Cli.Tests;
 
 /// <summary>Signed snapshots with real ssh-keygen keys: a good signature, a key not allowed, a snapshot changed after signing, a missing signature.</summary>
@@ -9,21 +7,9 @@ public sealed class SignatureTests : IDisposable
 
     public void Dispose() => Directory.Delete(directory, recursive: true);
 
-    private string Keygen(string name)
-    {
-        var key = Path.Join(directory, name);
-        using var process = Process.Start("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", name, "-f", key]);
-        process.WaitForExit();
-        Assert.Equal(0, process.ExitCode);
-        return key;
-    }
+    private string Keygen(string name) => SshKeys.Keygen(directory, name);
 
-    private string AllowedSigners(string key, string principal)
-    {
-        var path = Path.Join(directory, "allowed_signers");
-        File.WriteAllText(path, $"{principal} namespaces=\"infradiff\" {File.ReadAllText(key + ".pub").Trim()}\n");
-        return path;
-    }
+    private string AllowedSigners(string key, string principal) => SshKeys.AllowedSigners(directory, key, principal);
 
     private async Task<string> SignedSnapshotAsync(string name, string key)
     {
