@@ -94,10 +94,7 @@ internal static class AcceptCommand
             else
             {
                 var store = WatchSettings.Bind(settings);
-                if (!Directory.Exists(store.Directory))
-                {
-                    throw new InfraDiffException($"{store.Directory}: no such store (give --dir, set SNAPSHOT_DIR, or --baseline FILE for a baseline file)");
-                }
+                CommonOptions.RequireStore(store.Directory, "--baseline FILE for a baseline file");
 
                 where = store.Directory;
                 accepted = await new SnapshotStore(store.Directory, StoreKey.LoadExisting(store.KeyFile)).Acceptances.AcceptAsync(chosen, why, who, driftRules, cancellationToken: cancellationToken);

@@ -31,10 +31,7 @@ internal static class AlertCommand
             var settings = WatchSettings.Bind(ConfigFile.Load(parseResult, null, watch).Settings);
             if (parseResult.GetValue(retryDead))
             {
-                if (!Directory.Exists(settings.Directory))
-                {
-                    throw new InfraDiffException($"{settings.Directory}: no such store (give --dir or set SNAPSHOT_DIR)");
-                }
+                CommonOptions.RequireStore(settings.Directory);
 
                 using var webhook = settings.CreateWebhookSink(loggers) ?? throw new InfraDiffException("no webhook: give --webhook URL or set WEBHOOK_URL");
                 var store = new SnapshotStore(settings.Directory, StoreKey.Load(settings.KeyFile));

@@ -108,4 +108,13 @@ internal static class CommonOptions
     /// <summary>A snapshot's exit code: partial when any collector or part of one failed or timed out ("unavailable" alone is not partial).</summary>
     public static int ExitCodeOf(Snapshot snapshot) =>
         snapshot.Metadata.Collectors.Values.Any(r => r.Status is CollectorStatus.Failed or CollectorStatus.Timeout || r.Failed is { Count: > 0 }) ? ExitCodes.Partial : ExitCodes.Ok;
+
+    /// <summary>Throws the one line every store command gives when the store directory is not there; <paramref name="alternative"/> names another way to run the command.</summary>
+    public static void RequireStore(string directory, string? alternative = null)
+    {
+        if (!Directory.Exists(directory))
+        {
+            throw new InfraDiffException($"{directory}: no such store (give --dir{(alternative is null ? " or set SNAPSHOT_DIR" : $", set SNAPSHOT_DIR, or {alternative}")})");
+        }
+    }
 }

@@ -39,10 +39,7 @@ internal static class HistoryCommand
             await using var stdout = new StreamWriter(Console.OpenStandardOutput());
             if (parseResult.GetValue(unacknowledged))
             {
-                if (!Directory.Exists(settings.Directory))
-                {
-                    throw new InfraDiffException($"{settings.Directory}: no such store (give --dir or set SNAPSHOT_DIR)");
-                }
+                CommonOptions.RequireStore(settings.Directory);
 
                 var store = new SnapshotStore(settings.Directory, StoreKey.LoadExisting(settings.KeyFile));
                 foreach (var (change, alertedAt) in await store.Acceptances.UnacknowledgedAsync(cancellationToken))

@@ -21,10 +21,7 @@ internal static class VerifyCommand
         command.SetAction((parseResult, cancellationToken) => CommonOptions.RunAsync(parseResult, _ =>
         {
             var settings = WatchSettings.Bind(ConfigFile.Load(parseResult, null, watch).Settings);
-            if (!Directory.Exists(settings.Directory))
-            {
-                throw new InfraDiffException($"{settings.Directory}: no such store (give --dir or set SNAPSHOT_DIR)");
-            }
+            CommonOptions.RequireStore(settings.Directory);
 
             var problems = StoreVerifier.Verify(settings.Directory, StoreKey.LoadExisting(settings.KeyFile), out var journal);
             if (problems.Count > 0)
