@@ -116,4 +116,102 @@ public sealed class FleetCommandTests : IDisposable
         // "5m" is read (the run stops at the next setting, not at the interval).
         Assert.Equal((2, "infradiff: --forks: must be a whole number from 1 to 1000, not 'x'\n"), (minutes.ExitCode, minutes.StandardError));
     }
+
+    /// <summary>
+    /// A fleet store as 'fleet check' leaves it (STORE/HOST/baseline.json and latest.json), without ssh: openssl
+    /// 3.0.11 → 3.0.13 on web01 and web02 (one id, b3f8fabe6a), alice's shell on web02 (c11fb88cb8), web03 clean.
+    /// </summary>
+    private async Task<(string Inventory, string Store)> DriftedFleetAsync()
+    {
+        var inventory = Path.Join(directory, "hosts.ini");
+        var store = Path.Join(directory, "store");
+        await File.WriteAllTextAsync(inventory, "[web]\nweb01\nweb02\nweb03\n");
+        foreach (var (host, shell, openssl) in new[] { ("web01", "bash", "3.0.13"), ("web02", "zsh", "3.0.13"), ("web03", "bash", "3.0.11") })
+        {
+            Directory.CreateDirectory(Path.Join(store, host));
+            await File.WriteAllTextAsync(Path.Join(store, host, "baseline.json"), Snapshot(host, "bash", "3.0.11"));
+            await File.WriteAllTextAsync(Path.Join(store, host, "latest.json"), Snapshot(host, shell, openssl));
+        }
+
+        return (inventory, store);
+
+        static string Snapshot(string host, string shell, string openssl) =>
+            $$"""
+            {"schemaVersion":1,"metadata":{"host":"{{host}}","takenAt":"2026-12-07T10:00:00Z","tool":"t","collectors":{} },
+             "users":{"accounts":{"alice":{"shell":"/bin/{{shell}}","uid":1000} } },"packages":{"openssl":{"version":"{{openssl}}"} } }
+            """;
+    }
+
+    /// <summary>The ids of what a host's latest snapshot holds that its baseline does not, as 'diff' reports them.</summary>
+    private static async Task<IReadOnlyList<string>> DriftIdsAsync(string store, string host)
+    {
+        var diff = await CliRunner.RunAsync("diff", Path.Join(store, host, "baseline.json"), Path.Join(store, host, "latest.json"), "--format", "json");
+        Assert.True(diff.ExitCode is 0 or 1, diff.StandardError);
+        using var report = System.Text.Json.JsonDocument.Parse(diff.StandardOutput);
+        return [.. report.RootElement.GetProperty("changes").EnumerateArray().Select(c => c.GetProperty("id").GetString()!)];
+    }
+
+    [Fact]
+    public async Task Accept_moves_one_shared_change_into_the_baseline_of_each_host_that_has_it_and_nothing_else()
+    {
+        var (inventory, store) = await DriftedFleetAsync();
+        var untouched = await File.ReadAllBytesAsync(Path.Join(store, "web03", "baseline.json"));
+
+        var result = await CliRunner.RunAsync("fleet", "accept", "b3f8fabe6a", "-i", inventory, "--store", store, "--reason", "CHG-7: openssl security update", "--by", "alice");
+
+        Assert.True(result.ExitCode == 0, result.StandardError);
+        Assert.Equal(
+            string.Concat(new[] { "web01", "web02" }.Select(h => $"accepted b3f8fabe6a [medium] package openssl: 3.0.11 → 3.0.13 into the baseline of {Path.Join(store, h, "baseline.json")}, by alice\n")),
+            result.StandardOutput);
+        Assert.Empty(await DriftIdsAsync(store, "web01"));
+        Assert.Equal(["c11fb88cb8"], await DriftIdsAsync(store, "web02"));
+        Assert.Equal(untouched, await File.ReadAllBytesAsync(Path.Join(store, "web03", "baseline.json")));
+        using var baseline = System.Text.Json.JsonDocument.Parse(await File.ReadAllTextAsync(Path.Join(store, "web02", "baseline.json")));
+        var record = Assert.Single(baseline.RootElement.GetProperty("metadata").GetProperty("acceptances").EnumerateArray());
+        Assert.Equal(("b3f8fabe6a", "alice", "CHG-7: openssl security update"), (record.GetProperty("id").GetString(), record.GetProperty("by").GetString(), record.GetProperty("reason").GetString()));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Join(store, "web02", "baseline.json")));
+    }
+
+    [Theory]
+    [InlineData("web", "0123456789", "0123456789: no change with this id on any selected host since its baseline ('infradiff fleet check' lists the ids); nothing accepted")]
+    [InlineData("web01:web03", "c11fb88cb8", "c11fb88cb8: no change with this id on any selected host since its baseline ('infradiff fleet check' lists the ids); nothing accepted")]
+    [InlineData("web03", null, "nothing to accept: no selected host drifted from its baseline")]
+    public async Task Accept_refuses_an_id_no_selected_host_has_and_moves_no_baseline(string limit, string? unknown, string message)
+    {
+        var (inventory, store) = await DriftedFleetAsync();
+        var before = new[] { "web01", "web02", "web03" }.ToDictionary(h => h, h => File.ReadAllBytes(Path.Join(store, h, "baseline.json")));
+        string[] ids = unknown is null ? ["--all"] : ["b3f8fabe6a", unknown];
+
+        var result = await CliRunner.RunAsync(["fleet", "accept", .. ids, "-i", inventory, "--store", store, "--limit", limit, "--reason", "r"]);
+
+        Assert.Equal((2, $"infradiff: {message}\n", ""), (result.ExitCode, result.StandardError, result.StandardOutput));
+        Assert.All(before, b => Assert.Equal(b.Value, File.ReadAllBytes(Path.Join(store, b.Key, "baseline.json"))));
+    }
+
+    /// <summary>A fleet check or watch holds the store while its baselines may move: an acceptance beside it is refused, naming the holder.</summary>
+    [Fact]
+    public async Task Accept_is_refused_while_a_fleet_run_holds_the_store()
+    {
+        var (inventory, store) = await DriftedFleetAsync();
+        var before = await File.ReadAllBytesAsync(Path.Join(store, "web01", "baseline.json"));
+        using var held = new InfraDiff.Monitoring.SnapshotStore(store).Lock();
+
+        var result = await CliRunner.RunAsync("fleet", "accept", "b3f8fabe6a", "-i", inventory, "--store", store, "--reason", "r");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal($"infradiff: {store} is in use by another infradiff run (pid {Environment.ProcessId}): one watch, fleet run or fleet acceptance holds a store at a time; give each watcher a store directory of its own\n", result.StandardError);
+        Assert.Equal(before, await File.ReadAllBytesAsync(Path.Join(store, "web01", "baseline.json")));
+    }
+
+    [Fact]
+    public async Task Accept_without_a_store_says_how_to_make_one()
+    {
+        var inventory = Path.Join(directory, "hosts.ini");
+        await File.WriteAllTextAsync(inventory, "web01\n");
+
+        var result = await CliRunner.RunAsync("fleet", "accept", "--all", "-i", inventory, "--store", Path.Join(directory, "none"), "--reason", "day one");
+
+        Assert.Equal((2, $"infradiff: {Path.Join(directory, "none")}: no fleet store here ('infradiff fleet check' makes one; --store names another)\n"), (result.ExitCode, result.StandardError));
+        Assert.False(Directory.Exists(Path.Join(directory, "none")));
+    }
 }

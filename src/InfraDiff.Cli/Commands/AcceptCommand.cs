@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using InfraDiff.Configuration;
 using InfraDiff.Diffing;
 using InfraDiff.Monitoring;
@@ -15,10 +14,7 @@ internal static class AcceptCommand
 {
     public static Command Create()
     {
-        var ids = new Argument<string[]>("ID") { Description = "The changes to accept, by the id every report shows beside them (ten hex digits).", Arity = ArgumentArity.ZeroOrMore };
-        var reason = new Option<string?>("--reason") { Description = "Why the changes are fine (required; journalled with them).", HelpName = "TEXT" };
-        var by = new Option<string?>("--by") { Description = "Who accepts them [default: the invoking user: SUDO_USER, else the login user, else the current one].", HelpName = "NAME" };
-        var all = new Option<bool>("--all") { Description = "Accept every change there is (day one); prints what it accepted by severity." };
+        var accept = new AcceptOptions("Accept every change there is (day one); prints what it accepted by severity.");
         var baseline = new Option<string?>("--baseline", "-b") { Description = "Accept into this baseline file (the one 'check --baseline' reads) instead of a watch store.", HelpName = "FILE" };
         var from = new Option<string?>("--from") { Description = "With --baseline: the snapshot the drift is read from [default: a snapshot of this host taken now, with the snapshot settings given].", HelpName = "SNAPSHOT" };
         var signKey = new Option<string?>("--sign-key") { Description = "With --baseline: sign the baseline again with this SSH private key (FILE.sig); required when the baseline was signed.", HelpName = "KEY" };
@@ -40,50 +36,21 @@ internal static class AcceptCommand
             + "store's journal or the baseline's metadata. Exit codes: 0 accepted, 2 an id not in the current drift, a missing reason, or another error (nothing accepted).",
                 "infradiff accept 3f9a2c7e1b --reason \"planned sshd hardening, CHG-1234\" --dir /var/lib/infradiff",
                 "infradiff accept --all --reason \"day one\" --dir /var/lib/infradiff",
-                "infradiff accept 3f9a2c7e1b --baseline baseline.json --reason \"new CA bundle\""))
-        {
-            ids,
-            reason,
-            by,
-            all,
-            baseline,
-            from,
-            signKey,
-            allowedSigners,
-        };
+                "infradiff accept 3f9a2c7e1b --baseline baseline.json --reason \"new CA bundle\""));
+        accept.AddTo(command);
+        command.Options.Add(baseline);
+        command.Options.Add(from);
+        command.Options.Add(signKey);
+        command.Options.Add(allowedSigners);
         rules.AddTo(command);
         watch.AddTo(command);
         snapshot.AddTo(command);
 
         command.SetAction((parseResult, cancellationToken) => CommonOptions.RunAsync(parseResult, async loggers =>
         {
-            var named = parseResult.GetValue(ids) ?? [];
-            var everything = parseResult.GetValue(all);
-            if (named.Length == 0 && !everything)
-            {
-                throw new InfraDiffException("name the changes to accept by their ids (every report shows them), or give --all");
-            }
-
-            if (named.Length > 0 && everything)
-            {
-                throw new InfraDiffException("give ids or --all, not both");
-            }
-
-            if (named.FirstOrDefault(i => !ChangeId.IsWellFormed(i)) is { } bad)
-            {
-                throw new InfraDiffException($"{HostText.Visible(bad)}: not a change id (ten hex digits, as every report shows beside a change)");
-            }
-
-            var why = parseResult.GetValue(reason);
-            if (string.IsNullOrWhiteSpace(why))
-            {
-                throw new InfraDiffException("--reason is required: say why the changes are fine (it is journalled with them)");
-            }
-
-            var who = parseResult.GetValue(by) is { Length: > 0 } given ? given : Invoker();
+            var (chosen, why, who) = accept.Read(parseResult);
             var (file, settings) = ConfigFile.Load(parseResult, rules.Config, watch, snapshot);
             var driftRules = rules.Rules(parseResult, file);
-            IReadOnlyCollection<string>? chosen = everything ? null : [.. named.Select(i => i.ToLowerInvariant())];
             IReadOnlyList<Acceptance> accepted;
             string where;
             if (parseResult.GetValue(baseline) is { } baselinePath)
@@ -102,9 +69,7 @@ internal static class AcceptCommand
 
             foreach (var acceptance in accepted)
             {
-                var what = acceptance.Id == Acceptance.All ? $"all {acceptance.Summary}" : $"{acceptance.Id} [{EnumNames.Of(acceptance.Severity)}] {acceptance.Summary}";
-                var how = acceptance.Action == AcceptanceAction.Baseline ? $"into the baseline of {where}" : $"as acknowledged in {where}";
-                Console.Out.WriteLine(HostText.Visible($"accepted {what} {how}, by {acceptance.By}"));
+                Console.Out.WriteLine(AcceptOptions.Line(acceptance, where));
             }
 
             return ExitCodes.Ok;
@@ -129,8 +94,7 @@ internal static class AcceptCommand
                 var later = parseResult.GetValue(from) is { } laterPath
                     ? await SnapshotFile.ReadAsync(laterPath, ct)
                     : await SnapshotSettings.Bind(settings).TakeAsync(loggers, CommonOptions.Progress(parseResult), ct);
-                var drift = SnapshotDiffer.Compare(old, later, ruleSet with { Waivers = [], MinimumSeverity = Severity.Low });
-                var (moved, records, notFound) = DriftAcceptance.Accept(old, later, drift, wanted, because, accepter, DateTimeOffset.UtcNow);
+                var (updated, records, notFound) = DriftAcceptance.AcceptIntoBaseline(old, later, ruleSet, wanted, because, accepter, DateTimeOffset.UtcNow);
                 if (notFound.Count > 0)
                 {
                     throw new InfraDiffException($"{notFound[0]}: no change with this id in the drift from {path} ('infradiff check --baseline {path}' lists the ids); nothing accepted");
@@ -141,7 +105,6 @@ internal static class AcceptCommand
                     throw new InfraDiffException($"nothing to accept: no drift from {path}");
                 }
 
-                var updated = moved with { Metadata = moved.Metadata with { Acceptances = [.. old.Metadata.Acceptances ?? [], .. records] } };
                 await SnapshotFile.WriteAsync(path, updated, ct);
                 if (signer is not null)
                 {
@@ -176,30 +139,5 @@ internal static class AcceptCommand
         {
             probe.Delete(recursive: true);
         }
-    }
-
-    /// <summary>The invoking user as the system knows it: who ran sudo, else the login user (the audit login uid), else this process's user.</summary>
-    private static string Invoker()
-    {
-        if (Environment.GetEnvironmentVariable("SUDO_USER") is { Length: > 0 } sudo)
-        {
-            return sudo;
-        }
-
-        try
-        {
-            var text = File.ReadAllText("/proc/self/loginuid").Trim();
-            if (uint.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var uid) && uid != uint.MaxValue
-                && File.ReadLines("/etc/passwd").Select(l => l.Split(':')).FirstOrDefault(f => f.Length > 2 && f[2] == text) is { } entry)
-            {
-                return entry[0];
-            }
-        }
-        catch (IOException)
-        {
-            // No audit login uid here (a container): the process's user is the next best.
-        }
-
-        return Environment.UserName;
     }
 }

@@ -2,12 +2,15 @@ using System.CommandLine;
 using System.Globalization;
 using InfraDiff.Cli.Rendering;
 using InfraDiff.Configuration;
+using InfraDiff.Diffing;
 using InfraDiff.Fleet;
+using InfraDiff.Monitoring;
+using InfraDiff.Snapshots;
 using Microsoft.Extensions.Logging;
 
 namespace InfraDiff.Cli.Commands;
 
-/// <summary><c>infradiff fleet snapshot|check|watch</c>: many hosts over OpenSSH, from an Ansible inventory.</summary>
+/// <summary><c>infradiff fleet snapshot|check|watch|accept</c>: many hosts over OpenSSH, from an Ansible inventory.</summary>
 internal static class FleetCommand
 {
     public static Command Create() => new(
@@ -19,6 +22,7 @@ internal static class FleetCommand
         Snapshot(),
         Check(watching: false),
         Check(watching: true),
+        Accept(),
     };
 
     private static Command Snapshot()
@@ -42,6 +46,84 @@ internal static class FleetCommand
             }
 
             return results.Any(r => !r.Succeeded || r.Partial) ? ExitCodes.Partial : ExitCodes.Ok;
+        }));
+        return command;
+    }
+
+    /// <summary><c>fleet accept ID...</c>: changes accepted into the baselines of the hosts that have them, as the last run found them.</summary>
+    private static Command Accept()
+    {
+        var accept = new AcceptOptions("Accept every change there is on every host selected (day one of a fleet).");
+        var fleet = new SettingOptions("fleet:inventory", "fleet:limit", "fleet:store");
+        var rules = new RuleOptions();
+        var command = new Command(
+            "accept",
+            Examples.With(
+                "Accept changes by id into the baseline of each selected host that has them (STORE/HOST/baseline.json), as the last 'fleet check' found them "
+                + "(STORE/HOST/latest.json): a change shared by several hosts has one id, so one id accepts it on each of them. Only the accepted values move; "
+                + "who, why and when are kept in each baseline's metadata. Exit codes: 0 accepted, 2 an id on no selected host, a missing reason, a fleet run "
+                + "holding the store, or another error (nothing accepted).",
+                "infradiff fleet accept 3f9a2c7e1b -i hosts.ini --reason \"CHG-1234: bash security update\"",
+                "infradiff fleet accept 3f9a2c7e1b -i hosts.ini --limit web01 --reason \"web01 keeps its debug user until Friday\""));
+        accept.AddTo(command);
+        fleet.AddTo(command);
+        rules.AddTo(command);
+        command.SetAction((parseResult, cancellationToken) => CommonOptions.RunAsync(parseResult, async loggers =>
+        {
+            var (ids, reason, by) = accept.Read(parseResult);
+            var (file, layers) = ConfigFile.Load(parseResult, rules.Config, fleet);
+            var settings = FleetSettings.Bind(layers);
+            var store = settings.Runner.StoreDirectory;
+            if (!Directory.Exists(store))
+            {
+                throw new InfraDiffException($"{store}: no fleet store here ('infradiff fleet check' makes one; --store names another)");
+            }
+
+            // A fleet check or watch under way holds the store: its baselines may be moving.
+            using var held = new SnapshotStore(store).Lock();
+            var driftRules = rules.Rules(parseResult, file);
+            var now = DateTimeOffset.UtcNow;
+            var found = new HashSet<string>(StringComparer.Ordinal);
+            var updates = new List<(string Path, Snapshot Baseline, IReadOnlyList<Acceptance> Accepted)>();
+            foreach (var host in settings.Hosts)
+            {
+                var directory = FleetRunner.HostDirectory(store, host.Name);
+                var baselinePath = Path.Join(directory, FleetComparer.BaselineFile);
+                var latestPath = Path.Join(directory, FleetRunner.LatestFile);
+                if (!File.Exists(baselinePath) || !File.Exists(latestPath))
+                {
+                    continue;
+                }
+
+                var baseline = await SnapshotFile.ReadAsync(baselinePath, cancellationToken);
+                var (updated, accepted, _) = DriftAcceptance.AcceptIntoBaseline(baseline, await SnapshotFile.ReadAsync(latestPath, cancellationToken), driftRules, ids, reason, by, now);
+                found.UnionWith(accepted.Select(a => a.Id));
+                if (accepted.Count > 0)
+                {
+                    updates.Add((baselinePath, updated, accepted));
+                }
+            }
+
+            if (ids?.FirstOrDefault(i => !found.Contains(i)) is { } missing)
+            {
+                throw new InfraDiffException($"{missing}: no change with this id on any selected host since its baseline ('infradiff fleet check' lists the ids); nothing accepted");
+            }
+
+            if (updates.Count == 0)
+            {
+                throw new InfraDiffException("nothing to accept: no selected host drifted from its baseline");
+            }
+
+            foreach (var (path, baseline, accepted) in updates)
+            {
+                await SnapshotFile.WriteAsync(path, baseline, cancellationToken);
+                foreach (var acceptance in accepted)
+                {
+                    Console.Out.WriteLine(AcceptOptions.Line(acceptance, path));
+                }
+            }
+
+            return ExitCodes.Ok;
         }));
         return command;
     }

@@ -99,6 +99,29 @@ public static class DriftAcceptance
         return (changes.Count == 0 ? baseline : Apply(baseline, later, [.. changes.Distinct()], report), accepted, notFound);
     }
 
+    /// <summary>
+    /// Accepts changes into a baseline kept as a file (a <c>check --baseline</c> file, a fleet host's baseline): compares
+    /// <paramref name="baseline"/> with <paramref name="later"/> (<see cref="Everything"/>), accepts as <see cref="Accept"/>,
+    /// and records the acceptances in the returned baseline's metadata, after those it held.
+    /// </summary>
+    /// <exception cref="InfraDiffException">A change in an ordered list is accepted without the others in that list.</exception>
+    public static (Snapshot Baseline, IReadOnlyList<Acceptance> Accepted, IReadOnlyList<string> NotFound) AcceptIntoBaseline(
+        Snapshot baseline, Snapshot later, DriftRules rules, IReadOnlyCollection<string>? ids, string reason, string by, DateTimeOffset at)
+    {
+        ArgumentNullException.ThrowIfNull(baseline);
+        var (moved, accepted, notFound) = Accept(baseline, later, SnapshotDiffer.Compare(baseline, later, Everything(rules)), ids, reason, by, at);
+        return accepted.Count == 0
+            ? (baseline, accepted, notFound)
+            : (moved with { Metadata = moved.Metadata with { Acceptances = [.. baseline.Metadata.Acceptances ?? [], .. accepted] } }, accepted, notFound);
+    }
+
+    /// <summary>The rules drift is accepted under: every change there is, waived or not, at every severity; what the rules ignore stays ignored.</summary>
+    public static DriftRules Everything(DriftRules rules)
+    {
+        ArgumentNullException.ThrowIfNull(rules);
+        return rules with { Waivers = [], MinimumSeverity = Severity.Low };
+    }
+
     /// <summary>"905 changes: 1 critical, 5 high, 12 medium, 887 low".</summary>
     internal static string CountsOf(IReadOnlyCollection<DriftChange> changes) =>
         $"{changes.Count:N0} change{(changes.Count == 1 ? "" : "s")}: " + string.Join(", ", Enum.GetValues<Severity>().Reverse().Select(s => $"{changes.Count(c => c.Severity == s):N0} {EnumNames.Of(s)}"));

@@ -80,9 +80,9 @@ public static class FleetReportWriter
         Section("Outliers (one host differs from all its group siblings)", report.Outliers, o =>
             $"{Mark(o.Change)} {o.Host} in {o.Group}: {o.Change.Category}: {o.Change.Summary} ({Hosts(o.Siblings)} agree)");
         Section("Changes on several hosts", report.Shared, s =>
-            $"{Mark(s.Change)} {s.Change.Category}: {s.Change.Summary} on {s.Hosts.Count} of {s.Hosts.Count + s.Without.Count} hosts" + (s.Without.Count > 0 ? $"; not on {Hosts(s.Without)}" : $" ({Hosts(s.Hosts)})"));
+            $"{Mark(s.Change)} {s.Change.Id} {s.Change.Category}: {s.Change.Summary} on {s.Hosts.Count} of {s.Hosts.Count + s.Without.Count} hosts" + (s.Without.Count > 0 ? $"; not on {Hosts(s.Without)}" : $" ({Hosts(s.Hosts)})"));
         Section("Changes on one host", report.ChangesOnOneHost(), c =>
-            $"{Mark(c.Change)} {c.Host}: {c.Change.Category}: {c.Change.Summary}");
+            $"{Mark(c.Change)} {c.Change.Id} {c.Host}: {c.Change.Category}: {c.Change.Summary}");
         if (report.Reference is { } reference)
         {
             Section($"Against {reference}", report.AgainstReference, s =>

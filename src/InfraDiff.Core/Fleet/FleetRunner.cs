@@ -46,6 +46,9 @@ public sealed class FleetRunner(FleetOptions options, ILogger<FleetRunner>? logg
         return results;
     }
 
+    /// <summary>The newest snapshot of a host, in its directory of the store.</summary>
+    public const string LatestFile = "latest.json";
+
     /// <summary>The directory of a host in a store: its latest snapshot, baseline and the runtime it was found to need.</summary>
     public static string HostDirectory(string storeDirectory, string hostName) => Path.Join(storeDirectory, hostName);
 
@@ -119,7 +122,7 @@ public sealed class FleetRunner(FleetOptions options, ILogger<FleetRunner>? logg
                             InfraDiffLog.FleetToolCopied(this.logger, host.Name, build.RuntimeIdentifier, build.Length, build.Sha256);
                             continue;
                         case 0 or 3:
-                            return await KeepAsync(host, incoming, Path.Join(directory, "latest.json"), run.ExitCode == 3, uploaded, clock, timeout.Token).ConfigureAwait(false);
+                            return await KeepAsync(host, incoming, Path.Join(directory, LatestFile), run.ExitCode == 3, uploaded, clock, timeout.Token).ConfigureAwait(false);
                         default:
                             return Failed(host, run.Reason, uploaded, clock);
                     }

@@ -397,7 +397,7 @@ public sealed class SnapshotStore
                 holder = "?";
             }
 
-            throw new InfraDiffException($"{Directory} is in use by another infradiff watch (pid {HostText.Visible(holder)}); give each watcher a store directory of its own");
+            throw new InfraDiffException($"{Directory} is in use by another infradiff run (pid {HostText.Visible(holder)}): one watch, fleet run or fleet acceptance holds a store at a time; give each watcher a store directory of its own");
         }
 
         // Written as a new file renamed into place: a link planted as .lock.pid is replaced, never written through.

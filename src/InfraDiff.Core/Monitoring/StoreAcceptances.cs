@@ -48,7 +48,7 @@ public sealed class StoreAcceptances
             return null;
         }
 
-        return (baseline, latest, SnapshotDiffer.Compare(baseline, latest, rules with { Waivers = [], MinimumSeverity = Severity.Low }));
+        return (baseline, latest, SnapshotDiffer.Compare(baseline, latest, DriftAcceptance.Everything(rules)));
     }
 
     /// <summary>

@@ -35,6 +35,29 @@ public sealed class FleetReportTests : IDisposable
         Assert.Contains(format == "markdown" ? @"\\u202E" : @"\u001B[2J\u202E", reason, StringComparison.Ordinal);
     }
 
+    /// <summary>A change since the baselines shows the id 'fleet accept' takes (one id on every host that has it); an outlier, a difference between siblings, has none to accept.</summary>
+    [Fact]
+    public async Task Changes_since_the_baselines_carry_their_id_and_outliers_do_not()
+    {
+        var results = new[] { Host("a", "3.0.11"), Host("b", "3.0.11"), Host("c", "3.0.11"), Host("d", "3.0.11") };
+        await FleetComparer.CompareAsync(results, new FleetComparisonOptions());
+        results[0] = Host("a", "3.0.13");
+        results[1] = Host("b", "3.0.13");
+        var shared = await FleetComparer.CompareAsync(results, new FleetComparisonOptions());
+        results[0] = Host("a", "3.0.11");
+        results[1] = Host("b", "3.0.11");
+        results[2] = Host("c", "3.0.12");
+        var outlier = await FleetComparer.CompareAsync(results, new FleetComparisonOptions());
+
+        var sharedLines = FleetReportWriter.Render(shared, markdown: false).Split('\n');
+        var outlierLines = FleetReportWriter.Render(outlier, markdown: false).Split('\n');
+
+        // Ids checked independently: python3 hashlib.sha256(b'replace\n/packages/openssl/version\n"3.0.11"\n"3.0.13"').
+        Assert.Contains("  [medium] b3f8fabe6a packages: package openssl: 3.0.11 → 3.0.13 on 2 of 4 hosts; not on c, d", sharedLines);
+        Assert.Contains("  [medium] 2008b6938d c: packages: package openssl: 3.0.11 → 3.0.12", outlierLines);
+        Assert.Contains("  [medium] c in web: packages: package openssl: 3.0.11 → 3.0.12 (a, b, d agree)", outlierLines);
+    }
+
     private FleetHostResult Host(string name, string version)
     {
         var directory = FleetRunner.HostDirectory(store, name);

@@ -71,6 +71,17 @@ public sealed partial class FleetTests(SimulatedHosts fleet)
             Assert.Equal(["web01", "web04"], shared.GetProperty("hosts").EnumerateArray().Select(h => h.GetString()));
             Assert.Equal(["web02", "web03"], shared.GetProperty("without").EnumerateArray().Select(h => h.GetString()));
             Assert.Equal(["drifted", "clean", "clean", "drifted"], report.RootElement.GetProperty("hosts").EnumerateArray().Select(h => h.GetProperty("status").GetString()));
+
+            // One id accepts the shared change on both hosts; the next run finds them clean, eve still there.
+            var id = shared.GetProperty("change").GetProperty("id").GetString()!;
+            var accepted = await FleetAsync("accept", id, "-i", inventory, "--store", store, "--limit", "web", "--reason", "eve is the new on-call", "--by", "ops");
+            Assert.True(accepted.ExitCode == 0, accepted.StandardError);
+            Assert.Equal(2, accepted.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries).Count(l => l.StartsWith($"accepted {id} [", StringComparison.Ordinal) && l.EndsWith(", by ops", StringComparison.Ordinal)));
+
+            var fourth = await FleetAsync("check", "-i", inventory, "--store", store, "--limit", "web", "--format", "json");
+            Assert.True(fourth.ExitCode == 1, fourth.StandardError);
+            using var after = JsonDocument.Parse(fourth.StandardOutput);
+            Assert.Equal(["clean", "clean", "clean", "clean"], after.RootElement.GetProperty("hosts").EnumerateArray().Select(h => h.GetProperty("status").GetString()));
         }
         finally
         {
