@@ -74,7 +74,7 @@ public sealed partial class FleetTests(SimulatedHosts fleet)
 
             // One id accepts the shared change on both hosts; the next run finds them clean, eve still there.
             var id = shared.GetProperty("change").GetProperty("id").GetString()!;
-            var accepted = await FleetAsync("accept", id, "-i", inventory, "--store", store, "--limit", "web", "--reason", "eve is the new on-call", "--by", "ops");
+            var accepted = await Infradiff.RunAsync(Path.Join(fleet.Directory, "controller-cache"), ["fleet", "accept", id, "-i", inventory, "--store", store, "--limit", "web", "--reason", "eve is the new on-call", "--by", "ops"]);
             Assert.True(accepted.ExitCode == 0, accepted.StandardError);
             Assert.Equal(2, accepted.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries).Count(l => l.StartsWith($"accepted {id} [", StringComparison.Ordinal) && l.EndsWith(", by ops", StringComparison.Ordinal)));
 
