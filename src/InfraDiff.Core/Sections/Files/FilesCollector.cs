@@ -51,20 +51,8 @@ internal sealed class FilesCollector(FilesCollectorOptions options) : ICollector
             ? new Timer(_ => sink.Report(new FileHashProgress(Interlocked.Read(ref scan.FilesHashed), Interlocked.Read(ref scan.BytesHashed), stopwatch.Elapsed)), null, 250, 250)
             : null;
 
-        var hashing = Parallel.ForEachAsync(
-            toHash.Reader.ReadAllAsync(cancellationToken),
-            new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken },
-            (item, token) =>
-            {
-                var (digests, error, status) = FileHasher.HashStable(item, scan, token);
-                if (digests is not null || error is not null)
-                {
-                    // The status the hash was taken under, which a retry may have refreshed.
-                    hashed.Enqueue((item with { Status = status }, digests, error));
-                }
-
-                return ValueTask.CompletedTask;
-            });
+        // The status the hash was taken under, which a retry may have refreshed.
+        var hashing = FileLanes.HashAllAsync(toHash.Reader, scan, (item, digests, error) => hashed.Enqueue((item, digests, error)), cancellationToken);
         try
         {
             try
