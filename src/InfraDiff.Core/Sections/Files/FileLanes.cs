@@ -84,24 +84,25 @@ internal sealed class FileLanes : IDisposable
                 free = Array.IndexOf(slots, null);
             }
 
-            if (Active == 0)
+            // Lanes free and no file waiting: wait for one rather than compute with idle lanes (a step costs the same
+            // however many are busy, and the walk feeding the files needs the core); once the walk is done, finish.
+            if (free >= 0 && await items.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                if (!await items.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    return;
-                }
-
                 continue;
             }
 
-            Advance(alone: free >= 0 && Active * 4 <= md5.Width);
+            if (Active == 0)
+            {
+                return;
+            }
+
+            Advance(alone: Active == 1);
         }
     }
 
     /// <summary>
-    /// Compresses as many blocks as every busy lane has, then refills or finishes the lanes that ran out. With few
-    /// lanes busy and no file waiting (the last files of a scan), each is advanced on its own rather than in a
-    /// vector of idle lanes.
+    /// Compresses as many blocks as every busy lane has, then refills or finishes the lanes that ran out. The last
+    /// file of a scan left <paramref name="alone"/> is advanced on scalars rather than in a vector of idle lanes.
     /// </summary>
     private void Advance(bool alone)
     {
