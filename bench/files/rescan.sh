@@ -2,6 +2,8 @@
 # A cached re-scan of real trees (default: the files collector's default roots that exist here, the scan a plain
 # `infradiff snapshot` does), side by side in one run with `find -printf` printing the same metadata over the same
 # roots, on one filesystem each as the collector stays: five runs each, alternating, medians and peak RSS.
+# find prints owners as numbers: names would go through NSS, which on a host with nss-systemd (Debian's systemd
+# packages add it) asks systemd about every unknown id and costs find 4x here; infradiff reads /etc/passwd itself.
 # Usage: bench/files/rescan.sh [DIR…]. Package verification on; the first, priming scan is not timed. Needs GNU time.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -28,7 +30,7 @@ ours=() theirs=()
 for run in 1 2 3 4 5; do
   read -r wall rss < <(measure "$infradiff" snapshot --only files "${files[@]}" --cache-dir "$out/cache" -o "$out/rescan.json")
   ours+=("$wall")
-  read -r fwall _ < <(measure find "${real[@]}" -xdev -printf '%i %s %T@ %C@ %m %u %g %p\n')
+  read -r fwall _ < <(measure find "${real[@]}" -xdev -printf '%i %s %T@ %C@ %m %U %G %p\n')
   theirs+=("$fwall")
   printf 'run %d: infradiff re-scan %6.2f s (%d MiB peak) | find -printf %6.2f s\n' "$run" "$wall" $((rss / 1024)) "$fwall"
 done

@@ -43,7 +43,7 @@ for run in 1 2 3; do
   rm -rf "$out/cache-nv"
   "$infradiff" snapshot --only files --files "$dir" --no-verify --cache-dir "$out/cache-nv" -o "$out/prime-nv.json"
   unverified=$(wall "$infradiff" snapshot --only files --files "$dir" --no-verify --cache-dir "$out/cache-nv" -o "$out/cached-nv.json")
-  walk=$(wall find "$dir" -xdev -printf '%i %s %T@ %C@ %m %u %g %p\n')
+  walk=$(wall find "$dir" -xdev -printf '%i %s %T@ %C@ %m %U %G %p\n')
   aide=$(wall aide --config "$out/aide.conf" --init)
   printf 'run %d: sha256sum -P2 %6.2f s | infradiff full %6.2f s (collector %5d ms) | find -printf %5.2f s | infradiff cached %5.2f s (collector %4d ms), --no-verify %5.2f s | aide --init %6.2f s\n' \
     "$run" "$sha" "$full" "$(collector_ms "$out/full.json")" "$walk" "$cached" "$(collector_ms "$out/cached.json")" "$unverified" "$aide"

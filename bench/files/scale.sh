@@ -40,6 +40,6 @@ PY
   echo "$n files:"
   measure "first scan" "$infradiff" snapshot --only files --files "$tree" --no-verify -o "$out/snapshot.json"
   measure "re-scan" "$infradiff" snapshot --only files --files "$tree" --no-verify -o "$out/snapshot.json"
-  measure "find -printf" sh -c "find '$tree' -printf '%i %s %T@ %C@ %m %u %g %p\n' >/dev/null"
+  measure "find -printf" sh -c "find '$tree' -printf '%i %s %T@ %C@ %m %U %G %p\n' >/dev/null"
   rm -rf "$tree"
 done
