@@ -4,7 +4,7 @@ namespace InfraDiff.Diffing;
 
 /// <summary>
 /// Fields of one entry that changed as one event (<see cref="SectionDescriptor.EventFields"/>: a unit's active and sub
-/// states) are told on one line: the first change in report order carries the event's summary and the highest
+/// states, replaced, or added together when a unit is loaded and removed when it is unloaded) are told on one line: the first change in report order carries the event's summary and the highest
 /// severity among them, the others point to it (<see cref="DriftChange.ToldWith"/>). Each stays a change of its own,
 /// so the patch is what it was.
 /// </summary>
@@ -13,7 +13,7 @@ internal static class EventChanges
     public static List<DriftChange> Fold(List<DriftChange> changes, SectionCatalog sections)
     {
         var events = changes.Select((change, index) => (Change: change, Index: index, Keys: JsonPointer.Parse(change.Path)))
-            .Where(x => x.Change.Kind == ChangeKind.Replace && x.Change.ExplainedBy is null && x.Keys.Count >= 3 && sections[x.Change.Category].EventFields.Contains(x.Keys[^1]))
+            .Where(x => x.Change.ExplainedBy is null && x.Keys.Count >= 3 && sections[x.Change.Category].EventFields.Contains(x.Keys[^1]))
             .GroupBy(x => x.Change.Path[..x.Change.Path.LastIndexOf('/')], StringComparer.Ordinal)
             .Where(g => g.Count() > 1);
         foreach (var group in events)

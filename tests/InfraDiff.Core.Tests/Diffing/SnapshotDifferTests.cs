@@ -177,6 +177,21 @@ public sealed class SnapshotDifferTests
         Assert.Single(Encoding.UTF8.GetString(ReportFormats.Render("text", DriftAlert.Of(report))).Split('\n'), l => l.Contains("job backup", StringComparison.Ordinal));
     }
 
+    /// <summary>A unit systemd loads (started by hand, or loaded by an enable's reload) or unloads has its states added or removed together: one line, as a booted systemd showed.</summary>
+    [Theory]
+    [InlineData("""{"unitFile":"static"}""", """{"unitFile":"static","load":"loaded","active":"active","sub":"running"}""", "unit idle.service started (not loaded → loaded/active/running)")]
+    [InlineData("""{"unitFile":"disabled"}""", """{"unitFile":"disabled","load":"loaded","active":"inactive","sub":"dead"}""", "unit idle.service loaded (not loaded → loaded/inactive/dead)")]
+    [InlineData("""{"unitFile":"static","load":"loaded","active":"inactive","sub":"dead"}""", """{"unitFile":"static"}""", "unit idle.service unloaded (loaded/inactive/dead → not loaded)")]
+    public void A_unit_loaded_or_unloaded_is_one_line_and_stays_three_changes(string before, string after, string summary)
+    {
+        var report = SnapshotDiffer.Compare(Snap($$""" "services":{"idle.service":{{before}}} """), Snap($$""" "services":{"idle.service":{{after}}} """));
+
+        Assert.Equal(3, report.Changes.Count);
+        Assert.Equal(summary, Assert.Single(report.Changes, c => c.ToldWith is null).Summary);
+        var lines = Encoding.UTF8.GetString(ReportFormats.Render("text", DriftAlert.Of(report))).Split('\n');
+        Assert.Single(lines, l => l.Contains("idle.service", StringComparison.Ordinal) && l.StartsWith("  ", StringComparison.Ordinal) && !l.Contains("services:", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void Operator_severity_rules_win_over_defaults_and_the_minimum_filters_changes_and_patch()
     {

@@ -26,6 +26,13 @@ public sealed class BootedSystemdTests(DebianRoot debian) : IAsyncLifetime
             File.CreateSymbolicLink(Path.Join(root, "etc/systemd/system/multi-user.target.wants", unit), $"/etc/systemd/system/{unit}");
         }
 
+        // Vendor units (masking needs the unit file outside /etc): one static that the test starts, two it masks and enables.
+        File.WriteAllText(Path.Join(root, "usr/lib/systemd/system/infradiff-idle.service"), "[Unit]\nDescription=a static unit the tests start\n[Service]\nExecStart=/bin/sleep infinity\n");
+        foreach (var unit in new[] { "infradiff-masked.service", "infradiff-enabled.service" })
+        {
+            File.WriteAllText(Path.Join(root, "usr/lib/systemd/system", unit), "[Unit]\nDescription=a unit the tests mask or enable\n[Service]\nExecStart=/bin/sleep infinity\n[Install]\nWantedBy=multi-user.target\n");
+        }
+
         Directory.CreateDirectory(Path.Join(root, "root/fake"));
         File.WriteAllText(Path.Join(root, "root/fake/systemctl"), "#!/bin/sh\necho 'Failed to connect to bus: boom' >&2\nexit 1\n");
         File.SetUnixFileMode(Path.Join(root, "root/fake/systemctl"), (UnixFileMode)Convert.ToInt32("755", 8));
@@ -178,6 +185,48 @@ public sealed class BootedSystemdTests(DebianRoot debian) : IAsyncLifetime
         Assert.Equal(
             ["/services/infradiff-demo.service/active", "/services/infradiff-demo.service/sub", "/services/infradiff-fails.service/active", "/services/infradiff-fails.service/sub"],
             operations.RootElement.EnumerateArray().Where(o => o.GetProperty("op").GetString() == "replace").Select(o => o.GetProperty("path").GetString()).Where(p => p!.Contains("infradiff-", StringComparison.Ordinal)));
+    }
+
+    /// <summary>
+    /// A unit started, one masked and one enabled through systemctl: each one line with its severity (a unit systemd
+    /// loads is one event, not three added states), and each unit file's state what systemctl is-enabled says.
+    /// </summary>
+    [Fact]
+    public async Task A_unit_started_masked_or_enabled_is_one_change_each_and_unit_file_states_are_systemctls()
+    {
+        var before = await ServicesAsync("before");
+        Assert.Equal(("static", "disabled", "disabled"), (UnitFile(before, "infradiff-idle.service"), UnitFile(before, "infradiff-masked.service"), UnitFile(before, "infradiff-enabled.service")));
+        Assert.Equal(0, (await InsideAsync("systemctl", "start", "infradiff-idle.service")).ExitCode);
+        Assert.Equal(0, (await InsideAsync("systemctl", "mask", "infradiff-masked.service")).ExitCode);
+        Assert.Equal(0, (await InsideAsync("systemctl", "enable", "infradiff-enabled.service")).ExitCode);
+        var after = await ServicesAsync("after");
+
+        var text = await InfradiffInsideAsync("diff", "/root/before.json", "/root/after.json");
+
+        Assert.Equal(1, text.ExitCode);
+        foreach (var unit in new[] { "infradiff-idle.service", "infradiff-masked.service", "infradiff-enabled.service", "infradiff-demo.service", "ssh.service" })
+        {
+            var enabled = (await InsideAsync("systemctl", "is-enabled", unit)).StandardOutput.Trim();
+            Assert.Equal(enabled, UnitFile(after, unit));
+        }
+
+        var lines = text.StandardOutput.Split('\n');
+        foreach (var expected in new[]
+        {
+            // Not loaded until started: its states come all at once, one line.
+            @"\[medium\] [0-9a-f]{10} unit infradiff-idle\.service started \(not loaded → loaded/active/running\)$",
+            // The daemon-reload of an enable loads the unit, stopped.
+            @"\[medium\] [0-9a-f]{10} unit infradiff-enabled\.service loaded \(not loaded → loaded/inactive/dead\)$",
+            @"\[medium\] [0-9a-f]{10} unit infradiff-masked\.service: unitFile disabled → masked$",
+            // In its section (the report's head repeats the high ones, with their section's name).
+            @"\[high\] [0-9a-f]{10} unit infradiff-enabled\.service: unitFile disabled → enabled$",
+        })
+        {
+            Assert.True(lines.Count(l => System.Text.RegularExpressions.Regex.IsMatch(l, expected)) == 1, $"{expected} is not one line of:\n{text.StandardOutput}");
+        }
+
+        static string? UnitFile(JsonElement services, string unit) =>
+            services.TryGetProperty(unit, out var entry) && entry.TryGetProperty("unitFile", out var state) ? state.GetString() : null;
     }
 
     [Fact]

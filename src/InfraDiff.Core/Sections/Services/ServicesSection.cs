@@ -20,24 +20,32 @@ internal sealed class ServicesSection : SectionDescriptor
         ];
     }
 
-    /// <summary>"unit ssh.service stopped (active/running → inactive/dead)": what the states say happened, then the states.</summary>
+    /// <summary>
+    /// "unit ssh.service stopped (active/running → inactive/dead)": what the states say happened, then the states; a
+    /// unit systemd loads or unloads has none on one side ("not loaded").
+    /// </summary>
     public override string SummarizeEvent(IReadOnlyList<SectionChange> changes)
     {
         ArgumentNullException.ThrowIfNull(changes);
         var active = changes.FirstOrDefault(c => c.Keys[^1] == "active");
-        var what = active?.NewValue.ValueKind == System.Text.Json.JsonValueKind.String ? active.NewValue.GetString() switch
+        var state = active?.NewValue.ValueKind == System.Text.Json.JsonValueKind.String ? active.NewValue.GetString() : null;
+        var what = active?.Kind == ChangeKind.Remove ? " unloaded" : state switch
         {
             "active" => " started",
-            "inactive" => " stopped",
+            "inactive" => active!.Kind == ChangeKind.Add ? " loaded" : " stopped",
             "failed" => " failed",
             "activating" => " starting",
             "deactivating" => " stopping",
             "reloading" => " reloading",
             _ => null,
+        };
+        if (what is null)
+        {
+            return base.SummarizeEvent(changes);
         }
-        : null;
-        return what is null
-            ? base.SummarizeEvent(changes)
-            : $"unit {changes[0].Keys[0]}{what} ({ChangeDescriber.EventValues(changes, c => c.OldValue)} → {ChangeDescriber.EventValues(changes, c => c.NewValue)})";
+
+        var before = changes.All(c => c.Kind == ChangeKind.Add) ? "not loaded" : ChangeDescriber.EventValues(changes, c => c.OldValue);
+        var after = changes.All(c => c.Kind == ChangeKind.Remove) ? "not loaded" : ChangeDescriber.EventValues(changes, c => c.NewValue);
+        return $"unit {changes[0].Keys[0]}{what} ({before} → {after})";
     }
 }
