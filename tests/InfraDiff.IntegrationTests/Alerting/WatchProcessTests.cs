@@ -108,7 +108,7 @@ public sealed class WatchProcessTests : IAsyncLifetime
         await Tool.WaitForAsync(() => CycleCount() > before, "a cycle from the watcher that took the lock over");
 
         Assert.Equal(2, second.ExitCode);
-        Assert.Contains("in use by another infradiff watch", refusal, StringComparison.Ordinal);
+        Assert.Contains("in use by another infradiff run", refusal, StringComparison.Ordinal);
         Assert.False(third.HasExited);
     }
 

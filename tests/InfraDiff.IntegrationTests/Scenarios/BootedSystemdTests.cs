@@ -241,6 +241,101 @@ public sealed class BootedSystemdTests(DebianRoot debian) : IAsyncLifetime
         Assert.False(services.TryGetProperty("unavailable", out _));
     }
 
+    /// <summary>
+    /// A watcher that hangs (SIGSTOP: every thread frozen, the watchdog pings too) is killed by systemd's watchdog and
+    /// started again by Restart=on-failure, ready again, its store intact. The shipped unit with its times shortened
+    /// by a drop-in (WatchdogSec 2 min, RestartSec 30 s as shipped).
+    /// </summary>
+    [Fact]
+    public async Task The_watchdog_restarts_a_watcher_that_hangs_and_its_store_stays_intact()
+    {
+        Directory.CreateDirectory(Path.Join(root, "etc/systemd/system/infradiff.service.d"));
+        await File.WriteAllTextAsync(Path.Join(root, "etc/systemd/system/infradiff.service.d/quick.conf"), "[Service]\nWatchdogSec=3s\nRestartSec=1s\nTimeoutStopSec=15s\n");
+        Assert.Equal(0, (await InsideAsync("systemctl", "daemon-reload")).ExitCode);
+        var started = await InsideAsync("systemctl", "start", "infradiff.service");
+        Assert.True(started.ExitCode == 0, started.Output + await JournalAsync());
+        var first = await ShowAsync("MainPID");
+
+        // Hung: no cycle, no watchdog ping.
+        Assert.Equal(0, (await InsideAsync("kill", "-STOP", first)).ExitCode);
+
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        while (!(await ShowAsync("NRestarts") == "1" && await ShowAsync("ActiveState") == "active" && await ShowAsync("SubState") == "running"))
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"not restarted and running again within 90 s: {await ShowAsync("NRestarts")} restarts, {await ShowAsync("ActiveState")}/{await ShowAsync("SubState")}\n{await JournalAsync()}");
+            await Task.Delay(250);
+        }
+
+        Assert.NotEqual(first, await ShowAsync("MainPID"));
+        var journal = (await InsideAsync("journalctl", "-u", "infradiff.service", "--no-pager")).StandardOutput;
+        Assert.Contains("Watchdog timeout", journal, StringComparison.Ordinal);
+
+        Assert.Equal(0, (await InsideAsync("systemctl", "stop", "infradiff.service")).ExitCode);
+        var verify = await InsideAsync("env", "XDG_CACHE_HOME=/var/cache", "/opt/dotnet/dotnet", InfradiffDll, "verify", "--dir", "/var/lib/infradiff");
+        Assert.True(verify.ExitCode == 0, verify.Output);
+
+        async Task<string> ShowAsync(string property) =>
+            (await InsideAsync("systemctl", "show", "-p", property, "--value", "infradiff.service")).StandardOutput.Trim();
+    }
+
+    /// <summary>
+    /// The shipped check timer and service (ExecStart pointed at the bound tool; a drop-in makes the timer fire a second
+    /// after it starts): against a baseline made as the unit's comment says, a quiet host's run succeeds with "no drift"
+    /// in the journal; after a user is added, the next run fails the unit (exit 1), which `systemctl --failed` shows.
+    /// Users only: a baseline made from a shell differs from the unit's view in os (the unit's own mount namespace, a
+    /// sysctl its sandbox denies) and services (the check unit itself running) — an open finding of #33.
+    /// </summary>
+    [Fact]
+    public async Task The_check_timer_runs_the_shipped_check_which_fails_the_unit_on_drift()
+    {
+        foreach (var name in new[] { "infradiff-check.service", "infradiff-check.timer" })
+        {
+            var text = (await File.ReadAllTextAsync(Path.Join(RepositoryRoot(), "deploy/systemd", name)))
+                .Replace("ExecStart=/usr/local/bin/infradiff check", $"ExecStart=/opt/dotnet/dotnet {InfradiffDll} check --only users", StringComparison.Ordinal);
+            await File.WriteAllTextAsync(Path.Join(root, "etc/systemd/system", name), text);
+        }
+
+        Assert.Contains(InfradiffDll, await File.ReadAllTextAsync(Path.Join(root, "etc/systemd/system/infradiff-check.service")), StringComparison.Ordinal);
+        Directory.CreateDirectory(Path.Join(root, "etc/systemd/system/infradiff-check.timer.d"));
+        await File.WriteAllTextAsync(Path.Join(root, "etc/systemd/system/infradiff-check.timer.d/soon.conf"), "[Timer]\nOnCalendar=\nOnActiveSec=1s\nRandomizedDelaySec=0\nAccuracySec=1ms\n");
+        Assert.Equal(0, (await InsideAsync("systemctl", "daemon-reload")).ExitCode);
+        Assert.Equal(0, (await InsideAsync("install", "-d", "-m", "0700", "/var/lib/infradiff-check")).ExitCode);
+        var baseline = await InsideAsync("env", "XDG_CACHE_HOME=/var/cache", "/opt/dotnet/dotnet", InfradiffDll, "check", "--only", "users", "--baseline", "/var/lib/infradiff-check/baseline.json", "--update-baseline");
+        Assert.True(baseline.ExitCode == 0, baseline.Output);
+
+        var quiet = await RunByTimerAsync("0");
+        Assert.True(quiet.Result == "success", quiet.Journal);
+        Assert.Contains("## infradiff: no drift", quiet.Journal, StringComparison.Ordinal);
+
+        await File.AppendAllTextAsync(Path.Join(root, "etc/passwd"), "mallory:x:0:0::/root:/bin/sh\n");
+        var drifted = await RunByTimerAsync(quiet.Started);
+        Assert.True(drifted.Result == "exit-code", drifted.Journal);
+        Assert.Contains("user mallory added", drifted.Journal, StringComparison.Ordinal);
+        Assert.Contains("infradiff-check.service", (await InsideAsync("systemctl", "--failed", "--no-legend", "--plain")).StandardOutput, StringComparison.Ordinal);
+
+        // Starts the timer (again) and waits for the run it fires to end: its result, start time and journal.
+        async Task<(string Result, string Started, string Journal)> RunByTimerAsync(string previous)
+        {
+            Assert.Equal(0, (await InsideAsync("systemctl", "restart", "infradiff-check.timer")).ExitCode);
+            var deadline = DateTime.UtcNow.AddSeconds(240);
+            while (true)
+            {
+                var shown = (await InsideAsync("systemctl", "show", "-p", "ExecMainStartTimestampMonotonic,ExecMainExitTimestampMonotonic,Result,ActiveState", "infradiff-check.service")).StandardOutput
+                    .Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split('=', 2)).ToDictionary(p => p[0], p => p[1], StringComparer.Ordinal);
+                var started = shown["ExecMainStartTimestampMonotonic"];
+                if (started != previous && started != "0" && shown["ActiveState"] is "inactive" or "failed" && long.Parse(shown["ExecMainExitTimestampMonotonic"], System.Globalization.CultureInfo.InvariantCulture) > long.Parse(started, System.Globalization.CultureInfo.InvariantCulture))
+                {
+                    return (shown["Result"], started, (await InsideAsync("journalctl", "-u", "infradiff-check.service", "--no-pager", "-o", "cat")).Output);
+                }
+
+                Assert.True(DateTime.UtcNow < deadline, $"the timer's run did not end within 240 s: {string.Join(", ", shown)}");
+                await Task.Delay(500);
+            }
+        }
+    }
+
+    private async Task<string> JournalAsync() => (await InsideAsync("journalctl", "-u", "infradiff.service", "--no-pager", "-o", "cat")).Output;
+
     [Fact]
     public async Task The_shipped_unit_is_ready_when_active_logs_a_json_line_per_cycle_with_every_collector_working_and_stops_cleanly()
     {
