@@ -114,8 +114,21 @@ internal sealed partial class OsCollector(OsCollectorOptions options) : ICollect
         var values = new SortedDictionary<string, string>(StringComparer.Ordinal);
         foreach (var name in options.Sysctls)
         {
+            string? value;
+            try
+            {
+                value = kernel.ReadTextOrNull("/proc/sys/" + name.Replace('.', '/'));
+            }
+            catch (UnauthorizedAccessException)
+            {
+                // One this process may not read (net.core.bpf_* need CAP_SYS_ADMIN, which a sandboxed unit drops) is
+                // unavailable on its own, not compared, and the others still are.
+                context.ReportUnavailable($"sysctls/{name}", "this process may not read it");
+                continue;
+            }
+
             // A parameter this kernel lacks is left out rather than recorded as empty.
-            if (kernel.ReadTextOrNull("/proc/sys/" + name.Replace('.', '/')) is { } value)
+            if (value is not null)
             {
                 values[name] = Whitespace().Replace(value.Trim(), " ");
             }
@@ -149,9 +162,17 @@ internal sealed partial class OsCollector(OsCollectorOptions options) : ICollect
 
     private static SortedDictionary<string, MountEntry>? ReadMounts(CollectionContext context, IHostFileSystem kernel)
     {
-        // In a container on the host's PID namespace, this process's mounts are the container's: the host's are init's.
-        var source = context.IsLiveHost ? "/proc/self/mountinfo" : "/proc/1/mountinfo";
-        var text = kernel.ReadTextOrNull(source);
+        // The host's mounts are init's: in a container on the host's PID namespace this process's are the container's,
+        // and a systemd unit's sandbox (ProtectSystem=, PrivateTmp=, StateDirectory=) is a mount namespace of its own.
+        // Reading init's needs ptrace access to it; without, the live host's are this process's own.
+        var source = "/proc/1/mountinfo";
+        var text = ReadOrNull(source);
+        if (text is null && context.IsLiveHost)
+        {
+            source = "/proc/self/mountinfo";
+            text = ReadOrNull(source);
+        }
+
         if (text is null)
         {
             context.ReportUnavailable("mounts", $"no {source}");
@@ -159,6 +180,18 @@ internal sealed partial class OsCollector(OsCollectorOptions options) : ICollect
         }
 
         return MountInfoParser.Parse(text);
+
+        string? ReadOrNull(string path)
+        {
+            try
+            {
+                return kernel.ReadTextOrNull(path);
+            }
+            catch (UnauthorizedAccessException) when (context.IsLiveHost)
+            {
+                return null;
+            }
+        }
     }
 
     [GeneratedRegex(@"\s+")]
