@@ -21,17 +21,9 @@ internal static class FileHasher
             {
                 digests = Hash(item.RealPath, scan, item.PackageDigest, cancellationToken);
             }
-            catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                return (null, null, item.Status);
-            }
-            catch (UnauthorizedAccessException)
-            {
-                return (null, "permission denied", item.Status);
-            }
-            catch (IOException ex)
-            {
-                return (null, ex.Message, item.Status);
+                return (null, ErrorOf(ex), item.Status);
             }
 
             var after = FileStatus.LStat(item.RealPath);
@@ -48,8 +40,19 @@ internal static class FileHasher
             item = item with { Status = after.Value };
         }
 
-        return (null, "changed while being hashed", item.Status);
+        return (null, StillChanging, item.Status);
     }
+
+    /// <summary>What a file that kept changing while it was hashed, twice, is recorded with instead of a hash.</summary>
+    public const string StillChanging = "changed while being hashed";
+
+    /// <summary>What a read that failed means for the file: null when it is gone (nothing to record), else the error to record.</summary>
+    public static string? ErrorOf(Exception ex) => ex switch
+    {
+        FileNotFoundException or DirectoryNotFoundException => null,
+        UnauthorizedAccessException => "permission denied",
+        _ => ex.Message,
+    };
 
     /// <summary>
     /// SHA-256 of a file in streamed reads, and in the same reads the digest its package database records when that

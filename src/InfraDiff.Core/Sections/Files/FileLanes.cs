@@ -235,23 +235,16 @@ internal sealed class FileLanes : IDisposable
                 Open(lane, item with { Status = after.Value }, attempt: 1);
                 return;
             case var after:
-                done(item with { Status = after.Value }, null, "changed while being hashed");
+                done(item with { Status = after.Value }, null, FileHasher.StillChanging);
                 return;
         }
     }
 
     private void Fail(PendingHash item, Exception ex)
     {
-        switch (ex)
+        if (FileHasher.ErrorOf(ex) is { } error)
         {
-            case FileNotFoundException or DirectoryNotFoundException:
-                return;
-            case UnauthorizedAccessException:
-                done(item, null, "permission denied");
-                return;
-            default:
-                done(item, null, ex.Message);
-                return;
+            done(item, null, error);
         }
     }
 
