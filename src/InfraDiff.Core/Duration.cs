@@ -12,6 +12,12 @@ public static partial class Duration
     /// <summary>The longest the runtime can wait for in one go (a timer takes int milliseconds): about 24.8 days.</summary>
     public static TimeSpan LongestWait { get; } = TimeSpan.FromMilliseconds(int.MaxValue - 1);
 
+    /// <summary>"0.5 s", "5 min", "2 h": a span as a log line says it.</summary>
+    internal static string Describe(TimeSpan span) =>
+        span.TotalSeconds < 60 ? $"{span.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s"
+        : span.TotalMinutes < 60 ? $"{span.TotalMinutes.ToString("0.#", CultureInfo.InvariantCulture)} min"
+        : $"{span.TotalHours.ToString("0.#", CultureInfo.InvariantCulture)} h";
+
     /// <summary>Reads <paramref name="text"/> as a duration; false for anything else (zero and negative durations included).</summary>
     public static bool TryParse(string? text, out TimeSpan value)
     {

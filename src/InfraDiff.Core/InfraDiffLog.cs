@@ -38,8 +38,14 @@ internal static partial class InfraDiffLog
     public static partial void PackageCacheDiscarded(ILogger logger, string path, string reason);
 
     /// <summary>One line per cycle: what an operator watching the log wants to see each time.</summary>
-    [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "cycle done in {Seconds:0.0} s: {Outcome} ({Critical} critical, {High} high, {Medium} medium, {Low} low); {Alert}; {Pending} alerts waiting, {Dead} set aside")]
-    public static partial void Cycle(ILogger logger, double seconds, string outcome, int critical, int high, int medium, int low, string alert, int pending, int dead);
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "{Kind} cycle done in {Seconds:0.000} s: {Outcome} ({Critical} critical, {High} high, {Medium} medium, {Low} low); {Alert}; {Pending} alerts waiting, {Dead} set aside")]
+    public static partial void Cycle(ILogger logger, string kind, double seconds, string outcome, int critical, int high, int medium, int low, string alert, int pending, int dead);
+
+    [LoggerMessage(EventId = 2006, Level = LogLevel.Warning, Message = "{Reason}")]
+    public static partial void RealtimeUnavailable(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 2007, Level = LogLevel.Information, Message = "real-time watching: {What}")]
+    public static partial void Realtime(ILogger logger, string what);
 
     [LoggerMessage(EventId = 2002, Level = LogLevel.Error, Message = "cycle failed: {Reason}; the next one runs in {Interval}")]
     public static partial void CycleFailed(ILogger logger, string reason, TimeSpan interval, Exception exception);

@@ -33,4 +33,10 @@ public static class InfraDiffMetrics
     internal static readonly Gauge<long> AlertsDead = Meter.CreateGauge<long>("infradiff.alerts.dead", null, "Alerts a receiver refused for good, set aside in outbox/dead.");
 
     internal static readonly Gauge<double> LastSuccess = Meter.CreateGauge<double>("infradiff.cycle.last_success", "s", "When the last watch cycle finished without error, in seconds since 1970-01-01 UTC.");
+
+    internal static readonly Counter<long> RealtimeEvents = Meter.CreateCounter<long>("infradiff.realtime.events", null, "Events fanotify reported to a real-time watcher (before those outside what the sections read are dropped).");
+
+    internal static readonly Counter<long> RealtimeOverflows = Meter.CreateCounter<long>("infradiff.realtime.overflows", null, "Times a real-time watcher lost events (the kernel's queue overflowed, a path could not be found) and ran a full cycle.");
+
+    internal static readonly Counter<long> TargetedCycles = Meter.CreateCounter<long>("infradiff.cycles.targeted", null, "Watch cycles that examined only the paths real-time watching saw change.");
 }

@@ -20,7 +20,7 @@ public sealed class WatchSettings
 
     /// <summary>The keys of the section, as infradiff.json and the flags name them.</summary>
     public static IReadOnlyList<string> Keys { get; } =
-        ["interval", "dir", "webhook", "webhookFormat", "webhookSecret", "against", "repeatAfter", "keep", "keepReports", "minSeverity", "heartbeat", "emailTo", "smtp", "emailFrom", "metricsFile", "keyFile", "resetBaseline"];
+        ["interval", "dir", "webhook", "webhookFormat", "webhookSecret", "against", "repeatAfter", "keep", "keepReports", "minSeverity", "heartbeat", "emailTo", "smtp", "emailFrom", "metricsFile", "keyFile", "resetBaseline", "realtime", "settle"];
 
     /// <summary>Time between the start of one cycle and the next. Default: 5 minutes.</summary>
     public TimeSpan Interval { get; init; } = TimeSpan.FromMinutes(5);
@@ -64,6 +64,12 @@ public sealed class WatchSettings
     /// <summary>The store key's file, when set (else <see cref="StoreKey.Load"/>'s default).</summary>
     public string? KeyFile { get; init; }
 
+    /// <summary>See changes as they happen (fanotify) and name who made them (<see cref="DriftMonitorOptions.Realtime"/>).</summary>
+    public bool Realtime { get; init; }
+
+    /// <summary>With <see cref="Realtime"/>: how long writes must have stopped before they are examined. Default: 0.5 s.</summary>
+    public TimeSpan Settle { get; init; } = TimeSpan.FromMilliseconds(500);
+
     /// <summary>Reads the "watch" keys of <paramref name="configuration"/>.</summary>
     /// <exception cref="InvalidOptionException">A setting is invalid; the message names it as it was given.</exception>
     public static WatchSettings Bind(IConfiguration configuration)
@@ -95,6 +101,8 @@ public sealed class WatchSettings
             MetricsFile = read.Text("metricsFile"),
             KeyFile = read.Text("keyFile"),
             ResetBaseline = read.Flag("resetBaseline") ?? false,
+            Realtime = read.Flag("realtime") ?? false,
+            Settle = read.Duration("settle") ?? TimeSpan.FromMilliseconds(500),
             ResetBaselineName = SettingsLayers.NameOf(configuration, $"{Section}:resetBaseline"),
         };
     }
@@ -123,6 +131,8 @@ public sealed class WatchSettings
             ResetBaseline = ResetBaseline,
             ResetBaselineName = ResetBaselineName,
             Heartbeat = Heartbeat,
+            Realtime = Realtime,
+            Settle = Settle,
             StoreKey = StoreKey.Load(KeyFile),
         };
     }

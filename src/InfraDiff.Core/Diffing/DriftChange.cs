@@ -41,4 +41,8 @@ public sealed record DriftChange(
     /// <summary>The path of the change that accounts for this one, when one does: the package's ("/packages/coreutils"), so a report tells the two as one line.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? ExplainedByPath { get; init; }
+
+    /// <summary>Who made the change, when real-time watching saw the write (<see cref="Monitoring.DriftMonitorOptions.Realtime"/>).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public ChangeActor? By { get; init; }
 }

@@ -36,8 +36,19 @@ public sealed record DriftReport
     /// <summary>Things the reader should know about the rules themselves (an expired ignore rule).</summary>
     public required IReadOnlyList<string> Notices { get; init; }
 
+    /// <summary>
+    /// Paths created and deleted again between two cycles, seen only by real-time watching: in no snapshot, so not in
+    /// the patch and nothing to accept, yet told and alerted (an intruder's tool that cleaned up after itself).
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public IReadOnlyList<DriftChange> Transient { get; init; } = [];
+
+    /// <summary>Which kind of watch cycle found the changes ("targeted: 3 paths written", "full"); null outside a watch.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Cycle { get; init; }
+
     /// <summary>Whether anything drifted.</summary>
-    public bool HasDrift => Changes.Count > 0;
+    public bool HasDrift => Changes.Count > 0 || Transient.Count > 0;
 
     /// <summary>
     /// The RFC 6902 patch: applied in order to the earlier snapshot, it yields the later one (metadata, ignored and waived

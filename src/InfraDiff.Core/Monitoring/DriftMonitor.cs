@@ -2,8 +2,10 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using InfraDiff.Alerting;
 using InfraDiff.Diffing;
+using InfraDiff.Monitoring.Realtime;
 using InfraDiff.Pipeline;
 using InfraDiff.Reporting;
+using InfraDiff.Sections;
 using InfraDiff.Snapshots;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -47,33 +49,139 @@ public sealed class DriftMonitor
     /// <summary>The store this monitor writes to.</summary>
     public SnapshotStore Store { get; }
 
-    /// <summary>Runs cycles until cancelled. Cycles never overlap; a failed one is logged and the next one runs.</summary>
+    /// <summary>
+    /// Runs cycles until cancelled. Cycles never overlap; a failed one is logged and the next one runs. With
+    /// <see cref="DriftMonitorOptions.Realtime"/>, changes are also seen as they happen (<see cref="RealtimeUnavailable"/>
+    /// says why not, when the kernel or the process's capabilities refuse it: then cycles run at the interval alone).
+    /// </summary>
     /// <exception cref="InfraDiffException">Another watcher holds the store.</exception>
     public async Task RunAsync(CancellationToken cancellationToken = default)
     {
         using var storeLock = Store.Lock();
-        await CycleLoop.RunAsync(
-            options.Interval,
-            clock,
-            RunCycleCoreAsync,
-            ex =>
-            {
-                InfraDiffMetrics.Cycles.Add(1, new KeyValuePair<string, object?>("outcome", "failed"));
-                InfraDiffLog.CycleFailed(logger, ex.Message, options.Interval, ex);
-            },
-            cancellationToken).ConfigureAwait(false);
+        using var realtime = options.Realtime ? StartRealtime() : null;
+        if (realtime is not null)
+        {
+            await RunRealtimeAsync(realtime, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        await CycleLoop.RunAsync(options.Interval, clock, token => RunCycleCoreAsync(null, token), CycleFailed, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>Why real-time watching was asked for and is not running (one line, logged once), or null.</summary>
+    public string? RealtimeUnavailable { get; private set; }
 
     /// <summary>Runs one cycle under the store's lock.</summary>
     public async Task<CycleResult> RunCycleAsync(CancellationToken cancellationToken = default)
     {
         using var storeLock = Store.Lock();
-        return await RunCycleCoreAsync(cancellationToken).ConfigureAwait(false);
+        return await RunCycleCoreAsync(null, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<CycleResult> RunCycleCoreAsync(CancellationToken cancellationToken)
+    private void CycleFailed(Exception ex)
+    {
+        InfraDiffMetrics.Cycles.Add(1, new KeyValuePair<string, object?>("outcome", "failed"));
+        InfraDiffLog.CycleFailed(logger, ex.Message, options.Interval, ex);
+    }
+
+    /// <summary>
+    /// Watches the filesystems that hold what the sections read; null, with <see cref="RealtimeUnavailable"/> said
+    /// once, when this process may not (no CAP_SYS_ADMIN, an unprivileged container, an old kernel).
+    /// </summary>
+    private RealtimeChanges? StartRealtime()
+    {
+        string? problem;
+        RealtimeChanges? realtime = null;
+        if (options.Snapshot.Root != "/")
+        {
+            problem = "it watches the live host's files, and the snapshot root is " + options.Snapshot.Root;
+        }
+        else
+        {
+            // Each path's nearest existing folder: a filesystem mark is made through a folder on it.
+            var marks = snapshotter.Watched.Select(p => ExistingFolderOf(p[..(p.IndexOf('*', StringComparison.Ordinal) is var star and >= 0 ? star : p.Length)]))
+                .Distinct(StringComparer.Ordinal).ToList();
+            var names = new UserNames();
+            realtime = RealtimeChanges.TryStart(marks, path => snapshotter.SectionsReading(path).Any(), names.Of, clock, out problem);
+        }
+
+        if (realtime is null)
+        {
+            RealtimeUnavailable = $"real-time watching is off: {problem} (it needs root, or CAP_SYS_ADMIN and CAP_DAC_READ_SEARCH, and Linux 5.9 or later); full cycles run every {Duration.Describe(options.Interval)}";
+            InfraDiffLog.RealtimeUnavailable(logger, RealtimeUnavailable);
+        }
+        else
+        {
+            InfraDiffLog.Realtime(logger, realtime.KnowsWho
+                ? $"changes are examined once they settle ({Duration.Describe(options.Settle)} without a write); a full cycle runs every {Duration.Describe(options.Interval)}"
+                : "this kernel gives no pidfd with an event (Linux 5.15 and later do): changes are seen, who made them is not read");
+        }
+
+        return realtime;
+    }
+
+    private static string ExistingFolderOf(string path)
+    {
+        var folder = path.Length == 0 ? "/" : path;
+        while (folder.Length > 1 && !Directory.Exists(folder))
+        {
+            folder = Path.GetDirectoryName(folder.TrimEnd('/')) ?? "/";
+        }
+
+        return folder;
+    }
+
+    /// <summary>
+    /// A full cycle at start and at each interval; between them, a targeted cycle for each settled batch of changes (a
+    /// full one when events were lost). Who made each change is added to its report whichever cycle found it.
+    /// </summary>
+    private async Task RunRealtimeAsync(RealtimeChanges realtime, CancellationToken cancellationToken)
+    {
+        var nextFull = clock.GetUtcNow();
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                var batch = nextFull <= clock.GetUtcNow() ? null
+                    : await realtime.NextAsync(options.Settle, SettleCap, PackageCap, nextFull, cancellationToken).ConfigureAwait(false);
+                if (batch is null || batch.Lost is not null || current is null || nextFull <= clock.GetUtcNow())
+                {
+                    // A batch that reached the next full cycle's time is told by that full cycle.
+                    nextFull = clock.GetUtcNow() + options.Interval;
+                    await RunCycleCoreAsync(batch, cancellationToken, full: true).ConfigureAwait(false);
+                }
+                else
+                {
+                    await RunCycleCoreAsync(batch, cancellationToken).ConfigureAwait(false);
+                }
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex)
+            {
+                CycleFailed(ex);
+                current = null;
+            }
+        }
+    }
+
+    /// <summary>Under a steady stream of writes, a batch is taken this long after its first event.</summary>
+    private static readonly TimeSpan SettleCap = TimeSpan.FromSeconds(5);
+
+    /// <summary>While a package manager that made the changes runs, its batch waits for it this long at most.</summary>
+    private static readonly TimeSpan PackageCap = TimeSpan.FromMinutes(10);
+
+    /// <summary>The snapshot the last cycle took, kept when watching in real time: what a targeted cycle updates and compares with.</summary>
+    private Snapshot? current;
+
+    /// <summary>A cycle: a full one, or, for a batch of changes seen in real time, a targeted one unless <paramref name="full"/>.</summary>
+    private async Task<CycleResult> RunCycleCoreAsync(TouchBatch? batch, CancellationToken cancellationToken, bool full = false)
     {
         var started = clock.GetTimestamp();
+        var previous = current;
+        var targeted = !full && batch is { Lost: null } && previous is not null;
 
         // Held for the cycle only: between cycles an operator's acceptance may write to the store.
         using var hold = Store.Hold(StoreAcceptances.Wait);
@@ -81,15 +189,32 @@ public sealed class DriftMonitor
 
         // Read each cycle (a small file): an edited or forged acceptance is quarantined and alerted now, not when next used.
         await Store.Acceptances.ReadAsync(cancellationToken).ConfigureAwait(false);
-        var reference = options.Against == DriftReference.Baseline
-            ? await Store.BaselineAsync(cancellationToken).ConfigureAwait(false)
+        // A targeted cycle compares with the snapshot it updated, held since the last cycle, rather than read it back.
+        var reference = options.Against == DriftReference.Baseline ? await Store.BaselineAsync(cancellationToken).ConfigureAwait(false)
+            : targeted ? previous
             : await Store.ReferenceAsync(cancellationToken).ConfigureAwait(false);
-        var snapshot = await snapshotter.TakeAsync(options.Snapshot, cancellationToken).ConfigureAwait(false);
+        var touched = batch?.Paths.Select(p => new TouchedPath(p.Key, p.Value.Tree)).ToList() ?? [];
+        var snapshot = targeted
+            ? await snapshotter.UpdateAsync(options.Snapshot, previous!, touched, cancellationToken).ConfigureAwait(false)
+            : await snapshotter.TakeAsync(options.Snapshot, cancellationToken).ConfigureAwait(false);
+        current = options.Realtime ? snapshot : null;
+        var kind = targeted ? $"targeted ({Plural(touched.Count, "path")} changed)" : batch?.Lost is { } lost ? $"full ({lost})" : "full";
+        if (targeted)
+        {
+            InfraDiffMetrics.TargetedCycles.Add(1);
+        }
+
         DriftReport? report = null;
         var alerted = false;
         if (reference is not null)
         {
-            report = SnapshotDiffer.Compare(reference, snapshot, options.Rules with { Sections = [.. snapshotter.Sections, .. options.Rules.Sections] }, clock);
+            var rules = options.Rules with { Sections = [.. snapshotter.Sections, .. options.Rules.Sections] };
+            report = SnapshotDiffer.Compare(reference, snapshot, rules, clock);
+            if (options.Realtime)
+            {
+                report = ChangeAttribution.Attribute(report, batch, snapshotter, rules, clock) with { Cycle = kind };
+            }
+
             var fingerprint = report.HasDrift ? Fingerprint(report) : "";
             if (report.HasDrift && await AlertKeyAsync(reference, fingerprint, cancellationToken).ConfigureAwait(false) is { } key)
             {
@@ -143,8 +268,9 @@ public sealed class DriftMonitor
         Measure(changes, counts, elapsed, undelivered);
         InfraDiffLog.Cycle(
             logger,
+            kind,
             elapsed.TotalSeconds,
-            reference is null ? "first snapshot stored" : $"{changes.Count} changes",
+            reference is null ? "first snapshot stored" : $"{changes.Count + (report?.Transient.Count ?? 0)} changes",
             counts["critical"],
             counts["high"],
             counts["medium"],
@@ -279,6 +405,8 @@ public sealed class DriftMonitor
         var head = Head();
         await EnqueueStoreAlertAsync(snapshot, [], $"heartbeat|{snapshot.Metadata.Host}|{head.Sequence}|{head.Head}", heartbeat: true, CancellationToken.None, notices).ConfigureAwait(false);
     }
+
+    private static string Plural(int count, string noun) => count == 1 ? $"1 {noun}" : $"{count:N0} {noun}s";
 
     private static string Fingerprint(DriftReport report) =>
         Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(report.ToPatch(), SnapshotJson.Options)))[..32];

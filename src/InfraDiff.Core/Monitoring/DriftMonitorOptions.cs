@@ -43,6 +43,16 @@ public sealed record DriftMonitorOptions : IValidatedOptions
     /// <summary>How often a heartbeat (the journal's head, no change) is queued, the first on the first cycle; <see cref="TimeSpan.Zero"/> for none. Default: daily.</summary>
     public TimeSpan Heartbeat { get; set; } = TimeSpan.FromDays(1);
 
+    /// <summary>
+    /// Also see changes as they happen, through fanotify: a targeted cycle examines what changed once writes settle,
+    /// and each change found names who made it. Needs root (CAP_SYS_ADMIN and CAP_DAC_READ_SEARCH) on the live host;
+    /// without them the monitor says why once and runs full cycles at <see cref="Interval"/>. Default: off.
+    /// </summary>
+    public bool Realtime { get; set; }
+
+    /// <summary>With <see cref="Realtime"/>: how long writes must have stopped before a targeted cycle examines them (at most 5 s under a steady stream). Default: 0.5 s.</summary>
+    public TimeSpan Settle { get; set; } = TimeSpan.FromMilliseconds(500);
+
     /// <summary>Checks every option; called by everything that takes these options, and by the options pattern at start.</summary>
     /// <exception cref="InvalidOptionException">An option has a value it cannot take; the message names it.</exception>
     public void Validate() => OptionChecks.ThrowIfInvalid(this);
@@ -56,6 +66,7 @@ public sealed record DriftMonitorOptions : IValidatedOptions
             OptionChecks.AtLeast("DriftMonitorOptions.Keep", Keep, 1),
             OptionChecks.AtLeast("DriftMonitorOptions.KeepReports", KeepReports, 1),
             OptionChecks.NotNegative("DriftMonitorOptions.Heartbeat", Heartbeat),
+            OptionChecks.Positive("DriftMonitorOptions.Settle", Settle),
             Rules is null ? new InvalidOptionException("DriftMonitorOptions.Rules", "is required") : null,
             Snapshot is null ? new InvalidOptionException("DriftMonitorOptions.Snapshot", "is required") : null,
         }.Concat(Snapshot is IValidatedOptions snapshot ? snapshot.Problems() : []).OfType<InvalidOptionException>();

@@ -6,6 +6,9 @@ namespace InfraDiff.Packaging;
 /// <summary>Finds the host's package database (dpkg, apk, rpm: the same order as the packages section) and indexes its files.</summary>
 internal static class PackageDatabases
 {
+    /// <summary>Where the databases keep what they own: a change beneath one means the index is to be read again.</summary>
+    public static readonly string[] Paths = ["/var/lib/dpkg/", "/lib/apk/db/", "/var/lib/rpm/", "/usr/lib/sysimage/rpm/"];
+
     /// <exception cref="InfraDiffException">The database exists but could not be read; the message says why.</exception>
     public static async Task<PackageFileIndex> LoadAsync(CollectionContext context, CancellationToken cancellationToken)
     {

@@ -82,8 +82,50 @@ public sealed class Snapshotter
         }
 
         var takenAt = clock.GetUtcNow();
-        var results = await Task.WhenAll(selected.Select(c => RunAsync(c, files, options.LiveKernel, options.TimeoutFor(c.Name), cancellationToken))).ConfigureAwait(false);
+        var results = await Task.WhenAll(selected.Select(c => RunAsync(c, c.CollectAsync, files, options.LiveKernel, options.TimeoutFor(c.Name), cancellationToken))).ConfigureAwait(false);
+        return Assemble(files, takenAt, results);
+    }
 
+    /// <summary>
+    /// A snapshot made from <paramref name="previous"/> and the paths that changed since, as real-time watching
+    /// sees them: the files section examines those paths alone, a section with an input among them is read again
+    /// whole, every other section (and its collector's report) is kept as it was.
+    /// </summary>
+    internal async Task<Snapshot> UpdateAsync(SnapshotOptions options, Snapshot previous, IReadOnlyCollection<TouchedPath> touched, CancellationToken cancellationToken)
+    {
+        options.Validate();
+        var files = options.Root == "/" ? RootedFileSystem.Live : new RootedFileSystem(options.Root);
+        var takenAt = clock.GetUtcNow();
+        var results = await Task.WhenAll(Select(options).Select(c =>
+        {
+            var timeout = options.TimeoutFor(c.Name);
+            var had = previous.Sections.TryGetValue(c.Name, out var section) && previous.Metadata.Collectors.TryGetValue(c.Name, out var report) && report.Status == CollectorStatus.Ok;
+            if (had && c is ITargetedCollector targeted)
+            {
+                return touched.Any(t => targeted.Covers(t.Path))
+                    ? RunAsync(c, async (context, token) => await targeted.UpdateAsync(context, section, touched, token).ConfigureAwait(false), files, options.LiveKernel, timeout, cancellationToken)
+                    : Task.FromResult(Kept(c.Name, previous));
+            }
+
+            return !had || touched.Any(t => c.Section.Reads(t.Path))
+                ? RunAsync(c, c.CollectAsync, files, options.LiveKernel, timeout, cancellationToken)
+                : Task.FromResult(Kept(c.Name, previous));
+        })).ConfigureAwait(false);
+        return Assemble(files, takenAt, results);
+    }
+
+    /// <summary>Which of this snapshotter's sections read <paramref name="hostPath"/> (the files section: records it).</summary>
+    internal IEnumerable<string> SectionsReading(string hostPath) =>
+        collectors.Where(c => c is ITargetedCollector t ? t.Covers(hostPath) : c.Section.Reads(hostPath)).Select(c => c.Name);
+
+    /// <summary>The folders and files this snapshotter's sections read: the files section's roots and every section's inputs.</summary>
+    internal IEnumerable<string> Watched => collectors.SelectMany(c => c is ITargetedCollector t ? t.Roots : c.Section.Inputs);
+
+    private static (string Name, CollectorReport Report, JsonElement? Section) Kept(string name, Snapshot previous) =>
+        (name, previous.Metadata.Collectors.TryGetValue(name, out var report) ? report : new CollectorReport(CollectorStatus.Failed, 0, "not collected"), previous.Sections.TryGetValue(name, out var section) ? section : null);
+
+    private static Snapshot Assemble(IHostFileSystem files, DateTimeOffset takenAt, (string Name, CollectorReport Report, JsonElement? Section)[] results)
+    {
         var reports = new Dictionary<string, CollectorReport>(StringComparer.Ordinal);
         var sections = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
         foreach (var (name, report, section) in results)
@@ -163,6 +205,7 @@ public sealed class Snapshotter
 
     private async Task<(string Name, CollectorReport Report, JsonElement? Section)> RunAsync(
         ICollector collector,
+        Func<CollectionContext, CancellationToken, Task<object>> collect,
         IHostFileSystem files,
         bool liveKernel,
         TimeSpan timeout,
@@ -177,7 +220,7 @@ public sealed class Snapshotter
         {
             // On the thread pool, and waited for no longer than the limit: a collector that blocks synchronously or
             // ignores its token neither holds up the others nor outlives its timeout.
-            var model = await Task.Run(() => collector.CollectAsync(context, timeoutSource.Token), timeoutSource.Token)
+            var model = await Task.Run(() => collect(context, timeoutSource.Token), timeoutSource.Token)
                 .WaitAsync(timeoutSource.Token).ConfigureAwait(false);
             var section = SnapshotJson.ToElement(model);
             if (section.ValueKind != JsonValueKind.Object)

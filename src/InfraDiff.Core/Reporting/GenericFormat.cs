@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using InfraDiff.Diffing;
 using InfraDiff.Snapshots;
 
 namespace InfraDiff.Reporting;
@@ -26,7 +27,10 @@ internal sealed class GenericFormat() : OnePieceFormat("generic", "application/j
     private static JsonObject Body(DriftAlert alert, int maxBytes)
     {
         var report = alert.Report;
-        var changes = report.Changes.Select(c =>
+
+        // A transient path (created and deleted between cycles, seen in real time) is a change with "transient": true, in no patch.
+        IReadOnlyList<DriftChange> all = report.Transient.Count == 0 ? report.Changes : [.. report.Changes, .. report.Transient];
+        var changes = all.Select(c =>
         {
             var change = new JsonObject
             {
@@ -47,6 +51,16 @@ internal sealed class GenericFormat() : OnePieceFormat("generic", "application/j
                 change["toldWith"] = c.ToldWith;
             }
 
+            if (c.By is not null)
+            {
+                change["by"] = JsonSerializer.SerializeToNode(c.By, SnapshotJson.Options);
+            }
+
+            if (report.Transient.Contains(c))
+            {
+                change["transient"] = true;
+            }
+
             return change;
         }).ToList();
         var body = new JsonObject
@@ -59,9 +73,9 @@ internal sealed class GenericFormat() : OnePieceFormat("generic", "application/j
             ["summary"] = JsonSerializer.SerializeToNode(report.Summary, SnapshotJson.Options),
             ["totals"] = new JsonObject
             {
-                ["changes"] = report.Changes.Count,
+                ["changes"] = all.Count,
                 ["waived"] = report.Waived.Count,
-                ["bySeverity"] = new JsonObject([.. Enum.GetValues<Severity>().Reverse().Select(s => KeyValuePair.Create(EnumNames.Of(s), (JsonNode?)report.Changes.Count(c => c.Severity == s)))]),
+                ["bySeverity"] = new JsonObject([.. Enum.GetValues<Severity>().Reverse().Select(s => KeyValuePair.Create(EnumNames.Of(s), (JsonNode?)all.Count(c => c.Severity == s)))]),
             },
             ["unknown"] = JsonSerializer.SerializeToNode(report.Unknown, SnapshotJson.Options),
             ["notices"] = new JsonArray([.. report.Notices.Select(n => (JsonNode)n)]),
@@ -70,6 +84,12 @@ internal sealed class GenericFormat() : OnePieceFormat("generic", "application/j
             ["changes"] = new JsonArray([.. changes]),
             ["patch"] = JsonSerializer.SerializeToNode(report.ToPatch(), SnapshotJson.Options),
         };
+        if (report.Cycle is { } cycle)
+        {
+            // Which kind of watch cycle found the changes: "targeted (1 path changed)", "full".
+            body.Insert(body.IndexOf("summary"), "cycle", cycle);
+        }
+
         if (JsonSerializer.SerializeToUtf8Bytes(body, SnapshotJson.Options).Length <= maxBytes)
         {
             return body;
@@ -81,7 +101,7 @@ internal sealed class GenericFormat() : OnePieceFormat("generic", "application/j
         body["changes"] = new JsonArray();
         var budget = maxBytes - JsonSerializer.SerializeToUtf8Bytes(body, SnapshotJson.Options).Length;
         var kept = new JsonArray();
-        foreach (var (change, severity) in changes.Zip(report.Changes.Select(c => c.Severity)).OrderByDescending(p => p.Second).Select(p => (p.First, p.Second)))
+        foreach (var (change, severity) in changes.Zip(all.Select(c => c.Severity)).OrderByDescending(p => p.Second).Select(p => (p.First, p.Second)))
         {
             var size = JsonSerializer.SerializeToUtf8Bytes(change, SnapshotJson.Options).Length + 1;
             if (size > budget)

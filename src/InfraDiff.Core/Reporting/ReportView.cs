@@ -20,19 +20,24 @@ internal sealed class ReportView
     private ReportView(DriftReport report)
     {
         Report = report;
-        Counts = Severities.ToDictionary(s => s, s => report.Changes.Count(c => c.Severity == s));
-        SummaryLine = (!report.HasDrift ? "No drift" : $"{Count(report.Changes.Count, "change")}: " + string.Join(", ", Severities.Select(s => $"{Counts[s]} {EnumNames.Of(s)}")))
+
+        // A transient path (created and deleted between two cycles) is told as a change is; it is in no patch.
+        IReadOnlyList<DriftChange> changes = report.Transient.Count == 0 ? report.Changes : [.. report.Changes, .. report.Transient];
+        Counts = Severities.ToDictionary(s => s, s => changes.Count(c => c.Severity == s));
+        SummaryLine = (!report.HasDrift ? "No drift" : $"{Count(changes.Count, "change")}: " + string.Join(", ", Severities.Select(s => $"{Counts[s]} {EnumNames.Of(s)}")))
+            + (report.Transient.Count > 0 ? $" ({Count(report.Transient.Count, "path")} created and deleted between cycles)" : "")
             + (report.Waived.Count > 0 ? $" ({Count(report.Waived.Count, "change")} waived)" : "")
             + (report.BelowMinimum > 0 ? $" ({Count(report.BelowMinimum, "change")} below the minimum severity not shown)" : "");
-        Header = $"{report.Before.Host} {Time(report.Before.TakenAt)} → {report.After.Host} {Time(report.After.TakenAt)}";
+        Header = $"{report.Before.Host} {Time(report.Before.TakenAt)} → {report.After.Host} {Time(report.After.TakenAt)}"
+            + (report.Cycle is { } cycle ? $" ({cycle} cycle)" : "");
         var order = new Dictionary<DriftChange, int>(ReferenceEqualityComparer.Instance);
-        for (var i = 0; i < report.Changes.Count; i++)
+        for (var i = 0; i < changes.Count; i++)
         {
-            order.TryAdd(report.Changes[i], i);
+            order.TryAdd(changes[i], i);
         }
 
-        Urgent = [.. BySeverity(report.Changes.Where(c => c.Severity >= Severity.High))];
-        Categories = CategoriesOf(report, order);
+        Urgent = [.. BySeverity(changes.Where(c => c.Severity >= Severity.High))];
+        Categories = CategoriesOf(report, changes, order);
         Lines = [.. Categories.SelectMany(c => c.Lines).OrderBy(l => Array.IndexOf(Severities, l.Change.Severity)).ThenBy(l => l.Order)];
         Waived = [.. report.Waived.OrderByDescending(w => w.Change.Severity)];
         NotCompared = [.. report.Unknown.GroupBy(u => u.Reason, StringComparer.Ordinal).Select(g => new NotCompared(Names(g), g.Key, [.. g]))];
@@ -115,21 +120,21 @@ internal sealed class ReportView
     /// all verified"), else on a line of their own at the place of the first. A category left without lines of its own
     /// is not listed (its changes are told on their packages' lines).
     /// </summary>
-    private static List<CategoryView> CategoriesOf(DriftReport report, Dictionary<DriftChange, int> order)
+    private static List<CategoryView> CategoriesOf(DriftReport report, IReadOnlyList<DriftChange> changes, Dictionary<DriftChange, int> order)
     {
-        var explained = report.Changes.Where(c => c.ExplainedBy is not null).GroupBy(c => c.ExplainedBy!, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
+        var explained = changes.Where(c => c.ExplainedBy is not null).GroupBy(c => c.ExplainedBy!, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
 
         // A package whose change is in the report tells its files, on the line of its change (its first, when its
         // version and architecture both changed): package path → its explained changes.
-        var changed = report.Changes.Where(c => c.ExplainedBy is null).Select(c => SectionEntries.OwnKeyOf(c.Path)).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        var changed = changes.Where(c => c.ExplainedBy is null).Select(c => SectionEntries.OwnKeyOf(c.Path)).OfType<string>().ToHashSet(StringComparer.Ordinal);
         var told = explained.Values.Where(g => g[0].ExplainedByPath is { } path && changed.Contains(path)).ToDictionary(g => g[0].ExplainedByPath!, StringComparer.Ordinal);
 
         // Fields of one event are told on the line of the first: path → how many more it tells.
-        var paths = report.Changes.Select(c => c.Path).ToHashSet(StringComparer.Ordinal);
-        var toldWith = report.Changes.Where(c => c.ToldWith is { } lead && paths.Contains(lead)).CountBy(c => c.ToldWith!, StringComparer.Ordinal).ToDictionary(StringComparer.Ordinal);
+        var paths = changes.Select(c => c.Path).ToHashSet(StringComparer.Ordinal);
+        var toldWith = changes.Where(c => c.ToldWith is { } lead && paths.Contains(lead)).CountBy(c => c.ToldWith!, StringComparer.Ordinal).ToDictionary(StringComparer.Ordinal);
 
         var categories = new List<CategoryView>();
-        foreach (var category in report.Changes.GroupBy(c => c.Category, StringComparer.Ordinal))
+        foreach (var category in changes.GroupBy(c => c.Category, StringComparer.Ordinal))
         {
             var lines = new List<ReportLine>();
             var emitted = new HashSet<string>(StringComparer.Ordinal);
@@ -155,7 +160,7 @@ internal sealed class ReportView
 
             if (lines.Count > 0)
             {
-                categories.Add(new CategoryView(category.Key, report.Summary[category.Key], lines));
+                categories.Add(new CategoryView(category.Key, report.Summary.GetValueOrDefault(category.Key) ?? new CategorySummary(0, 0, 0), lines));
             }
         }
 

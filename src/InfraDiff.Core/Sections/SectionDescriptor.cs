@@ -50,6 +50,39 @@ public class SectionDescriptor
     public string Path { get; }
 
     /// <summary>
+    /// The host files the section is read from: paths, each covering what lies beneath it, "*" within one name
+    /// ("/etc/passwd", "/home/*/.ssh"). Real-time watching re-reads the section at once when one of them changes, and
+    /// names who changed it; a section with none (read from a daemon or the kernel) is re-read by full cycles only.
+    /// </summary>
+    public IReadOnlyList<string> Inputs
+    {
+        get => inputs;
+        init
+        {
+            inputs = value ?? [];
+            inputGlobs = null;
+        }
+    }
+
+    private IReadOnlyList<string> inputs = [];
+    private PointerGlob[]? inputGlobs;
+
+    /// <summary>Whether <paramref name="hostPath"/> is one of <see cref="Inputs"/> or lies beneath one.</summary>
+    internal bool Reads(string hostPath)
+    {
+        inputGlobs ??= [.. inputs.Select(i => new PointerGlob(i))];
+        foreach (var glob in inputGlobs)
+        {
+            if (glob.Matches(hostPath))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
     /// The collections whose keys name a thing, tried in order: <c>("accounts", "user")</c> makes a change below
     /// <c>/users/accounts/alice</c> a line about "user alice"; a noun for the collection "" names the section's own
     /// keys ("package openssl"). Empty: a line names the section and its key ("kernelCmdline quiet").

@@ -194,7 +194,7 @@ public sealed class WatchProcessTests : IAsyncLifetime
             Assert.Contains("answered 413 ", stderr.ToString(), StringComparison.Ordinal);
             Assert.Contains("(payload too large for this channel); refused for good", stderr.ToString(), StringComparison.Ordinal);
             // One line a cycle, stamped in UTC, says what the cycle did.
-            Assert.Matches(@"(?m)^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ infradiff: info: cycle done in \d+\.\d s: \d+ changes \(0 critical, \d+ high, \d+ medium, \d+ low\); (alert queued|no alert); \d+ alerts waiting, \d+ set aside$", stderr.ToString());
+            Assert.Matches(@"(?m)^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ infradiff: info: full cycle done in \d+\.\d{3} s: \d+ changes \(0 critical, \d+ high, \d+ medium, \d+ low\); (alert queued|no alert); \d+ alerts waiting, \d+ set aside$", stderr.ToString());
             Assert.DoesNotContain("never-logged", stderr.ToString(), StringComparison.Ordinal);
         }
     }

@@ -358,7 +358,7 @@ public sealed class BootedSystemdTests(DebianRoot debian) : IAsyncLifetime
             await Task.Delay(500);
         }
 
-        Assert.Contains(cycles, c => c.GetProperty("Message").GetString()!.StartsWith("cycle done in ", StringComparison.Ordinal));
+        Assert.Contains(cycles, c => c.GetProperty("Message").GetString()!.StartsWith("full cycle done in ", StringComparison.Ordinal));
         var journal = (await InsideAsync("journalctl", "-u", "infradiff.service", "--no-pager", "-o", "cat")).StandardOutput;
         Assert.DoesNotContain("\"EventId\":1003", journal, StringComparison.Ordinal);
         Assert.DoesNotContain("\"EventId\":1001", journal, StringComparison.Ordinal);

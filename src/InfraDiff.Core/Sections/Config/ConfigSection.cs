@@ -11,6 +11,7 @@ internal sealed class ConfigSection : SectionDescriptor
         const ChangeKind Add = ChangeKind.Add;
         const ChangeKind Remove = ChangeKind.Remove;
         const ChangeKind Replace = ChangeKind.Replace;
+        Inputs = ["/etc/ssh", "/etc/sysctl.conf", "/etc/sysctl.d", "/usr/lib/sysctl.d", "/lib/sysctl.d", "/usr/local/lib/sysctl.d", "/etc/login.defs", "/etc/pam.d", "/etc/fstab", "/etc/security/limits.conf", "/etc/security/limits.d", "/etc/modprobe.d", "/usr/lib/modprobe.d", "/lib/modprobe.d", "/usr/local/lib/modprobe.d"];
         Nouns =
         [
             new("sshd", "sshd", keyed: false), new("sysctl", "sysctl"), new("loginDefs", "login.defs", keyed: false), new("pam", "pam"),

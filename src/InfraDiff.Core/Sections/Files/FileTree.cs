@@ -16,7 +16,7 @@ internal readonly record struct FoundPath(string HostPath, FileStatus Status, st
 /// </summary>
 internal static class FileTree
 {
-    public static List<FoundPath> Walk(CollectionContext context, PointerGlob[] excludes, IReadOnlyList<string> roots, bool crossFilesystems, CancellationToken cancellationToken)
+    public static List<FoundPath> Walk(CollectionContext context, PointerGlob[] excludes, IReadOnlyList<string> roots, bool crossFilesystems, CancellationToken cancellationToken, bool descend = true)
     {
         var found = new List<FoundPath>();
         var entries = new byte[32 << 10];
@@ -30,7 +30,7 @@ internal static class FileTree
 
             // Directories still to list, with their place in what was found.
             var pending = new Stack<int>();
-            Add(hostRoot, rootStatus);
+            Add(hostRoot, rootStatus, descend);
             while (pending.TryPop(out var index))
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -73,9 +73,9 @@ internal static class FileTree
                 }
             }
 
-            void Add(string hostPath, FileStatus status)
+            void Add(string hostPath, FileStatus status, bool enter = true)
             {
-                if (status.Kind == FileKind.Directory && (crossFilesystems || status.Device == rootStatus.Device))
+                if (enter && status.Kind == FileKind.Directory && (crossFilesystems || status.Device == rootStatus.Device))
                 {
                     pending.Push(found.Count);
                 }

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using InfraDiff.Snapshots;
 using static InfraDiff.Sections.Files.FileEntry;
@@ -116,4 +117,63 @@ internal sealed class FilesSection : SectionDescriptor
             },
             // About 340 bytes an entry on a real host; a buffer that has to grow holds twice what it needs.
             256 + (entries.Count * 400));
+
+    /// <summary>
+    /// <paramref name="previous"/> with <paramref name="updates"/> applied (an entry, or null for a path that is gone)
+    /// and nothing kept from before beneath <paramref name="replaced"/> (folder paths ending in "/"): members that did
+    /// not change are copied as their text, so the section stays byte for byte what a full scan writes.
+    /// </summary>
+    public static JsonElement Merge(JsonElement previous, Dictionary<string, FileEntry?> updates, IReadOnlyList<string> replaced)
+    {
+        var keys = updates.Keys.ToArray();
+        Array.Sort(keys, StringComparer.Ordinal);
+        var prefixes = replaced.Order(StringComparer.Ordinal).ToArray();
+        return SnapshotJson.WriteSection(
+            writer =>
+            {
+                var next = 0;
+                void WriteUpdatesBefore(string? name)
+                {
+                    for (; next < keys.Length && (name is null || string.CompareOrdinal(keys[next], name) <= 0); next++)
+                    {
+                        if (updates[keys[next]] is { } entry)
+                        {
+                            writer.WritePropertyName(keys[next]);
+                            entry.WriteTo(writer);
+                        }
+                    }
+                }
+
+                writer.WriteStartObject();
+                foreach (var member in previous.EnumerateObject())
+                {
+                    var name = member.Name;
+                    WriteUpdatesBefore(name);
+                    if (updates.ContainsKey(name) || IsBeneath(name, prefixes))
+                    {
+                        continue;
+                    }
+
+                    writer.WritePropertyName(name);
+                    writer.WriteRawValue(JsonMarshal.GetRawUtf8Value(member.Value), skipInputValidation: true);
+                }
+
+                WriteUpdatesBefore(null);
+                writer.WriteEndObject();
+            },
+            JsonMarshal.GetRawUtf8Value(previous).Length + 4096);
+    }
+
+    private static bool IsBeneath(string path, string[] prefixes)
+    {
+        foreach (var prefix in prefixes)
+        {
+            if (path.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 }

@@ -8,6 +8,7 @@ internal sealed class NetworkSection : SectionDescriptor
     private NetworkSection()
         : base("network")
     {
+        Inputs = ["/etc/hosts", "/etc/resolv.conf", "/etc/nsswitch.conf"];
         Nouns =
         [
             new("interfaces", "interface"), new("routes", "route"), new("listening", "listening socket"),

@@ -8,6 +8,7 @@ internal sealed class OsSection : SectionDescriptor
     private OsSection()
         : base("os")
     {
+        Inputs = ["/etc/os-release", "/usr/lib/os-release", "/etc/hostname"];
         Nouns =
         [
             new("sysctls", "sysctl"), new("modules", "kernel module"), new("mounts", "mount"),

@@ -13,6 +13,7 @@ internal sealed class PackagesSection : SectionDescriptor
     private PackagesSection()
         : base(SectionName)
     {
+        Inputs = ["/var/lib/dpkg/status", "/lib/apk/db/installed", "/var/lib/rpm"];
         Nouns = [new("", "package")];
         SeverityRules = [SeverityRule.Of("/packages", Severity.Medium)];
     }

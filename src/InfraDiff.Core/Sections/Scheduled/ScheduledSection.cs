@@ -8,6 +8,7 @@ internal sealed class ScheduledSection : SectionDescriptor
     private ScheduledSection()
         : base("scheduled")
     {
+        Inputs = ["/etc/crontab", "/etc/cron.d", "/etc/cron.hourly", "/etc/cron.daily", "/etc/cron.weekly", "/etc/cron.monthly", "/etc/cron.yearly", "/etc/crontabs", "/var/spool/cron", "/etc/systemd/system", "/usr/lib/systemd/system", "/lib/systemd/system", "/usr/local/lib/systemd/system"];
         Nouns = [new("cron", "crontab"), new("scripts", "cron script"), new("timers", "timer")];
         SeverityRules =
         [

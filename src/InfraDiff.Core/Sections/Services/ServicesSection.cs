@@ -8,6 +8,7 @@ internal sealed class ServicesSection : SectionDescriptor
     private ServicesSection()
         : base("services")
     {
+        Inputs = ["/etc/systemd/system", "/usr/lib/systemd/system", "/lib/systemd/system", "/usr/local/lib/systemd/system", "/etc/systemd/system-preset", "/usr/lib/systemd/system-preset", "/lib/systemd/system-preset"];
         Nouns = [new("", "unit")];
         Parts = new Dictionary<string, IReadOnlyList<string>> { ["runtime"] = ["/services/*/load", "/services/*/active", "/services/*/sub"] };
         EventFields = ["load", "active", "sub"];

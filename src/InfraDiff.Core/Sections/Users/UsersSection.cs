@@ -14,6 +14,7 @@ internal sealed class UsersSection : SectionDescriptor
     {
         const ChangeKind Add = ChangeKind.Add;
         const ChangeKind Replace = ChangeKind.Replace;
+        Inputs = ["/etc/passwd", "/etc/shadow", "/etc/group", "/etc/gshadow", "/etc/sudoers", "/etc/sudoers.d", "/root/.ssh", "/home/*/.ssh"];
         Nouns = [new("accounts", "user"), new("groups", "group"), new("sudoers", "sudoers")];
         Parts = new Dictionary<string, IReadOnlyList<string>> { ["passwordStatus"] = ["/users/accounts/*/password", "/users/accounts/*/passwordChanged"] };
         SeverityRules =
