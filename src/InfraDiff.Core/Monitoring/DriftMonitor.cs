@@ -90,21 +90,17 @@ public sealed class DriftMonitor
     /// </summary>
     private RealtimeChanges? StartRealtime()
     {
-        string? problem;
-        RealtimeChanges? realtime = null;
-        if (options.Snapshot.Root != "/")
-        {
-            problem = "it watches the live host's files, and the snapshot root is " + options.Snapshot.Root;
-        }
-        else
-        {
-            // Each path's nearest existing folder: a filesystem mark is made through a folder on it.
-            var marks = snapshotter.Watched.Select(p => ExistingFolderOf(p[..(p.IndexOf('*', StringComparison.Ordinal) is var star and >= 0 ? star : p.Length)]))
-                .Distinct(StringComparer.Ordinal).ToList();
-            var names = new UserNames();
-            realtime = RealtimeChanges.TryStart(marks, path => snapshotter.SectionsReading(path).Any(), names.Of, clock, out problem);
-        }
+        // The host's files may be under a root (the host's / mounted into infradiff's container, a chroot): paths
+        // written on this machine are the host's below it.
+        var root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(options.Snapshot.Root));
+        string? HostPathOf(string path) =>
+            root == "/" ? path : path == root ? "/" : path.StartsWith(root + "/", StringComparison.Ordinal) ? path[root.Length..] : null;
 
+        // Each path's nearest existing folder: a filesystem mark is made through a folder on it.
+        var marks = snapshotter.Watched.Select(p => ExistingFolderOf(RealPathOf(p[..(p.IndexOf('*', StringComparison.Ordinal) is var star and >= 0 ? star : p.Length)])))
+            .Distinct(StringComparer.Ordinal).ToList();
+        var names = new UserNames();
+        var realtime = RealtimeChanges.TryStart(marks, path => HostPathOf(path) is { } hostPath && snapshotter.SectionsReading(hostPath).Any() ? hostPath : null, names.Of, clock, out var problem);
         if (realtime is null)
         {
             RealtimeUnavailable = $"real-time watching is off: {problem} (it needs root, or CAP_SYS_ADMIN and CAP_DAC_READ_SEARCH, and Linux 5.9 or later); full cycles run every {Duration.Describe(options.Interval)}";
@@ -119,6 +115,9 @@ public sealed class DriftMonitor
 
         return realtime;
     }
+
+    /// <summary>Where a host path is on this machine: under the snapshot root.</summary>
+    private string RealPathOf(string hostPath) => options.Snapshot.Root == "/" ? hostPath : Path.Join(options.Snapshot.Root, hostPath);
 
     private static string ExistingFolderOf(string path)
     {
@@ -212,7 +211,7 @@ public sealed class DriftMonitor
             report = SnapshotDiffer.Compare(reference, snapshot, rules, clock);
             if (options.Realtime)
             {
-                report = ChangeAttribution.Attribute(report, batch, snapshotter, rules, clock) with { Cycle = kind };
+                report = ChangeAttribution.Attribute(report, batch, snapshotter, rules, clock, RealPathOf) with { Cycle = kind };
             }
 
             var fingerprint = report.HasDrift ? Fingerprint(report) : "";

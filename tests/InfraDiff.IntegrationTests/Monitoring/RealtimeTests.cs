@@ -3,6 +3,7 @@ using System.Text.Json;
 using InfraDiff.Alerting;
 using InfraDiff.Monitoring;
 using InfraDiff.Pipeline;
+using InfraDiff.Sections;
 using InfraDiff.Sections.Files;
 
 namespace InfraDiff.IntegrationTests.Monitoring;
@@ -38,14 +39,32 @@ public sealed class RealtimeTests : IAsyncLifetime
 
     private string Alerts => Path.Join(work, "alerts.jsonl");
 
+    /// <summary>A file outside the files roots that a custom section reads.</summary>
+    private string Settings => Path.Join(work, "app.settings");
+
+    /// <summary>A custom section that declares its input: it gets real-time watching as a built-in section does.</summary>
+    private sealed class AppSettings(string path) : ICollector
+    {
+        public const string Name = "appSettings";
+
+        string ICollector.Name => Name;
+
+        public SectionDescriptor Section { get; } = new(Name) { Inputs = [path] };
+
+        public Task<object> CollectAsync(CollectionContext context, CancellationToken cancellationToken = default) =>
+            Task.FromResult<object>(File.Exists(path)
+                ? File.ReadAllLines(path).Select(l => l.Split('=', 2)).Where(p => p.Length == 2).ToDictionary(p => p[0], p => p[1])
+                : new Dictionary<string, string>());
+    }
+
     private DriftMonitor Monitor(bool realtime = true) =>
         new(
-            new Snapshotter(BuiltInSections.CreateCollectors(files: new FilesCollectorOptions { Roots = [Tree], UseCache = false })),
+            new Snapshotter([.. BuiltInSections.CreateCollectors(files: new FilesCollectorOptions { Roots = [Tree], UseCache = false }), new AppSettings(Settings)]),
             new DriftMonitorOptions
             {
                 Directory = Path.Join(work, "store"),
                 StoreKey = Key,
-                Snapshot = new SnapshotOptions { Only = ["files"] },
+                Snapshot = new SnapshotOptions { Only = ["files", AppSettings.Name] },
                 Interval = TimeSpan.FromHours(1),
                 Heartbeat = TimeSpan.Zero,
                 Realtime = realtime,
@@ -203,6 +222,66 @@ public sealed class RealtimeTests : IAsyncLifetime
 
         Assert.Equal(3000, Alerted());
         Assert.Contains(Changes(), c => c.Cycle == "full (the kernel's event queue overflowed)");
+        await NothingMissedAsync();
+    }
+
+    [Fact]
+    public async Task Without_CAP_SYS_ADMIN_one_line_says_why_and_full_cycles_go_on_at_the_interval()
+    {
+        var start = new ProcessStartInfo("setpriv") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in new[]
+        {
+            "--inh-caps=-sys_admin", "--bounding-set=-sys_admin", "dotnet", Scenarios.Infradiff.Executable,
+            "watch", "--realtime", "--only", "files", "--files", Tree, "--dir", Path.Join(work, "store"), "--interval", "1s",
+            "--key-file", Path.Join(work, "key"), "--heartbeat", "off", "--no-cache",
+        })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment["NO_COLOR"] = "1";
+        using var watcher = Process.Start(start)!;
+        var stderr = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        watcher.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is { } line)
+            {
+                stderr.Enqueue(line);
+            }
+        };
+        watcher.BeginErrorReadLine();
+        var stdout = watcher.StandardOutput.ReadToEndAsync();
+        try
+        {
+            await Tool.WaitForAsync(() => stderr.Any(l => l.Contains("full cycle done", StringComparison.Ordinal)), "the first cycle", seconds: 60);
+            File.WriteAllText(Path.Join(Tree, "late.conf"), "x");
+            await Tool.WaitForAsync(() => stderr.Any(l => l.Contains("full cycle done", StringComparison.Ordinal) && l.Contains("alert queued", StringComparison.Ordinal)), "a later full cycle that alerts", seconds: 30);
+        }
+        finally
+        {
+            Process.Start("kill", ["-TERM", watcher.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
+            await watcher.WaitForExitAsync();
+        }
+
+        Assert.Equal(0, watcher.ExitCode);
+        var why = Assert.Single(stderr, l => l.Contains("real-time", StringComparison.Ordinal));
+        Assert.Contains("infradiff: warning: real-time watching is off: fanotify_init: Operation not permitted (it needs root, or CAP_SYS_ADMIN and CAP_DAC_READ_SEARCH, and Linux 5.9 or later); full cycles run every 1 s", why, StringComparison.Ordinal);
+        Assert.DoesNotContain(stderr, l => l.Contains("targeted", StringComparison.Ordinal) || l.Contains("   at ", StringComparison.Ordinal));
+        Assert.Contains("late.conf", await stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_custom_section_that_declares_its_input_is_read_again_at_once_and_names_the_writer()
+    {
+        File.WriteAllText(Settings, "mode=safe\n");
+        await WatchAsync();
+        using var writer = Shell($"echo mode=debug > {Settings}; sleep 3");
+
+        await Tool.WaitForAsync(() => Changes().Any(c => c.Change.GetProperty("category").GetString() == AppSettings.Name), "the custom section's alert", seconds: 10);
+        var (change, cycle) = Changes().Single(c => c.Change.GetProperty("category").GetString() == AppSettings.Name);
+        Assert.Equal("/appSettings/mode", change.GetProperty("path").GetString());
+        Assert.Equal(writer.Id, change.GetProperty("by").GetProperty("pid").GetInt32());
+        Assert.StartsWith("targeted (1 path changed)", cycle, StringComparison.Ordinal);
         await NothingMissedAsync();
     }
 }

@@ -13,8 +13,8 @@ namespace InfraDiff.IntegrationTests.Scenarios;
 [Collection(DebianRootCollection.Name)]
 public sealed class PackageExplainedDriftTests(DebianRoot debian, ITestOutputHelper output)
 {
-    private const string Package = "infradiff-demo";
-    private const int DataFiles = 120;
+    internal const string Package = "infradiff-demo";
+    internal const int DataFiles = 120;
 
     [Fact]
     public async Task An_upgrade_is_explained_the_trojan_leads_and_unverified_files_match_debsums()
@@ -72,7 +72,7 @@ public sealed class PackageExplainedDriftTests(DebianRoot debian, ITestOutputHel
     }
 
     /// <summary>A package with many data files, a command and a conffile, md5sums included as debhelper would write them.</summary>
-    private static string BuildDeb(string work, string version)
+    internal static string BuildDeb(string work, string version)
     {
         var tree = Path.Join(work, "pkg-" + version);
         var data = Directory.CreateDirectory(Path.Join(tree, "usr", "share", Package)).FullName;
@@ -98,7 +98,7 @@ public sealed class PackageExplainedDriftTests(DebianRoot debian, ITestOutputHel
     }
 
     /// <summary>dpkg inside the root (chroot), as the root's own system would run it: its users and groups, its database.</summary>
-    private static async Task<int> InstallAsync(string root, string deb)
+    internal static async Task<int> InstallAsync(string root, string deb)
     {
         File.Copy(deb, Path.Join(root, "tmp", Path.GetFileName(deb)), overwrite: true);
         var exit = await DebianRoot.TryRunAsync("chroot", root, "dpkg", "-i", "/tmp/" + Path.GetFileName(deb));

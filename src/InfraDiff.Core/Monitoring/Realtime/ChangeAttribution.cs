@@ -16,7 +16,7 @@ internal static class ChangeAttribution
     /// there were); a change nobody was seen making keeps none. Paths created and deleted again (not moved away) before
     /// the cycle, outside a package manager's work, are <see cref="DriftReport.Transient"/>.
     /// </summary>
-    public static DriftReport Attribute(DriftReport report, TouchBatch? batch, Snapshotter snapshotter, DriftRules rules, TimeProvider clock)
+    public static DriftReport Attribute(DriftReport report, TouchBatch? batch, Snapshotter snapshotter, DriftRules rules, TimeProvider clock, Func<string, string> realPathOf)
     {
         if (batch is null || batch.Paths.Count == 0)
         {
@@ -73,7 +73,7 @@ internal static class ChangeAttribution
         foreach (var (path, touch) in batch.Paths.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
             // Made since the last cycle (its first event created it), deleted by its last, and gone now.
-            if (!touch.Created || !touch.Deleted || touch.By.PackageManager is not null || Path.Exists(path)
+            if (!touch.Created || !touch.Deleted || touch.By.PackageManager is not null || Path.Exists(realPathOf(path))
                 || !snapshotter.SectionsReading(path).Contains(FilesSection.SectionName))
             {
                 continue;

@@ -97,7 +97,7 @@ internal sealed partial class ProcessReader(Func<long, string?> userName)
             Session = self.Session,
             Parents = [.. chain.Skip(1).Select(p => $"{p.Name} (pid {p.Pid}, uid {p.Uid})")],
             PackageManager = manager?.Name,
-            PackageCommand = frontEnd?.CommandLine,
+            PackageCommand = frontEnd?.CommandLine ?? manager?.CommandLine,
         };
         return (actor, manager is null ? null : new PackageProcess(manager.Pid, manager.Started));
     }

@@ -28,7 +28,7 @@ internal sealed class RealtimeChanges : IDisposable
     public const int MaxPaths = 100_000;
 
     private readonly Fanotify fanotify;
-    private readonly Func<string, bool> wanted;
+    private readonly Func<string, string?> relevant;
     private readonly ProcessReader processes;
     private readonly TimeProvider clock;
     private readonly Thread reader;
@@ -41,10 +41,10 @@ internal sealed class RealtimeChanges : IDisposable
     private long lastEvent;
     private TaskCompletionSource arrived = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private RealtimeChanges(Fanotify fanotify, Func<string, bool> wanted, Func<long, string?> userName, TimeProvider clock)
+    private RealtimeChanges(Fanotify fanotify, Func<string, string?> relevant, Func<long, string?> userName, TimeProvider clock)
     {
         this.fanotify = fanotify;
-        this.wanted = wanted;
+        this.relevant = relevant;
         this.clock = clock;
         processes = new ProcessReader(userName);
         reader = new Thread(() => fanotify.Read(Received, Lost)) { IsBackground = true, Name = "infradiff fanotify" };
@@ -53,9 +53,10 @@ internal sealed class RealtimeChanges : IDisposable
 
     /// <summary>
     /// Starts watching the filesystems that hold <paramref name="marks"/>, or says why it cannot (no CAP_SYS_ADMIN, an
-    /// unprivileged container, a kernel without filesystem marks).
+    /// unprivileged container, a kernel without filesystem marks). <paramref name="relevant"/> turns a path written on
+    /// this machine into the host path a section reads, or null for a path no section reads (the event is dropped).
     /// </summary>
-    public static RealtimeChanges? TryStart(IEnumerable<string> marks, Func<string, bool> wanted, Func<long, string?> userName, TimeProvider clock, out string? problem)
+    public static RealtimeChanges? TryStart(IEnumerable<string> marks, Func<string, string?> relevant, Func<long, string?> userName, TimeProvider clock, out string? problem)
     {
         if (Fanotify.TryOpen(out problem) is not { } fanotify)
         {
@@ -76,7 +77,7 @@ internal sealed class RealtimeChanges : IDisposable
             return null;
         }
 
-        return new RealtimeChanges(fanotify, wanted, userName, clock);
+        return new RealtimeChanges(fanotify, relevant, userName, clock);
     }
 
     /// <summary>Whether events name the process behind them (Linux 5.15 and later).</summary>
@@ -144,10 +145,12 @@ internal sealed class RealtimeChanges : IDisposable
         try
         {
             InfraDiffMetrics.RealtimeEvents.Add(1);
-            if (change.Pid == Environment.ProcessId || !wanted(change.Path))
+            if (change.Pid == Environment.ProcessId || relevant(change.Path) is not { } hostPath)
             {
                 return;
             }
+
+            change = change with { Path = hostPath };
 
             var now = clock.GetTimestamp();
             Touch? known;
