@@ -50,6 +50,25 @@ public sealed class SystemdTests : IDisposable
     }
 
     [Fact]
+    public async Task The_realtime_drop_in_passes_verify_and_adds_only_CAP_SYS_ADMIN_and_the_flag()
+    {
+        var service = CopyUnits("realtime").Single(u => u.EndsWith("infradiff.service", StringComparison.Ordinal));
+        var dropIns = Directory.CreateDirectory(service + ".d").FullName;
+        var shipped = File.ReadAllText(Path.Join(Units, "infradiff.service.d", "realtime.conf"));
+        File.WriteAllText(Path.Join(dropIns, "realtime.conf"), shipped.Replace("/usr/local/bin/infradiff", Path.Join(directory, "infradiff"), StringComparison.Ordinal));
+
+        var (exitCode, output) = await VerifyAsync(service);
+        File.AppendAllText(Path.Join(dropIns, "realtime.conf"), "Tpye=notify\n");
+        var (_, complaint) = await VerifyAsync(service);
+
+        Assert.True(exitCode == 0 && output.Length == 0, output);
+        Assert.Contains("realtime.conf:", complaint, StringComparison.Ordinal);
+        string Line(string text, string key) => text.Split('\n').Last(l => l.StartsWith(key, StringComparison.Ordinal));
+        Assert.Equal(Line(File.ReadAllText(Path.Join(Units, "infradiff.service")), "CapabilityBoundingSet=") + " CAP_SYS_ADMIN", Line(shipped, "CapabilityBoundingSet="));
+        Assert.Equal(Line(File.ReadAllText(Path.Join(Units, "infradiff.service")), "ExecStart=").Replace(" watch ", " watch --realtime ", StringComparison.Ordinal), Line(shipped, "ExecStart="));
+    }
+
+    [Fact]
     public async Task Watch_under_systemd_says_ready_pings_the_watchdog_and_says_stopping_on_sigterm()
     {
         var socketPath = Path.Join(directory, "notify.sock");
