@@ -45,7 +45,7 @@ dpkg -i "$out/v1.deb" >/dev/null
 "$infradiff" watch --realtime --only files,packages --dir "$out/store" --cache-dir "$out/cache" --key-file "$out/key" \
   --interval 24h --heartbeat off >"$out/alerts.jsonl" 2>"$out/log" &
 watcher=$!
-python3 - "$watcher" "$out" "$idle" "$out/v2.deb" <<'PY'
+python3 - "$watcher" "$out" "$idle" "$out/v2.deb" "$count" <<'PY'
 import json, os, re, statistics, subprocess, sys, time
 pid, out, idle, deb = int(sys.argv[1]), sys.argv[2], int(sys.argv[3]), sys.argv[4]
 alerts, log = open(f"{out}/alerts.jsonl"), open(f"{out}/log")
@@ -105,9 +105,15 @@ cycles_before = len([l for l in logged if "cycle done" in l])
 started = time.monotonic()
 subprocess.run(["dpkg", "-i", deb], check=True, stdout=subprocess.DEVNULL)
 upgraded = time.monotonic() - started
-time.sleep(8)
+
+# Until the alerts account for the upgrade (its files and its package), or two minutes.
+storm, deadline = [], time.time() + 120
+while sum(a["totals"]["changes"] for a in storm) < int(sys.argv[5]) + 1 and time.time() < deadline:
+    storm += [json.loads(l) for l in alerts.readlines() if l.strip()]
+    time.sleep(0.1)
+time.sleep(3)
+storm += [json.loads(l) for l in alerts.readlines() if l.strip()]
 read_log()
-storm = [json.loads(l) for l in alerts.readlines() if l.strip()]
 cycles = [l for l in logged if "cycle done" in l][cycles_before:]
 total = sum(a["totals"]["changes"] for a in storm)
 print(f"storm: dpkg -i upgrade of {deb.rsplit('/', 1)[1]} took {upgraded:.1f} s; {len(cycles)} cycles, {len(storm)} alerts, {total} changes; watcher peak {hwm()} MiB")

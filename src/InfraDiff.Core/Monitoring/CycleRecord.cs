@@ -51,6 +51,9 @@ public sealed record CycleRecord(
                 Collectors = snapshot.Metadata.Collectors.ToDictionary(c => c.Key, c => c.Value with { DurationMs = null }, StringComparer.Ordinal),
             },
         };
-        return Convert.ToHexStringLower(SHA256.HashData(SnapshotJson.ToCanonicalBytes(timeless, indented: false)));
+
+        // The indented text is what the store writes: a section its collector wrote canonical (the files section, 150 MB
+        // on a large host) is copied as it is rather than walked again, so a cycle's digest costs a copy and a hash.
+        return Convert.ToHexStringLower(SHA256.HashData(SnapshotJson.CanonicalText(timeless).Span));
     }
 }
