@@ -1,4 +1,6 @@
 using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
 using System.Text.Json.Serialization;
 using InfraDiff.Diffing;
 using InfraDiff.Snapshots;
@@ -50,10 +52,20 @@ public sealed record CycleRecord(
                 TakenAt = default,
                 Collectors = snapshot.Metadata.Collectors.ToDictionary(c => c.Key, c => c.Value with { DurationMs = null }, StringComparer.Ordinal),
             },
+            Sections = new Dictionary<string, JsonElement>(),
         };
 
-        // The indented text is what the store writes: a section its collector wrote canonical (the files section, 150 MB
-        // on a large host) is copied as it is rather than walked again, so a cycle's digest costs a copy and a hash.
-        return Convert.ToHexStringLower(SHA256.HashData(SnapshotJson.CanonicalText(timeless).Span));
+        // Each section's canonical text is hashed where it is: a section its collector wrote canonical (the files
+        // section, 150 MB on a large host) is neither serialized again nor copied.
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        hash.AppendData(SnapshotJson.CanonicalText(timeless).Span);
+        foreach (var name in snapshot.Sections.Keys.Order(StringComparer.Ordinal))
+        {
+            var text = SnapshotJson.SectionText(snapshot.Sections[name]);
+            hash.AppendData(Encoding.UTF8.GetBytes(FormattableString.Invariant($"\n{name}\n{text.Length}\n")));
+            hash.AppendData(text);
+        }
+
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
 }

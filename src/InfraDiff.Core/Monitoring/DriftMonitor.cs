@@ -259,6 +259,9 @@ public sealed class DriftMonitor
             Baseline = baselineWritten,
         };
         await Store.SaveCycleAsync(lastCycle, CancellationToken.None).ConfigureAwait(false);
+
+        // Kept for its digest and snapshot name: its report's values lie in this cycle's snapshots, which it would keep.
+        lastCycle = lastCycle with { Report = null };
         Store.PruneCycles(options.KeepReports);
         await AlertQuarantinedAsync(snapshot, CancellationToken.None).ConfigureAwait(false);
         await HeartbeatAsync(snapshot).ConfigureAwait(false);

@@ -184,6 +184,10 @@ public static class SnapshotJson
         return section;
     }
 
+    /// <summary>A section's canonical indented text, as a snapshot file holds it: a rendered section's own bytes, any other written.</summary>
+    internal static ReadOnlySpan<byte> SectionText(JsonElement section) =>
+        RenderedText(section) is { IsEmpty: false } rendered ? rendered : Write(indented: true, 256, writer => WriteCanonical(writer, section)).Span;
+
     /// <summary>The canonical indented text of a section made by <see cref="WriteSection"/>; empty for any other element.</summary>
     private static ReadOnlySpan<byte> RenderedText(JsonElement element)
     {

@@ -86,7 +86,8 @@ internal sealed class RealtimeChanges : IDisposable
     /// <summary>
     /// Waits for changes to settle: a batch once <paramref name="settle"/> has passed without a new event, or
     /// <paramref name="cap"/> since the first under a steady stream; while a package manager that made them still
-    /// runs, until it ends (at most <paramref name="packageCap"/>), so an upgrade is one batch its packages explain.
+    /// runs, until it ends (at most <paramref name="packageCap"/>), so an upgrade is one batch its packages explain, even
+    /// when the kernel's queue overflowed under it.
     /// At <paramref name="deadline"/> (the next full cycle) whatever is pending is returned, or null for nothing.
     /// </summary>
     public async Task<TouchBatch?> NextAsync(TimeSpan settle, TimeSpan cap, TimeSpan packageCap, DateTimeOffset deadline, CancellationToken cancellationToken)
@@ -101,8 +102,10 @@ internal sealed class RealtimeChanges : IDisposable
                 {
                     var quiet = clock.GetElapsedTime(lastEvent, now);
                     var since = clock.GetElapsedTime(firstEvent, now);
-                    var packageRunning = since < packageCap && paths.Values.Any(t => t.Package is { } p && ProcessReader.IsRunning(p));
-                    if (clock.GetUtcNow() >= deadline || lost is not null || (!packageRunning && (quiet >= settle || since >= cap)))
+                    var packageRunning = since < packageCap && paths.Values.Select(t => t.Package).OfType<PackageProcess>().Distinct().Any(ProcessReader.IsRunning);
+                    // Lost events mean a full cycle, yet not in the middle of a package manager's work: its files would be
+                    // found before its database says why.
+                    if (clock.GetUtcNow() >= deadline || (!packageRunning && (lost is not null || quiet >= settle || since >= cap)))
                     {
                         return Take();
                     }

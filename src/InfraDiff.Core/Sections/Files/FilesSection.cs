@@ -127,7 +127,17 @@ internal sealed class FilesSection : SectionDescriptor
     {
         var keys = updates.Keys.ToArray();
         Array.Sort(keys, StringComparer.Ordinal);
-        var prefixes = replaced.Order(StringComparer.Ordinal).ToArray();
+        var outermost = new List<string>();
+        foreach (var prefix in replaced.Order(StringComparer.Ordinal))
+        {
+            // A folder beneath one already listed is covered by it.
+            if (outermost.Count == 0 || !prefix.StartsWith(outermost[^1], StringComparison.Ordinal))
+            {
+                outermost.Add(prefix);
+            }
+        }
+
+        var prefixes = outermost.ToArray();
         return SnapshotJson.WriteSection(
             writer =>
             {
@@ -164,16 +174,15 @@ internal sealed class FilesSection : SectionDescriptor
             JsonMarshal.GetRawUtf8Value(previous).Length + 4096);
     }
 
+    /// <summary>
+    /// Whether a path lies beneath one of <paramref name="prefixes"/> (sorted, none beneath another): the only one it can
+    /// lie beneath is the greatest that sorts before it, since everything between a prefix and a path beneath it starts
+    /// with that prefix too. A storm of 20,000 written paths costs a binary search per member, not 20,000 comparisons.
+    /// </summary>
     private static bool IsBeneath(string path, string[] prefixes)
     {
-        foreach (var prefix in prefixes)
-        {
-            if (path.StartsWith(prefix, StringComparison.Ordinal))
-            {
-                return true;
-            }
-        }
-
-        return false;
+        var at = Array.BinarySearch(prefixes, path, StringComparer.Ordinal);
+        at = at >= 0 ? at : ~at - 1;
+        return at >= 0 && path.StartsWith(prefixes[at], StringComparison.Ordinal);
     }
 }
