@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
-using System.Text;
 using InfraDiff.Diffing;
+using InfraDiff.Host;
 using InfraDiff.Redaction;
 
 namespace InfraDiff.Monitoring.Realtime;
@@ -124,7 +124,7 @@ internal sealed partial class ProcessReader(Func<long, string?> userName)
             status.Split('\n').FirstOrDefault(l => l.StartsWith(name + ":", StringComparison.Ordinal)) is { } line ? line[(name.Length + 1)..].Trim() : null;
 
         var uid = Field("Uid")?.Split('\t', StringSplitOptions.RemoveEmptyEntries) is [_, var effective, ..] ? long.Parse(effective, CultureInfo.InvariantCulture) : -1;
-        var commandLine = Read(directory + "/cmdline", 4096)?.Replace('\0', ' ').Trim();
+        var commandLine = Read(directory + "/cmdline", 64 << 10)?.Replace('\0', ' ').Trim();
         return new Process(
             pid,
             Field("Name") ?? "?",
@@ -143,26 +143,17 @@ internal sealed partial class ProcessReader(Func<long, string?> userName)
 
     /// <summary>Whether the pidfd's process is not yet reaped (its fdinfo still names <paramref name="pid"/>, not -1).</summary>
     public static bool Alive(int pidfd, int pid) =>
-        Read($"/proc/self/fdinfo/{pidfd}", 4096) is { } info
+        Read($"/proc/{Environment.ProcessId}/fdinfo/{pidfd}", 4096) is { } info
         && info.Split('\n').Any(l => l.StartsWith("Pid:", StringComparison.Ordinal) && l[4..].Trim() == pid.ToString(CultureInfo.InvariantCulture));
 
-    /// <summary>At most <paramref name="limit"/> bytes of a /proc file; null when it cannot be read.</summary>
+    /// <summary>A /proc file's text, as every host file is read (bounded, no link followed); null when it is gone or cannot be read.</summary>
     private static string? Read(string path, int limit)
     {
         try
         {
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 0);
-            var buffer = new byte[limit];
-            var total = 0;
-            int read;
-            while (total < limit && (read = stream.Read(buffer, total, limit - total)) > 0)
-            {
-                total += read;
-            }
-
-            return Encoding.UTF8.GetString(buffer, 0, total);
+            return RootedFileSystem.Live.ReadTextOrNull(path, limit);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is HostFileException or IOException or UnauthorizedAccessException)
         {
             return null;
         }
@@ -172,7 +163,7 @@ internal sealed partial class ProcessReader(Func<long, string?> userName)
     {
         try
         {
-            return Host.LinuxFile.ReadLink(path);
+            return LinuxFile.ReadLink(path);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

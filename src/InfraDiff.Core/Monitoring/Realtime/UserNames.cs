@@ -1,12 +1,13 @@
+using InfraDiff.Host;
 using InfraDiff.Sections;
 
 namespace InfraDiff.Monitoring.Realtime;
 
-/// <summary>User names by uid from the host's /etc/passwd, read again when it changed (its size or time), for naming who made a change.</summary>
-internal sealed class UserNames
+/// <summary>User names by uid from the host's /etc/passwd, read again when it changed, for naming who made a change.</summary>
+internal sealed class UserNames(IHostFileSystem files)
 {
     private readonly Lock gate = new();
-    private (long Size, DateTime Written) seen;
+    private string? text;
     private Dictionary<long, string> names = [];
 
     public string? Of(long uid)
@@ -15,14 +16,14 @@ internal sealed class UserNames
         {
             try
             {
-                var file = new FileInfo("/etc/passwd");
-                if ((file.Length, file.LastWriteTimeUtc) != seen && file.Length < (4 << 20))
+                // A small file, read whole: parsed again only when its text changed.
+                if (files.ReadTextOrNull("/etc/passwd", 4 << 20) is { } passwd && passwd != text)
                 {
-                    names = AccountParsers.UserNames(File.ReadAllText(file.FullName));
-                    seen = (file.Length, file.LastWriteTimeUtc);
+                    names = AccountParsers.UserNames(passwd);
+                    text = passwd;
                 }
             }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            catch (Exception ex) when (ex is HostFileException or IOException or UnauthorizedAccessException)
             {
                 // Without the file, a uid is told as a number.
             }
