@@ -29,7 +29,7 @@ public static class HostFileSystemExtensions
 
         // Sized from fstat, but read to the end rather than trusting it: /proc files say 0 and still hold text. The
         // buffer is pooled: a dpkg database is thousands of small files read one after another.
-        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Clamp(RandomAccess.GetLength(handle) + 1, 4096, maxBytes + 1));
+        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Clamp(RandomAccess.GetLength(handle) + 1, Math.Min(4096, maxBytes + 1), maxBytes + 1));
         try
         {
             var total = 0;

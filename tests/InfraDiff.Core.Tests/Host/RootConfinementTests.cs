@@ -77,6 +77,17 @@ public sealed class RootConfinementTests : IDisposable
     }
 
     [Fact]
+    public void A_limit_below_a_page_reads_a_small_file_and_refuses_a_larger_one()
+    {
+        root.Write("/etc/small", "0123456789");
+        root.Write("/etc/large", new string('x', 100));
+        var files = new RootedFileSystem(root.Path);
+
+        Assert.Equal("0123456789", files.ReadTextOrNull("/etc/small", 64));
+        Assert.Equal("/etc/large is larger than 64 bytes: not read", Assert.Throws<HostFileException>(() => files.ReadTextOrNull("/etc/large", 64)).Message);
+    }
+
+    [Fact]
     public async Task A_fifo_where_a_user_keeps_authorized_keys_is_a_failed_part_and_never_read()
     {
         root.Write("/etc/passwd", File.ReadAllText(root.Host("/etc/passwd")) + "eve:x:1500:1500::/home/eve:/bin/sh\n");

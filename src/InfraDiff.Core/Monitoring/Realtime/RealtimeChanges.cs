@@ -47,7 +47,7 @@ internal sealed class RealtimeChanges : IDisposable
         this.relevant = relevant;
         this.clock = clock;
         processes = new ProcessReader(userName);
-        reader = new Thread(() => fanotify.Read(Received, Lost)) { IsBackground = true, Name = "infradiff fanotify" };
+        reader = new Thread(ReadEvents) { IsBackground = true, Name = "infradiff fanotify" };
         reader.Start();
     }
 
@@ -141,6 +141,31 @@ internal sealed class RealtimeChanges : IDisposable
         events = 0;
         arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         return batch;
+    }
+
+    /// <summary>The reader thread: a fault there is a lost event (a full cycle), never the end of the process.</summary>
+    private void ReadEvents()
+    {
+        try
+        {
+            fanotify.Read(
+                change =>
+                {
+                    try
+                    {
+                        Received(change);
+                    }
+                    catch (Exception ex)
+                    {
+                        Lost($"an event could not be read ({ex.Message})");
+                    }
+                },
+                Lost);
+        }
+        catch (Exception ex)
+        {
+            Lost($"real-time watching stopped ({ex.Message})");
+        }
     }
 
     private void Received(FanotifyEvent change)
