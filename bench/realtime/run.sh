@@ -48,24 +48,12 @@ dpkg -i "$out/v1.deb" >/dev/null
 watcher=$!
 python3 - "$out/etc-alerts.jsonl" "$out/etc-log" <<'PY'
 import sys, time
-alerts, log = open(sys.argv[1]), open(sys.argv[2])
+sys.path.insert(0, "bench/realtime")
+from writes import latencies
 while "cycle done" not in open(sys.argv[2]).read():
     time.sleep(0.05)
-latencies = []
-for i in range(100):
-    alerts.readlines()
-    started = time.monotonic()
-    with open("/etc/infradiff-bench-realtime", "w") as f:
-        f.write(f"write {i}\n")
-    while True:
-        line = alerts.readline()
-        if line and "infradiff-bench-realtime" in line:
-            latencies.append(time.monotonic() - started)
-            break
-        if not line:
-            time.sleep(0.002)
-latencies.sort()
-print(f"latency with only /etc watched, 100 writes: p50 {latencies[49]:.3f} s, p99 {latencies[98]:.3f} s (settle 0.5 s included)", flush=True)
+measured = latencies(open(sys.argv[1]))
+print(f"latency with only /etc watched, 100 writes: p50 {measured[49]:.3f} s, p99 {measured[98]:.3f} s (settle 0.5 s included)", flush=True)
 PY
 kill -TERM "$watcher"; wait "$watcher" || true
 watcher=
@@ -76,6 +64,8 @@ watcher=
 watcher=$!
 python3 -u - "$watcher" "$out" "$idle" "$out/v2.deb" "$count" <<'PY'
 import json, os, re, statistics, subprocess, sys, time
+sys.path.insert(0, "bench/realtime")
+import writes
 pid, out, idle, deb = int(sys.argv[1]), sys.argv[2], int(sys.argv[3]), sys.argv[4]
 alerts, log = open(f"{out}/alerts.jsonl"), open(f"{out}/log")
 logged = []
@@ -102,22 +92,9 @@ def hwm():
 
 full = float(re.search(r"full cycle done in ([\d.]+) s", wait_log(r"full cycle done")).group(1))
 print(f"full cycle (cached re-scan of the default roots, first cycle): {full:.3f} s, peak {hwm()} MiB")
-latencies = []
-for i in range(100):
-    alerts.readlines()
-    started = time.monotonic()
-    with open("/etc/infradiff-bench-realtime", "w") as f:
-        f.write(f"write {i}\n")
-    while True:
-        line = alerts.readline()
-        if line and "infradiff-bench-realtime" in line:
-            latencies.append(time.monotonic() - started)
-            break
-        if not line:
-            time.sleep(0.002)
+latencies = writes.latencies(alerts)
 read_log()
 targeted = [float(m.group(1)) for m in (re.search(r"targeted \(1 path changed\) cycle done in ([\d.]+) s", l) for l in logged) if m]
-latencies.sort()
 p50, p99 = latencies[49], latencies[98]
 print(f"latency, write in /etc to alert on stdout, 100 writes: p50 {p50:.3f} s, p99 {p99:.3f} s, max {latencies[-1]:.3f} s (settle 0.5 s included)")
 print(f"targeted cycle for one file: median {statistics.median(targeted):.3f} s over {len(targeted)} = {100 * statistics.median(targeted) / full:.1f}% of the full cycle; peak {hwm()} MiB")
