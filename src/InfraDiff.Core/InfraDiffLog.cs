@@ -50,6 +50,9 @@ internal static partial class InfraDiffLog
     [LoggerMessage(EventId = 2002, Level = LogLevel.Error, Message = "cycle failed: {Reason}; the next one runs in {Interval}")]
     public static partial void CycleFailed(ILogger logger, string reason, TimeSpan interval, Exception exception);
 
+    [LoggerMessage(EventId = 2008, Level = LogLevel.Error, Message = "cycle failed: {Reason}; a full cycle runs at the next change seen, or in {Wait}")]
+    public static partial void RealtimeCycleFailed(ILogger logger, string reason, string wait, Exception exception);
+
     [LoggerMessage(EventId = 2003, Level = LogLevel.Error, Message = "{Sink}: {Reason}; the alert is set aside in {Dead} (requeued by SnapshotStore.RequeueDeadAlertsAsync: 'infradiff alert --retry-dead')")]
     public static partial void AlertRefused(ILogger logger, string sink, string reason, string dead);
 

@@ -66,7 +66,7 @@ public sealed class DriftMonitor
             return;
         }
 
-        await CycleLoop.RunAsync(options.Interval, clock, token => RunCycleCoreAsync(null, token), CycleFailed, cancellationToken).ConfigureAwait(false);
+        await CycleLoop.RunAsync(options.Interval, clock, token => RunCycleCoreAsync(null, token), ex => CycleFailed(ex), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Why real-time watching was asked for and is not running (one line, logged once), or null.</summary>
@@ -79,10 +79,18 @@ public sealed class DriftMonitor
         return await RunCycleCoreAsync(null, cancellationToken).ConfigureAwait(false);
     }
 
-    private void CycleFailed(Exception ex)
+    /// <summary>Counts and logs a failed cycle; with real-time watching, <paramref name="untilFull"/> is how long until the next full cycle at the latest.</summary>
+    private void CycleFailed(Exception ex, TimeSpan? untilFull = null)
     {
         InfraDiffMetrics.Cycles.Add(1, new KeyValuePair<string, object?>("outcome", "failed"));
-        InfraDiffLog.CycleFailed(logger, ex.Message, options.Interval, ex);
+        if (untilFull is { } wait)
+        {
+            InfraDiffLog.RealtimeCycleFailed(logger, ex.Message, Duration.Describe(wait), ex);
+        }
+        else
+        {
+            InfraDiffLog.CycleFailed(logger, ex.Message, options.Interval, ex);
+        }
     }
 
     /// <summary>
@@ -161,7 +169,8 @@ public sealed class DriftMonitor
             }
             catch (Exception ex)
             {
-                CycleFailed(ex);
+                // The next cycle is a full one: the snapshot a targeted one would update may be what failed.
+                CycleFailed(ex, nextFull - clock.GetUtcNow());
                 current = null;
             }
         }
