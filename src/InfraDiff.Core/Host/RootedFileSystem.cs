@@ -14,6 +14,9 @@ public sealed class RootedFileSystem : IHostFileSystem
     /// <summary>Views the live host ("/").</summary>
     public static RootedFileSystem Live { get; } = new("/");
 
+    /// <summary>The host's files under <paramref name="root"/>: <see cref="Live"/> for "/".</summary>
+    internal static RootedFileSystem For(string root) => root == "/" ? Live : new RootedFileSystem(root);
+
     /// <summary>Views <paramref name="root"/> as the host's "/".</summary>
     public RootedFileSystem(string root)
     {

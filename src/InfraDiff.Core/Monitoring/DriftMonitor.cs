@@ -108,7 +108,7 @@ public sealed class DriftMonitor
         // Each path's nearest existing folder: a filesystem mark is made through a folder on it.
         var marks = snapshotter.Watched.Select(p => ExistingFolderOf(RealPathOf(p[..(p.IndexOf('*', StringComparison.Ordinal) is var star and >= 0 ? star : p.Length)])))
             .Distinct(StringComparer.Ordinal).ToList();
-        var names = new UserNames(root == "/" ? RootedFileSystem.Live : new RootedFileSystem(root));
+        var names = new UserNames(RootedFileSystem.For(root));
         var realtime = RealtimeChanges.TryStart(marks, path => HostPathOf(path) is { } hostPath && snapshotter.SectionsReading(hostPath).Any() ? hostPath : null, names.Of, clock, out var problem);
         if (realtime is null)
         {

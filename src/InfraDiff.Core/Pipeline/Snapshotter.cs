@@ -75,7 +75,7 @@ public sealed class Snapshotter
             throw new InvalidOptionException("SnapshotOptions.Root", $"{options.Root}: no such directory");
         }
 
-        var files = options.Root == "/" ? RootedFileSystem.Live : new RootedFileSystem(options.Root);
+        var files = RootedFileSystem.For(options.Root);
         if (options.LiveKernel && options.Root != "/")
         {
             CheckHostNamespaces();
@@ -94,7 +94,7 @@ public sealed class Snapshotter
     internal async Task<Snapshot> UpdateAsync(SnapshotOptions options, Snapshot previous, IReadOnlyCollection<TouchedPath> touched, CancellationToken cancellationToken)
     {
         options.Validate();
-        var files = options.Root == "/" ? RootedFileSystem.Live : new RootedFileSystem(options.Root);
+        var files = RootedFileSystem.For(options.Root);
         var takenAt = clock.GetUtcNow();
         var results = await Task.WhenAll(Select(options).Select(c =>
         {

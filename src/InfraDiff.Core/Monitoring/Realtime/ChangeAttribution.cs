@@ -23,12 +23,13 @@ internal static class ChangeAttribution
             return report;
         }
 
-        var bySection = new Dictionary<string, List<Touch>>(StringComparer.Ordinal);
+        // Each section's touched inputs (the files section: the paths it records), asked once a path.
+        var bySection = new Dictionary<string, List<(string Path, Touch Touch)>>(StringComparer.Ordinal);
         foreach (var (path, touch) in batch.Paths)
         {
-            foreach (var section in snapshotter.SectionsReading(path).Where(s => s != FilesSection.SectionName))
+            foreach (var section in snapshotter.SectionsReading(path))
             {
-                (bySection.TryGetValue(section, out var list) ? list : bySection[section] = []).Add(touch);
+                (bySection.TryGetValue(section, out var list) ? list : bySection[section] = []).Add((path, touch));
             }
         }
 
@@ -63,18 +64,17 @@ internal static class ChangeAttribution
                 return null;
             }
 
-            var writers = touches.DistinctBy(t => t.Pid).ToList();
+            var writers = touches.Select(t => t.Touch).DistinctBy(t => t.Pid).ToList();
             return writers[0].By with { Others = writers[0].By.Others + writers.Count - 1 };
         }
 
         var changes = report.Changes.Select(c => Who(c) is { } by ? c with { By = by, Summary = $"{c.Summary} — {by}" } : c).ToList();
         var compiled = new CompiledRules(rules, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime));
         var transient = new List<DriftChange>();
-        foreach (var (path, touch) in batch.Paths.OrderBy(p => p.Key, StringComparer.Ordinal))
+        foreach (var (path, touch) in bySection.GetValueOrDefault(FilesSection.SectionName, []).OrderBy(p => p.Path, StringComparer.Ordinal))
         {
             // Made since the last cycle (its first event created it), deleted by its last, and gone now.
-            if (!touch.Created || !touch.Deleted || touch.By.PackageManager is not null || Path.Exists(realPathOf(path))
-                || !snapshotter.SectionsReading(path).Contains(FilesSection.SectionName))
+            if (!touch.Created || !touch.Deleted || touch.By.PackageManager is not null || Path.Exists(realPathOf(path)))
             {
                 continue;
             }

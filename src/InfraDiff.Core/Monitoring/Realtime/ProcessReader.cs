@@ -20,20 +20,20 @@ internal sealed partial class ProcessReader(Func<long, string?> userName)
     private static readonly string[] PackageManagers = ["dpkg", "rpm", "apk"];
     private static readonly string[] PackageFrontEnds = ["apt-get", "apt", "aptitude", "unattended-upgr", "dnf", "yum", "microdnf", "zypper", "tdnf"];
 
-    /// <summary>Who the process behind an event is, and the package manager among it and its parents, if any.</summary>
+    /// <summary>Who the process behind an event is, the package manager among it and its parents if any, and its start time when it was read.</summary>
     /// <param name="pid">The pid the event carries.</param>
     /// <param name="pidfd">The event's pidfd, or -1: not closed here.</param>
     /// <param name="at">When the event was read.</param>
-    public (ChangeActor Actor, PackageProcess? Package) Read(int pid, int pidfd, DateTimeOffset at)
+    public (ChangeActor Actor, PackageProcess? Package, string? Started) Read(int pid, int pidfd, DateTimeOffset at)
     {
         if (pidfd < 0)
         {
-            return (new ChangeActor { At = at, Unknown = pid > 0 ? "exited before it could be read" : "the kernel reported no process" }, null);
+            return (new ChangeActor { At = at, Unknown = pid > 0 ? "exited before it could be read" : "the kernel reported no process" }, null, null);
         }
 
         if (Describe(pid) is not { } self || !Alive(pidfd, pid))
         {
-            return (new ChangeActor { At = at, Unknown = "exited" }, null);
+            return (new ChangeActor { At = at, Unknown = "exited" }, null, null);
         }
 
         var chain = new List<Process> { self };
@@ -99,7 +99,7 @@ internal sealed partial class ProcessReader(Func<long, string?> userName)
             PackageManager = manager?.Name,
             PackageCommand = frontEnd?.CommandLine ?? manager?.CommandLine,
         };
-        return (actor, manager is null ? null : new PackageProcess(manager.Pid, manager.Started));
+        return (actor, manager is null ? null : new PackageProcess(manager.Pid, manager.Started), self.Started);
     }
 
     /// <summary>Whether a package manager process is still the one that was running.</summary>

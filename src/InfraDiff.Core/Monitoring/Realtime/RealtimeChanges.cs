@@ -250,8 +250,8 @@ internal sealed class RealtimeChanges : IDisposable
             return (seen.Actor with { At = at }, seen.Package);
         }
 
-        var (actor, package) = processes.Read(change.Pid, change.Pidfd, at);
-        if (actor.Unknown is null && ProcessReader.StartedAt(change.Pid) is { } started)
+        var (actor, package, started) = processes.Read(change.Pid, change.Pidfd, at);
+        if (started is not null)
         {
             if (recent.Count > 1024)
             {
