@@ -30,7 +30,10 @@ internal sealed partial class Fanotify : IDisposable
     private const uint MarkAdd = 0x1, MarkFilesystem = 0x100;
     private const byte InfoDfidName = 2, InfoDfid = 3, InfoPidfd = 4;
     private const int OpenReadOnly = 0, OpenDirectory = 0x10000, OpenPath = 0x200000, OpenCloseOnExec = 0x80000;
-    private const int EINVAL = 22, EAGAIN = 11, EINTR = 4;
+    private const int EINVAL = 22, EAGAIN = 11, EINTR = 4, ESTALE = 116;
+
+    /// <summary>What a handle resolves to when its directory was deleted and its inode freed before the event was read.</summary>
+    private const string Gone = "";
 
     private readonly int group;
     private readonly int[] wake = new int[2];
@@ -188,6 +191,7 @@ internal sealed partial class Fanotify : IDisposable
             string? path = null;
             var pidfd = -1;
             var resolved = false;
+            var gone = false;
             while (info.Length >= 4)
             {
                 // struct fanotify_event_info_header: info_type (1), pad (1), len (2).
@@ -208,14 +212,22 @@ internal sealed partial class Fanotify : IDisposable
                 {
                     resolved = true;
                     path = PathOf(record, type == InfoDfidName, directories);
+                    gone = path is Gone;
                 }
             }
 
-            if (path is null)
+            if (path is null || gone)
             {
                 if (pidfd >= 0)
                 {
                     Native.close(pidfd);
+                }
+
+                // A change inside a directory deleted since needs no cycle of its own: the directory's deletion (or its
+                // deleted ancestor's) is an event of a directory that still exists, and that event is read.
+                if (gone)
+                {
+                    continue;
                 }
 
                 lost(resolved ? "an event's directory could not be found (deleted before it was read)" : "an event without a directory");
@@ -226,7 +238,10 @@ internal sealed partial class Fanotify : IDisposable
         }
     }
 
-    /// <summary>The path of a DFID or DFID_NAME record: fsid (8), struct file_handle (handle_bytes 4, handle_type 4, f_handle), then the name.</summary>
+    /// <summary>
+    /// The path of a DFID or DFID_NAME record: fsid (8), struct file_handle (handle_bytes 4, handle_type 4, f_handle),
+    /// then the name. <see cref="Gone"/> when the directory no longer exists; null when it cannot be resolved.
+    /// </summary>
     private string? PathOf(ReadOnlySpan<byte> record, bool named, Dictionary<string, string?> directories)
     {
         var fsid = BinaryPrimitives.ReadInt64LittleEndian(record);
@@ -243,9 +258,9 @@ internal sealed partial class Fanotify : IDisposable
             directory = directories[key] = DirectoryOf(mount, handle);
         }
 
-        if (directory is null)
+        if (directory is null or Gone)
         {
-            return null;
+            return directory;
         }
 
         var name = named ? record[(16 + handleBytes)..] : default;
@@ -265,7 +280,7 @@ internal sealed partial class Fanotify : IDisposable
 
         if (fd < 0)
         {
-            return null;
+            return Marshal.GetLastPInvokeError() == ESTALE ? Gone : null;
         }
 
         try
