@@ -145,16 +145,20 @@ internal sealed partial class ConfinedDirectory : IDisposable
         }
     }
 
-    /// <summary>Writes a file whole or not at all: a new temporary file (O_EXCL, 0600) beside it, flushed to disk, renamed over the name (a link there is replaced, not followed).</summary>
+    /// <summary>
+    /// Writes a file whole or not at all: a new temporary file (O_EXCL, 0600) beside it, flushed to disk (unless
+    /// <paramref name="flush"/> is false: the caller then <see cref="Sync"/>s once after many), renamed over the name
+    /// (a link there is replaced, not followed).
+    /// </summary>
     /// <exception cref="ConfinedFileException">A folder on the way is a link or missing, or a folder has the name.</exception>
-    public void Write(string name, ReadOnlySpan<byte> content)
+    public void Write(string name, ReadOnlySpan<byte> content, bool flush = true)
     {
         var (folder, leaf) = Split(name);
         using var parent = OpenFolder(folder, name, missingIsNull: false)!;
         var temporary = $".{leaf}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
         using (var file = OpenAt(parent, temporary, WriteOnly | Create | Exclusive, OwnerOnly, name, missingIsNull: false)!)
         {
-            WriteAll(file, content, name);
+            WriteAll(file, content, name, flush);
         }
 
         if (Native.renameat(Descriptor(parent), temporary, Descriptor(parent), leaf) != 0)
@@ -170,7 +174,20 @@ internal sealed partial class ConfinedDirectory : IDisposable
     public void Append(string name, ReadOnlySpan<byte> content)
     {
         using var file = OpenFile(name, WriteOnly | AppendOnly | Create | LinuxFile.NonBlock, OwnerOnly, missingIsNull: false)!;
-        WriteAll(file, content, name);
+        WriteAll(file, content, name, flush: true);
+    }
+
+    /// <summary>Flushes what was written without a flush (and everything else on the folder's filesystem) to disk: syncfs.</summary>
+    /// <exception cref="ConfinedFileException">The filesystem reported a write error.</exception>
+    public void Sync()
+    {
+        // Not on the O_PATH handle: syncfs needs a descriptor opened for reading.
+        using var directory = LinuxFile.OpenBeneath(handle, ".", LinuxFile.ReadOnly | LinuxFile.DirectoryOnly | LinuxFile.CloseOnExec, 0, out var errno)
+            ?? throw new ConfinedFileException(Path, Describe(errno));
+        if (Native.syncfs(Descriptor(directory)) != 0)
+        {
+            throw new ConfinedFileException(Path, Describe(Marshal.GetLastPInvokeError()));
+        }
     }
 
     /// <summary>Removes a name (a link itself, never what it points to); nothing there is not an error.</summary>
@@ -298,7 +315,7 @@ internal sealed partial class ConfinedDirectory : IDisposable
         return directory ?? (errno == LinuxFile.ENOENT && missingIsNull ? null : throw new ConfinedFileException(name, Describe(errno)));
     }
 
-    private static unsafe void WriteAll(SafeFileHandle file, ReadOnlySpan<byte> content, string name)
+    private static unsafe void WriteAll(SafeFileHandle file, ReadOnlySpan<byte> content, string name, bool flush)
     {
         fixed (byte* start = content)
         {
@@ -314,7 +331,7 @@ internal sealed partial class ConfinedDirectory : IDisposable
             }
         }
 
-        if (Native.fsync(Descriptor(file)) != 0)
+        if (flush && Native.fsync(Descriptor(file)) != 0)
         {
             throw new ConfinedFileException(name, Describe(Marshal.GetLastPInvokeError()));
         }
@@ -359,6 +376,9 @@ internal sealed partial class ConfinedDirectory : IDisposable
 
         [LibraryImport("libc", SetLastError = true)]
         internal static partial int fsync(int fd);
+
+        [LibraryImport("libc", SetLastError = true)]
+        internal static partial int syncfs(int fd);
     }
 }
 

@@ -93,8 +93,11 @@ public sealed class SnapshotStore
         }
     }
 
-    /// <summary>The folders a store's journal speaks for, and what each may hold besides its own files.</summary>
-    private static readonly string[] Folders = ["", "outbox", "outbox/dead", ReportsFolder];
+    /// <summary>
+    /// The store's folders: the journal speaks for their .json files; the chunks of large snapshots
+    /// (<see cref="ChunkedSnapshot"/>) are named by their hash, and their manifests, which the journal speaks for, vouch for them.
+    /// </summary>
+    private static readonly string[] Folders = ["", "outbox", "outbox/dead", ReportsFolder, ChunkedSnapshot.Folder];
 
     /// <summary>The files a store's journal speaks for: snapshots, the baseline, the alert state, outbox entries (dead ones too), cycle reports; regular files only.</summary>
     internal static IEnumerable<string> FilesIn(ConfinedDirectory folder) =>
@@ -321,13 +324,14 @@ public sealed class SnapshotStore
     /// <summary>What the store keeps under a name in one of its folders (a regular file or a folder), or null for a name it never writes.</summary>
     private static uint? Expected(string sub, string entry) => sub switch
     {
-        "" when entry is "outbox" or ReportsFolder or QuarantineFolder => LinuxFile.TypeDirectory,
+        "" when entry is "outbox" or ReportsFolder or QuarantineFolder or ChunkedSnapshot.Folder => LinuxFile.TypeDirectory,
         "" when entry is BaselineName or StateName or AcceptancesName or StoreJournal.FileName or LockName or LockPidName or WriteLockName
             || (entry.StartsWith(Prefix, StringComparison.Ordinal) && entry.EndsWith(".json", StringComparison.Ordinal))
             || (entry.StartsWith("journal.broken-", StringComparison.Ordinal) && entry.EndsWith(".jsonl", StringComparison.Ordinal)) => LinuxFile.TypeRegular,
         "outbox" when entry == "dead" => LinuxFile.TypeDirectory,
         "outbox" or "outbox/dead" when entry.EndsWith(".json", StringComparison.Ordinal) => LinuxFile.TypeRegular,
         ReportsFolder when entry.StartsWith(CyclePrefix, StringComparison.Ordinal) && entry.EndsWith(".json", StringComparison.Ordinal) => LinuxFile.TypeRegular,
+        ChunkedSnapshot.Folder when ChunkedSnapshot.IsChunkName(entry) => LinuxFile.TypeRegular,
         _ => null,
     };
 
@@ -535,7 +539,13 @@ public sealed class SnapshotStore
 
     private async Task<Snapshot?> ReadOrQuarantineAsync(string path, CancellationToken cancellationToken)
     {
-        if (await ReadTrustedAsync(path, cancellationToken).ConfigureAwait(false) is not { } bytes)
+        var bytes = await ReadTrustedAsync(path, cancellationToken).ConfigureAwait(false);
+        if (bytes is not null && ChunkedSnapshot.IsManifest(bytes))
+        {
+            bytes = Assemble(path, bytes);
+        }
+
+        if (bytes is null)
         {
             return null;
         }
@@ -551,6 +561,74 @@ public sealed class SnapshotStore
         }
     }
 
+    /// <summary>
+    /// The text a manifest the journal vouched for names, from its chunks; a chunk that does not hash to its name is
+    /// quarantined, and so is the manifest when its text cannot be made whole (null).
+    /// </summary>
+    private byte[]? Assemble(string path, byte[] stored)
+    {
+        string? problem;
+        string? badChunk = null;
+        byte[]? text = null;
+        try
+        {
+            text = ChunkedSnapshot.Parse(stored, out problem)?.Assemble(ReadChunk, out problem, out badChunk);
+        }
+        catch (ConfinedFileException ex)
+        {
+            // A link or a FIFO with a chunk's name: not followed, not read.
+            badChunk = ex.Name;
+            problem = $"its chunk {ex.Message}";
+        }
+
+        if (text is not null)
+        {
+            return text;
+        }
+
+        if (badChunk is not null && folder.TypeOf(badChunk) is not null)
+        {
+            Quarantine(Path.Join(Directory, badChunk), $"tampered: {problem}");
+        }
+
+        Quarantine(path, $"{problem}: the snapshot cannot be read whole");
+        return null;
+    }
+
+    private byte[]? ReadChunk(string name) => folder.Read(name, ChunkedSnapshot.FileLimit);
+
+    /// <summary>
+    /// Writes a snapshot's text: a large one as the chunks the store does not have yet (deflated, flushed together) and a manifest
+    /// in its place (<see cref="ChunkedSnapshot"/>), recorded and written as any store file; a small one whole.
+    /// </summary>
+    internal Task WriteSnapshotAsync(string path, ReadOnlyMemory<byte> text, CancellationToken cancellationToken, string? note = null)
+    {
+        if (text.Length < ChunkedSnapshot.StoredWholeBelow)
+        {
+            return WriteFileAsync(path, text, cancellationToken, note);
+        }
+
+        EnsureFolder(ChunkedSnapshot.Folder);
+        var wrote = false;
+        var manifest = ChunkedSnapshot.Cut(text, (hash, chunk) =>
+        {
+            var name = ChunkedSnapshot.FileOf(hash);
+            if (folder.TypeOf(name) != LinuxFile.TypeRegular)
+            {
+                folder.Write(name, ChunkedSnapshot.Pack(chunk.Span), flush: false);
+                wrote = true;
+            }
+        });
+
+        // Every chunk is on disk before the manifest that names it: a crash leaves chunks nothing names, freed by the next prune.
+        if (wrote)
+        {
+            folder.Sync();
+        }
+
+        return WriteFileAsync(path, manifest.ToJson(), cancellationToken, note);
+    }
+
     /// <summary>Stores a snapshot under the UTC time it is stored ("snapshot-20261127T140000.123Z.json"), so names sort in time order, and returns the path.</summary>
     public async Task<string> SaveAsync(Snapshot snapshot, CancellationToken cancellationToken = default)
     {
@@ -562,7 +640,7 @@ public sealed class SnapshotStore
             time = time.AddMilliseconds(1);
         }
 
-        await WriteFileAsync(path, SnapshotJson.CanonicalText(snapshot), cancellationToken).ConfigureAwait(false);
+        await WriteSnapshotAsync(path, SnapshotJson.CanonicalText(snapshot), cancellationToken).ConfigureAwait(false);
         return path;
     }
 
@@ -643,7 +721,7 @@ public sealed class SnapshotStore
 
     /// <summary>Writes the baseline.</summary>
     public Task SaveBaselineAsync(Snapshot snapshot, CancellationToken cancellationToken = default) =>
-        WriteFileAsync(BaselinePath, SnapshotJson.CanonicalText(snapshot), cancellationToken);
+        WriteSnapshotAsync(BaselinePath, SnapshotJson.CanonicalText(snapshot), cancellationToken);
 
     /// <summary>
     /// The lock, tried for up to a second: a process this one starts holds a copy of every descriptor between its fork
@@ -663,7 +741,10 @@ public sealed class SnapshotStore
         }
     }
 
-    /// <summary>Deletes the oldest snapshots beyond <paramref name="keep"/>; never the baseline, never the latest.</summary>
+    /// <summary>
+    /// Deletes the oldest snapshots beyond <paramref name="keep"/> (never the baseline, never the latest), then the
+    /// chunks no snapshot left names (those of pruned snapshots, and those a crash left before their manifest).
+    /// </summary>
     public void Prune(int keep)
     {
         var all = Snapshots();
@@ -671,5 +752,46 @@ public sealed class SnapshotStore
         {
             DeleteFile(old);
         }
+
+        var chunks = folder.List(ChunkedSnapshot.Folder).Where(e => e.Type == LinuxFile.TypeRegular && ChunkedSnapshot.IsChunkName(e.Name)).ToList();
+        if (chunks.Count == 0)
+        {
+            return;
+        }
+
+        var named = ChunksNamed(folder, [.. Snapshots().Select(NameOf), BaselineName]);
+        foreach (var (entry, _) in chunks.Where(c => !named.Contains(c.Name[..64])))
+        {
+            folder.Delete($"{ChunkedSnapshot.Folder}/{entry}");
+        }
+    }
+
+    /// <summary>
+    /// The chunks the manifests among <paramref name="names"/> name (a file that is no manifest names none). Read as
+    /// they are, unchecked: a forged manifest can only keep chunks from being freed.
+    /// </summary>
+    internal static HashSet<string> ChunksNamed(ConfinedDirectory folder, IEnumerable<string> names)
+    {
+        var named = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var name in names)
+        {
+            byte[]? bytes;
+            try
+            {
+                bytes = folder.Read(name, ChunkedSnapshot.ManifestLimit);
+            }
+            catch (ConfinedFileException)
+            {
+                // Larger than any manifest (a snapshot stored whole), or not a regular file (quarantined when read).
+                continue;
+            }
+
+            if (bytes is not null && ChunkedSnapshot.IsManifest(bytes) && ChunkedSnapshot.Parse(bytes, out _) is { } manifest)
+            {
+                named.UnionWith(manifest.Chunks);
+            }
+        }
+
+        return named;
     }
 }

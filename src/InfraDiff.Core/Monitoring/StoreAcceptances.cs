@@ -121,7 +121,7 @@ public sealed class StoreAcceptances
         var note = $"accepted by {by}: {string.Join(' ', accepted.Select(a => a.Id))}: {reason}";
         if (newBaseline is not null)
         {
-            await store.WriteFileAsync(store.BaselinePath, SnapshotJson.CanonicalText(newBaseline), CancellationToken.None, note).ConfigureAwait(false);
+            await store.WriteSnapshotAsync(store.BaselinePath, SnapshotJson.CanonicalText(newBaseline), CancellationToken.None, note).ConfigureAwait(false);
         }
 
         await store.WriteFileAsync(store.AcceptancesPath, JsonSerializer.SerializeToUtf8Bytes(existing.Concat(accepted).ToList(), SnapshotJson.Options), CancellationToken.None, note).ConfigureAwait(false);

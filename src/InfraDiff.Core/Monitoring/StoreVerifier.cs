@@ -1,4 +1,5 @@
 using InfraDiff.Host;
+using InfraDiff.Snapshots;
 
 namespace InfraDiff.Monitoring;
 
@@ -51,6 +52,7 @@ public static class StoreVerifier
         }
 
         var seen = new HashSet<string>(StringComparer.Ordinal);
+        var manifests = new List<(string Name, ChunkedSnapshot? Manifest)>();
         foreach (var name in files)
         {
             byte[]? bytes;
@@ -74,7 +76,13 @@ public static class StoreVerifier
             {
                 problems.Add($"{name}: its content differs from what journal entry {journal.Sequence} and before recorded (edited, or an older copy restored)");
             }
+            else if (ChunkedSnapshot.IsManifest(bytes))
+            {
+                manifests.Add((name, ChunkedSnapshot.Parse(bytes, out _)));
+            }
         }
+
+        problems.AddRange(CheckChunks(folder, manifests));
 
         foreach (var (name, _) in journal.Present().Where(p => !seen.Contains(p.Name)))
         {
@@ -84,5 +92,58 @@ public static class StoreVerifier
         // Forged files, links and the like; a fleet's store holds a folder per host besides the store's own: folders at the top are left to it.
         problems.AddRange(SnapshotStore.Strays(folder, journal, (_, type) => type == LinuxFile.TypeDirectory).Select(s => $"{s.Name}: {s.Problem}"));
         return problems;
+    }
+
+    /// <summary>
+    /// Each chunk's bytes against its name (each read once, however many snapshots share it), and each manifest's
+    /// chunks against what is there.
+    /// </summary>
+    private static IEnumerable<string> CheckChunks(ConfinedDirectory folder, List<(string Name, ChunkedSnapshot? Manifest)> manifests)
+    {
+        var whole = new HashSet<string>(StringComparer.Ordinal);
+        var buffer = ChunkedSnapshot.NewBuffer();
+        foreach (var (entry, _) in folder.List(ChunkedSnapshot.Folder).Where(e => e.Type == LinuxFile.TypeRegular && ChunkedSnapshot.IsChunkName(e.Name)))
+        {
+            var name = $"{ChunkedSnapshot.Folder}/{entry}";
+            byte[]? bytes = null;
+            string? unreadable = null;
+            try
+            {
+                bytes = folder.Read(name, ChunkedSnapshot.FileLimit);
+            }
+            catch (ConfinedFileException ex)
+            {
+                unreadable = $"{name}: {ex.Reason}";
+            }
+
+            if (unreadable is not null)
+            {
+                yield return unreadable;
+            }
+            else if (bytes is null)
+            {
+                continue;
+            }
+            else if (ChunkedSnapshot.Unpack(bytes, buffer) is { IsEmpty: false } chunk && Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(chunk)) == entry[..64])
+            {
+                whole.Add(entry[..64]);
+            }
+            else
+            {
+                yield return $"{name}: its content is not what its name is the hash of (edited)";
+            }
+        }
+
+        foreach (var (name, manifest) in manifests)
+        {
+            if (manifest is null)
+            {
+                yield return $"{name}: not a chunked snapshot's manifest, though it begins as one";
+            }
+            else if (manifest.Chunks.Where(c => !whole.Contains(c)).Distinct().ToList() is { Count: > 0 } lacking)
+            {
+                yield return $"{name}: {lacking.Count} of its chunks missing or edited ({ChunkedSnapshot.FileOf(lacking[0])}{(lacking.Count > 1 ? ", …" : "")}): it cannot be read whole";
+            }
+        }
     }
 }

@@ -73,7 +73,8 @@ public static class SnapshotFile
     {
         try
         {
-            return await InputFile.ReadJsonAsync(path, InputFile.DocumentLimit, JsonCheck.Options, cancellationToken).ConfigureAwait(false);
+            // A store's large snapshot is a manifest of chunks beside it: read whole, as it was written.
+            return ChunkedSnapshot.Resolve(path, await InputFile.ReadJsonAsync(path, InputFile.DocumentLimit, JsonCheck.Options, cancellationToken).ConfigureAwait(false));
         }
         catch (JsonException ex)
         {
