@@ -29,6 +29,30 @@ internal static class CliRunner
 
     public static async Task<Result> RunInAsync(string? workingDirectory, IDictionary<string, string?>? environment, params string[] arguments)
     {
+        using var process = Process.Start(StartInfo(workingDirectory, environment, arguments))!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await process.WaitForExitAsync(timeout.Token);
+        return new Result(process.ExitCode, await stdout, await stderr);
+    }
+
+    /// <summary>
+    /// Starts infradiff and leaves it running (a watcher): what it prints is collected in <paramref name="output"/>;
+    /// the caller ends it by its PID (Kill) when done.
+    /// </summary>
+    public static Process Start(System.Text.StringBuilder output, params string[] arguments)
+    {
+        var process = Process.Start(StartInfo(null, null, arguments))!;
+        process.OutputDataReceived += (_, line) => { lock (output) { output.AppendLine(line.Data); } };
+        process.ErrorDataReceived += (_, line) => { lock (output) { output.AppendLine(line.Data); } };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    private static ProcessStartInfo StartInfo(string? workingDirectory, IDictionary<string, string?>? environment, string[] arguments)
+    {
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
@@ -49,11 +73,6 @@ internal static class CliRunner
             start.Environment[name] = value;
         }
 
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await process.WaitForExitAsync(timeout.Token);
-        return new Result(process.ExitCode, await stdout, await stderr);
+        return start;
     }
 }

@@ -36,6 +36,7 @@ internal static class WatchCommand
             var watching = WatchSettings.Bind(settings);
             var selection = SnapshotSettings.Bind(settings);
             using var metrics = watching.MetricsFile is { } metricsPath ? new PrometheusTextFile(metricsPath) : null;
+            using var endpoint = watching.Listen is { } listen && !parseResult.GetValue(once) ? new PrometheusEndpoint(listen, watching.Interval) : null;
             var sinks = watching.CreateSinks(loggers);
             // The store changes every cycle: scanning it would be drift every cycle.
             var snapshotter = selection.CreateSnapshotter(loggers, CommonOptions.Progress(parseResult), alsoExclude: Path.GetFullPath(watching.Directory));

@@ -30,6 +30,7 @@ public static class SettingsLayers
         ["watch:smtp"] = ["INFRADIFF_SMTP"],
         ["watch:emailFrom"] = ["INFRADIFF_EMAIL_FROM"],
         ["watch:metricsFile"] = ["INFRADIFF_METRICS_FILE"],
+        ["watch:listen"] = ["INFRADIFF_LISTEN"],
         ["watch:realtime"] = ["INFRADIFF_REALTIME"],
         ["snapshot:root"] = ["INFRADIFF_ROOT"],
         ["snapshot:hostKernel"] = ["INFRADIFF_HOST_KERNEL"],

@@ -61,6 +61,9 @@ public sealed class WatchSettings
     /// <summary>A Prometheus text file written after each cycle, when set.</summary>
     public string? MetricsFile { get; init; }
 
+    /// <summary>Where /metrics and /healthz are served over HTTP (ADDR:PORT, <see cref="Monitoring.PrometheusEndpoint"/>), when set.</summary>
+    public string? Listen { get; init; }
+
     /// <summary>The store key's file, when set (else <see cref="StoreKey.Load"/>'s default).</summary>
     public string? KeyFile { get; init; }
 
@@ -84,6 +87,11 @@ public sealed class WatchSettings
             throw new InvalidOptionException(read.Source("metricsFile"), $"{metrics} lies in the store {directory}, which holds only its own files: write it elsewhere, e.g. /run/infradiff/infradiff.prom");
         }
 
+        if (read.Text("listen") is { } listen && Monitoring.PrometheusEndpoint.PrefixOf(listen) is null)
+        {
+            throw new InvalidOptionException(read.Source("listen"), Monitoring.PrometheusEndpoint.Malformed(listen));
+        }
+
         return new WatchSettings
         {
             Interval = read.Duration("interval") ?? TimeSpan.FromMinutes(5),
@@ -99,6 +107,7 @@ public sealed class WatchSettings
             Heartbeat = read.Text("heartbeat") == "off" ? TimeSpan.Zero : read.Duration("heartbeat") ?? TimeSpan.FromDays(1),
             Email = email.Count == 0 ? null : Smtp(read, email),
             MetricsFile = read.Text("metricsFile"),
+            Listen = read.Text("listen"),
             KeyFile = read.Text("keyFile"),
             ResetBaseline = read.Flag("resetBaseline") ?? false,
             Realtime = read.Flag("realtime") ?? false,

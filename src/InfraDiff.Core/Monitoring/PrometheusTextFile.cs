@@ -14,8 +14,7 @@ namespace InfraDiff.Monitoring;
 public sealed class PrometheusTextFile : IDisposable
 {
     private readonly string path;
-    private readonly MeterListener listener = new();
-    private readonly ConcurrentDictionary<(Instrument Instrument, string Labels), double> values = new();
+    private readonly PrometheusExposition exposition;
 
     /// <summary>Starts listening to the meter; the file is written at the end of each cycle.</summary>
     /// <exception cref="InfraDiffException">The file's folder does not exist.</exception>
@@ -28,6 +27,28 @@ public sealed class PrometheusTextFile : IDisposable
             throw new InfraDiffException($"--metrics-file {path}: no such directory");
         }
 
+        exposition = new PrometheusExposition(() => AtomicFile.WriteAsync(this.path, Encoding.UTF8.GetBytes(exposition!.Text())).GetAwaiter().GetResult());
+    }
+
+    /// <summary>Stops listening.</summary>
+    public void Dispose() => exposition.Dispose();
+}
+
+/// <summary>
+/// The <see cref="InfraDiffMetrics"/> meter as Prometheus' text format: every measurement kept (counters summed since
+/// the process started, gauges at their last value), rendered on demand, sorted so the text is stable.
+/// </summary>
+internal sealed class PrometheusExposition : IDisposable
+{
+    private readonly MeterListener listener = new();
+    private readonly ConcurrentDictionary<(Instrument Instrument, string Labels), double> values = new();
+
+    private readonly Action? cycleEnded;
+
+    /// <summary>Starts listening to the meter; <paramref name="cycleEnded"/> is called as each watch cycle's last measurement is taken.</summary>
+    public PrometheusExposition(Action? cycleEnded = null)
+    {
+        this.cycleEnded = cycleEnded;
         listener.InstrumentPublished = (instrument, l) =>
         {
             if (instrument.Meter.Name == InfraDiffMetrics.MeterName)
@@ -39,6 +60,12 @@ public sealed class PrometheusTextFile : IDisposable
         listener.SetMeasurementEventCallback<double>((instrument, value, tags, _) => Record(instrument, value, tags));
         listener.Start();
     }
+
+    /// <summary>When the last watch cycle ended without error, once one has.</summary>
+    public DateTimeOffset? LastSuccess =>
+        values.FirstOrDefault(v => v.Key.Instrument == (Instrument)InfraDiffMetrics.LastSuccess).Value is > 0 and var seconds
+            ? DateTimeOffset.FromUnixTimeMilliseconds((long)(seconds * 1000))
+            : null;
 
     /// <summary>Stops listening.</summary>
     public void Dispose() => listener.Dispose();
@@ -55,10 +82,10 @@ public sealed class PrometheusTextFile : IDisposable
             values[key] = value;
         }
 
-        // The cycle counter is the cycle's last measurement: the file then holds the whole cycle.
+        // The cycle counter is the cycle's last measurement: the text then holds the whole cycle.
         if (instrument.Name == "infradiff.cycles")
         {
-            AtomicFile.WriteAsync(path, Encoding.UTF8.GetBytes(Text())).GetAwaiter().GetResult();
+            cycleEnded?.Invoke();
         }
     }
 
