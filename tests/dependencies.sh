@@ -25,7 +25,10 @@ requirements=(
   "node:nodejs"                    # fast-json-patch and adaptivecards, the independent checks
   "npm:npm"
   "xmllint:libxml2-utils"          # validates the JUnit report against its schema
-  "promtool:prometheus"            # checks the metrics file
+  "promtool:prometheus"            # checks the metrics file; scrapes watch --listen
+  "/usr/sbin/rsyslogd:rsyslog"     # receives --syslog over TCP and TLS
+  "/usr/share/doc/rsyslog-gnutls:rsyslog-gnutls"
+  "openssl:openssl"                # the syslog test's certificate authority
   "chromium:chromium"              # opens the HTML report
   "/usr/sbin/sshd:openssh-server"  # the fleet's simulated hosts
   "sudo:sudo"                      # ansible_become on those hosts

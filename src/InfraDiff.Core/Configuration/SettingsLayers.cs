@@ -31,6 +31,8 @@ public static class SettingsLayers
         ["watch:emailFrom"] = ["INFRADIFF_EMAIL_FROM"],
         ["watch:metricsFile"] = ["INFRADIFF_METRICS_FILE"],
         ["watch:listen"] = ["INFRADIFF_LISTEN"],
+        ["watch:syslog"] = ["INFRADIFF_SYSLOG"],
+        ["watch:syslogCa"] = ["INFRADIFF_SYSLOG_CA"],
         ["watch:realtime"] = ["INFRADIFF_REALTIME"],
         ["snapshot:root"] = ["INFRADIFF_ROOT"],
         ["snapshot:hostKernel"] = ["INFRADIFF_HOST_KERNEL"],

@@ -61,6 +61,12 @@ public sealed class WatchSettings
     /// <summary>A Prometheus text file written after each cycle, when set.</summary>
     public string? MetricsFile { get; init; }
 
+    /// <summary>Where alerts also go as Elastic Common Schema records over syslog (<see cref="Alerting.SyslogAlertSink"/>), when set.</summary>
+    public Uri? Syslog { get; init; }
+
+    /// <summary>For a tls:// <see cref="Syslog"/>: the PEM file of the certificate authority its server's certificate must chain to (default: the system's).</summary>
+    public string? SyslogCa { get; init; }
+
     /// <summary>Where /metrics and /healthz are served over HTTP (ADDR:PORT, <see cref="Monitoring.PrometheusEndpoint"/>), when set.</summary>
     public string? Listen { get; init; }
 
@@ -87,6 +93,12 @@ public sealed class WatchSettings
             throw new InvalidOptionException(read.Source("metricsFile"), $"{metrics} lies in the store {directory}, which holds only its own files: write it elsewhere, e.g. /run/infradiff/infradiff.prom");
         }
 
+        Uri? syslog = null;
+        if (read.Text("syslog") is { } syslogText && (!Uri.TryCreate(syslogText, UriKind.Absolute, out syslog) || Alerting.SyslogAlertSink.Problem(syslog) is not null))
+        {
+            throw new InvalidOptionException(read.Source("syslog"), syslog is null ? $"'{Excerpt.Cut(syslogText)}' is not unix:///PATH, udp://HOST:PORT, tcp://HOST:PORT or tls://HOST:PORT" : Alerting.SyslogAlertSink.Problem(syslog)!);
+        }
+
         if (read.Text("listen") is { } listen && Monitoring.PrometheusEndpoint.PrefixOf(listen) is null)
         {
             throw new InvalidOptionException(read.Source("listen"), Monitoring.PrometheusEndpoint.Malformed(listen));
@@ -108,6 +120,8 @@ public sealed class WatchSettings
             Email = email.Count == 0 ? null : Smtp(read, email),
             MetricsFile = read.Text("metricsFile"),
             Listen = read.Text("listen"),
+            Syslog = syslog,
+            SyslogCa = read.Text("syslogCa"),
             KeyFile = read.Text("keyFile"),
             ResetBaseline = read.Flag("resetBaseline") ?? false,
             Realtime = read.Flag("realtime") ?? false,
@@ -159,6 +173,11 @@ public sealed class WatchSettings
         if (Email is { } email)
         {
             sinks.Add(new EmailAlertSink(email));
+        }
+
+        if (Syslog is { } syslog)
+        {
+            sinks.Add(new SyslogAlertSink(syslog, SyslogCa));
         }
 
         return sinks.Count > 0 ? sinks : [new FileAlertSink("-")];

@@ -18,6 +18,7 @@ public static class ReportFormats
         new TeamsFormat(),
         new DiscordFormat(),
         new EmailFormat(),
+        new EcsFormat(),
     ];
 
     /// <summary>Every format, in the order help lists them.</summary>

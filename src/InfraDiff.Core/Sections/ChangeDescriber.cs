@@ -60,6 +60,25 @@ internal static class ChangeDescriber
     public static string EventValues(IReadOnlyList<SectionChange> changes, Func<SectionChange, JsonElement> value) =>
         string.Join('/', changes.Select(c => Text(value(c))));
 
+    /// <summary>The noun that names the thing at <paramref name="keys"/> (the section's keys, below its name) and the thing's name; nulls when no noun does.</summary>
+    public static (SectionNoun? Noun, string? Name) Thing(SectionDescriptor section, IReadOnlyList<string> keys)
+    {
+        foreach (var noun in section.Nouns)
+        {
+            if (keys.Count >= 1 && noun.Collection.Length == 0)
+            {
+                return (noun, keys[0]);
+            }
+
+            if (keys.Count >= 2 && keys[0] == noun.Collection && noun.Keyed)
+            {
+                return (noun, keys[1]);
+            }
+        }
+
+        return (null, null);
+    }
+
     /// <summary>The thing a change is about ("user alice"), and the keys below it.</summary>
     private static (string Thing, IReadOnlyList<string> Remainder) Name(SectionDescriptor section, IReadOnlyList<string> keys)
     {

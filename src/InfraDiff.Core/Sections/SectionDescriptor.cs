@@ -117,6 +117,12 @@ public class SectionDescriptor
     /// </summary>
     public IReadOnlyList<string> EventFields { get; init; } = [];
 
+    /// <summary>
+    /// The Elastic Common Schema <c>event.category</c> of the section's changes in an <c>ecs</c> record: "file",
+    /// "package", "iam", "network", or the default "configuration".
+    /// </summary>
+    public string EcsCategory { get; init; } = "configuration";
+
     /// <summary>The one-line summary of a change, naming the thing as an operator would ("user alice: shell /bin/bash → /bin/sh").</summary>
     /// <remarks>The base implementation names the thing by <see cref="Nouns"/>; override it to say more, and call it for what you leave alone.</remarks>
     public virtual string Summarize(SectionChange change)

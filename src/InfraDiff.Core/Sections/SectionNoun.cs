@@ -17,4 +17,10 @@ public sealed class SectionNoun(string collection, string noun, bool keyed = tru
 
     /// <summary>Whether the collection's keys name the things (else the collection is one thing).</summary>
     public bool Keyed { get; } = keyed;
+
+    /// <summary>
+    /// The Elastic Common Schema field a thing's name goes to in an <c>ecs</c> record ("file.path", "package.name",
+    /// "user.target.name"); null: only <c>infradiff.thing</c> names it.
+    /// </summary>
+    public string? EcsField { get; init; }
 }

@@ -66,6 +66,18 @@ public sealed class EveryFormatTests
             return;
         }
 
+        if (name is "ecs")
+        {
+            // One record per change, as in the patch: the state told on another's record says which, under infradiff.told_with.
+            var records = text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonNode.Parse(l)!).ToList();
+            Assert.Equal(4, records.Count);
+            Assert.Equal("/services/ssh.service/active", (string?)records.Single(r => (string?)r["infradiff"]?["pointer"] == "/services/ssh.service/sub")!["infradiff"]!["told_with"]);
+            var stopped = records.Single(r => (string?)r["infradiff"]?["pointer"] == "/services/ssh.service/active")!;
+            Assert.Equal("unit ssh.service stopped (active/running → inactive/dead)", (string?)stopped["message"]);
+            Assert.Equal("ssh.service", (string?)stopped["service"]!["name"]);
+            return;
+        }
+
         // What a reader sees: JSON strings decoded, HTML entities and markdown escapes undone.
         var words = Shown(text);
         Assert.Contains("unit ssh.service stopped (active/running → inactive/dead)", words, StringComparison.Ordinal);

@@ -10,7 +10,7 @@ internal sealed class DockerSection : SectionDescriptor
     private DockerSection()
         : base(SectionName)
     {
-        Nouns = [new("containers", "container"), new("images", "image"), new("networks", "docker network"), new("volumes", "volume")];
+        Nouns = [new("containers", "container") { EcsField = "container.name" }, new("images", "image") { EcsField = "container.image.name" }, new("networks", "docker network"), new("volumes", "volume")];
         SeverityRules =
         [
             // A privileged container is root on the host.

@@ -22,7 +22,8 @@ internal sealed class FilesSection : SectionDescriptor
         : base(SectionName)
     {
         const ChangeKind Replace = ChangeKind.Replace;
-        Nouns = [new("", "file")];
+        Nouns = [new("", "file") { EcsField = "file.path" }];
+        EcsCategory = "file";
         ContentField = Fields.Sha256;
         SeverityRules =
         [

@@ -9,6 +9,7 @@ internal sealed class NetworkSection : SectionDescriptor
         : base("network")
     {
         Inputs = ["/etc/hosts", "/etc/resolv.conf", "/etc/nsswitch.conf"];
+        EcsCategory = "network";
         Nouns =
         [
             new("interfaces", "interface"), new("routes", "route"), new("listening", "listening socket"),

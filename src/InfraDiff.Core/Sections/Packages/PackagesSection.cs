@@ -14,7 +14,8 @@ internal sealed class PackagesSection : SectionDescriptor
         : base(SectionName)
     {
         Inputs = ["/var/lib/dpkg/status", "/lib/apk/db/installed", "/var/lib/rpm"];
-        Nouns = [new("", "package")];
+        Nouns = [new("", "package") { EcsField = "package.name" }];
+        EcsCategory = "package";
         SeverityRules = [SeverityRule.Of("/packages", Severity.Medium)];
     }
 }

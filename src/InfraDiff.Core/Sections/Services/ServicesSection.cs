@@ -9,7 +9,7 @@ internal sealed class ServicesSection : SectionDescriptor
         : base("services")
     {
         Inputs = ["/etc/systemd/system", "/usr/lib/systemd/system", "/lib/systemd/system", "/usr/local/lib/systemd/system", "/etc/systemd/system-preset", "/usr/lib/systemd/system-preset", "/lib/systemd/system-preset"];
-        Nouns = [new("", "unit")];
+        Nouns = [new("", "unit") { EcsField = "service.name" }];
         Parts = new Dictionary<string, IReadOnlyList<string>> { ["runtime"] = ["/services/*/load", "/services/*/active", "/services/*/sub"] };
         EventFields = ["load", "active", "sub"];
         SeverityRules =

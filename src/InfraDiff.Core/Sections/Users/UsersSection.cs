@@ -15,7 +15,8 @@ internal sealed class UsersSection : SectionDescriptor
         const ChangeKind Add = ChangeKind.Add;
         const ChangeKind Replace = ChangeKind.Replace;
         Inputs = ["/etc/passwd", "/etc/shadow", "/etc/group", "/etc/gshadow", "/etc/sudoers", "/etc/sudoers.d", "/root/.ssh", "/home/*/.ssh"];
-        Nouns = [new("accounts", "user"), new("groups", "group"), new("sudoers", "sudoers")];
+        Nouns = [new("accounts", "user") { EcsField = "user.target.name" }, new("groups", "group") { EcsField = "group.name" }, new("sudoers", "sudoers")];
+        EcsCategory = "iam";
         Parts = new Dictionary<string, IReadOnlyList<string>> { ["passwordStatus"] = ["/users/accounts/*/password", "/users/accounts/*/passwordChanged"] };
         SeverityRules =
         [
