@@ -27,7 +27,7 @@ requirements=(
   "xmllint:libxml2-utils"          # validates the JUnit report against its schema
   "promtool:prometheus"            # checks the metrics file; scrapes watch --listen
   "/usr/sbin/rsyslogd:rsyslog"     # receives --syslog over TCP and TLS
-  "/usr/share/doc/rsyslog-gnutls:rsyslog-gnutls"
+  "/usr/lib/x86_64-linux-gnu/rsyslog/lmnsd_gtls.so:rsyslog-gnutls"  # rsyslog's TLS driver (the path of amd64)
   "openssl:openssl"                # the syslog test's certificate authority
   "chromium:chromium"              # opens the HTML report
   "/usr/sbin/sshd:openssh-server"  # the fleet's simulated hosts
