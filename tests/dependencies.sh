@@ -5,7 +5,7 @@
 # projects, built in parallel, from running apt-get at once.
 set -euo pipefail
 
-# tool-or-path:package, one a line, each with what needs it.
+# tool-or-path:package, one a line, each with what needs it (a path: a file the package installs).
 requirements=(
   "useradd:passwd"                 # collector tests add accounts
   "dpkg-deb:dpkg"                  # package tests build .debs
@@ -39,7 +39,7 @@ missing=()
 for requirement in "${requirements[@]}"; do
   tool=${requirement%%:*}
   package=${requirement#*:}
-  if [[ $tool == /* ]]; then [[ -x $tool ]] || missing+=("$package"); else command -v "$tool" >/dev/null || missing+=("$package"); fi
+  if [[ $tool == /* ]]; then [[ -e $tool ]] || missing+=("$package"); else command -v "$tool" >/dev/null || missing+=("$package"); fi
 done
 if [[ -x /usr/bin/python3 ]] && ! /usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null; then missing+=(python3-aiosmtpd); fi
 [[ -x /usr/bin/python3 ]] || missing+=(python3-aiosmtpd)
