@@ -61,6 +61,11 @@ internal sealed class SettingOptions
         new("snapshot:cacheDir", "--cache-dir", Kind.Text, "Where file hashes are cached between runs, and the key that fingerprints Docker environment values is kept [default: $XDG_CACHE_HOME/infradiff, else ~/.cache/infradiff].", "DIR"),
         new("snapshot:noCache", "--no-cache", Kind.Flag, "Hash every file, neither reading nor writing the hash cache."),
         new("snapshot:noVerify", "--no-verify", Kind.Flag, "Do not record which package owns each file nor check it against the digest the package shipped (dpkg, rpm, apk)."),
+        new("snapshot:maxReadRate", "--max-read-rate", Kind.Text, "Read files to hash at most this fast, all threads together (50M, 1G: bytes a second), so a full scan leaves the disk to the host [default: no limit].", "SIZE"),
+        new("snapshot:threads", "--threads", Kind.Text, "Hash files on this many threads [default: one a core].", "N"),
+        new("snapshot:nice", "--nice", Kind.Text, "Run at this lower CPU priority, 0 to 19 [default: as started].", "N"),
+        new("snapshot:ioClass", "--io-class", Kind.Text, "Read the disk in this I/O scheduling class: idle (only when no one else wants it) or best-effort (its lowest level) [default: as started].", null, [.. InfraDiff.Host.ResourceCaps.IoClasses]),
+        new("snapshot:maxMemory", "--max-memory", Kind.Text, "Keep the managed heap under this (512M, 1G); the GC collects harder as it nears it [default: the runtime's].", "SIZE"),
         new("snapshot:dockerHost", "--docker-host", Kind.Text, "The Docker engine to ask (unix:///var/run/docker.sock, tcp://host:2376) [default: DOCKER_HOST, the current docker context, else the default socket].", "URL"),
 
         new("fleet:inventory", "--inventory", Kind.Text, "The hosts: an Ansible inventory (INI or YAML; groups, children, ranges like web[01:20], ansible_host/_port/_user/_ssh_private_key_file/_become, ansible_ssh_common_args) or one user@host[:port] a line. Host variable infradiff_root snapshots that directory (--root) instead of the host.", "FILE", Alias: "-i"),

@@ -32,6 +32,22 @@ internal sealed class SettingReader(IConfiguration configuration, string section
         : int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var count) && count >= 1 ? count
         : throw new InvalidOptionException(Source(key), $"must be a whole number of at least 1, not '{Excerpt.Cut(text)}'");
 
+    /// <summary>A number of bytes: "50M", "1G", "512K" (powers of 1024) or plain bytes.</summary>
+    public long? Size(string key)
+    {
+        if (Text(key) is not { } text)
+        {
+            return null;
+        }
+
+        var unit = text.Length > 0 ? char.ToUpperInvariant(text[^1]) : ' ';
+        var factor = unit switch { 'K' => 1L << 10, 'M' => 1L << 20, 'G' => 1L << 30, _ => 1 };
+        var digits = factor == 1 ? text : text[..^1];
+        return double.TryParse(digits, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var amount) && amount > 0 && amount * factor < long.MaxValue
+            ? (long)(amount * factor)
+            : throw new InvalidOptionException(Source(key), $"must be a size such as 50M, 1G or 512K, not '{Excerpt.Cut(text)}'");
+    }
+
     public bool? Flag(string key) =>
         Text(key) is not { } text ? null
         : text.ToLowerInvariant() switch

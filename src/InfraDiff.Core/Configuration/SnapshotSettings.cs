@@ -20,7 +20,7 @@ public sealed class SnapshotSettings
 
     /// <summary>The keys of the section, as infradiff.json and the flags name them.</summary>
     public static IReadOnlyList<string> Keys { get; } =
-        ["only", "exclude", "root", "hostKernel", "image", "collectorTimeout", "filesTimeout", "files", "filesExclude", "filesCrossMounts", "cacheDir", "noCache", "noVerify", "dockerHost", "imageTimeout"];
+        ["only", "exclude", "root", "hostKernel", "image", "collectorTimeout", "filesTimeout", "files", "filesExclude", "filesCrossMounts", "cacheDir", "noCache", "noVerify", "dockerHost", "imageTimeout", "maxReadRate", "threads", "nice", "ioClass", "maxMemory"];
 
     /// <summary>The settings each Core option was bound from, as they were given: a Core error about one is told about the other.</summary>
     private readonly Dictionary<string, string> sources;
@@ -45,6 +45,9 @@ public sealed class SnapshotSettings
 
     /// <summary>A container image to snapshot instead of the host, when set.</summary>
     public string? Image { get; }
+
+    /// <summary>What the process may take from the host: applied when a snapshotter is made (<see cref="CreateSnapshotter"/>).</summary>
+    public ResourceCaps Caps { get; private init; } = new();
 
     /// <summary>Reads and checks the "snapshot" keys of <paramref name="configuration"/>.</summary>
     /// <exception cref="InvalidOptionException">A setting is invalid; the message names it as it was given.</exception>
@@ -113,7 +116,20 @@ public sealed class SnapshotSettings
             UseCache = image is null && read.Flag("noCache") != true,
             VerifyPackages = read.Flag("noVerify") != true,
             CrossFilesystems = read.Flag("filesCrossMounts") ?? false,
+            MaxReadRate = read.Size("maxReadRate"),
+            Threads = read.Count("threads"),
         };
+        int? nice = null;
+        if (read.Text("nice") is { } niceText)
+        {
+            nice = int.TryParse(niceText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var lowered) && lowered <= 19 ? lowered
+                : throw new InvalidOptionException(read.Source("nice"), $"must be from 0 to 19 (a scan only ever lowers its priority), not '{Excerpt.Cut(niceText)}'");
+        }
+
+        if (read.Size("maxMemory") is < 64L << 20)
+        {
+            throw new InvalidOptionException(read.Source("maxMemory"), "must be at least 64M");
+        }
         var sources = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["SnapshotOptions.Root"] = read.Source("root"),
@@ -123,10 +139,15 @@ public sealed class SnapshotSettings
             ["FilesCollectorOptions.Roots"] = read.Source("files"),
             ["FilesCollectorOptions.Excludes"] = read.Source("filesExclude"),
             ["FilesCollectorOptions.CacheDirectory"] = read.Source("cacheDir"),
+            ["FilesCollectorOptions.MaxReadRate"] = read.Source("maxReadRate"),
+            ["FilesCollectorOptions.Threads"] = read.Source("threads"),
             ["DockerCollectorOptions.Host"] = read.Source("dockerHost"),
             ["DockerCollectorOptions.ExportTimeout"] = read.Source("imageTimeout"),
         };
-        var settings = new SnapshotSettings(options, files, new DockerCollectorOptions { Host = read.Text("dockerHost"), KeyDirectory = files.CacheDirectory, ExportTimeout = read.Duration("imageTimeout") ?? new DockerCollectorOptions().ExportTimeout }, image, sources);
+        var settings = new SnapshotSettings(options, files, new DockerCollectorOptions { Host = read.Text("dockerHost"), KeyDirectory = files.CacheDirectory, ExportTimeout = read.Duration("imageTimeout") ?? new DockerCollectorOptions().ExportTimeout }, image, sources)
+        {
+            Caps = new ResourceCaps { Nice = nice, IoClass = read.Choice("ioClass", ResourceCaps.IoClasses), MaxMemory = read.Size("maxMemory") },
+        };
         settings.Told(() =>
         {
             options.Validate();
@@ -143,6 +164,9 @@ public sealed class SnapshotSettings
     public Snapshotter CreateSnapshotter(ILoggerFactory loggers, IProgress<FileHashProgress>? progress = null, string? alsoExclude = null)
     {
         ArgumentNullException.ThrowIfNull(loggers);
+
+        // Before the first collector runs: its threads inherit what this one has.
+        Caps.Apply();
         var files = Files with { Progress = progress, Excludes = alsoExclude is null ? Files.Excludes : [.. Files.Excludes, alsoExclude] };
         return new Snapshotter(BuiltInSections.CreateCollectors(files: files, docker: Docker), logger: loggers.CreateLogger<Snapshotter>(), loggerFactory: loggers);
     }

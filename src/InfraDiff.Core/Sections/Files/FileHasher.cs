@@ -75,6 +75,7 @@ internal static class FileHasher
                 sha256.AppendData(buffer, 0, read);
                 package?.AppendData(buffer, 0, read);
                 offset += read;
+                scan.Throttle?.Took(read);
             }
 
             Interlocked.Increment(ref scan.FilesHashed);

@@ -41,8 +41,8 @@ internal sealed class FileLanes : IDisposable
     /// hashed or failed (a file gone before it was read is not told): files whose package records MD5 in lanes,
     /// the others one by one.
     /// </summary>
-    public static Task HashAllAsync(ChannelReader<PendingHash> items, FileScan scan, Action<PendingHash, Digests?, string?> done, CancellationToken cancellationToken, int? width = null) =>
-        Task.WhenAll(Enumerable.Range(0, Environment.ProcessorCount).Select(_ => Task.Run(async () =>
+    public static Task HashAllAsync(ChannelReader<PendingHash> items, FileScan scan, Action<PendingHash, Digests?, string?> done, CancellationToken cancellationToken, int? width = null, int? threads = null) =>
+        Task.WhenAll(Enumerable.Range(0, threads ?? Environment.ProcessorCount).Select(_ => Task.Run(async () =>
         {
             using var lanes = new FileLanes(scan, done, width);
             await lanes.RunAsync(items, cancellationToken).ConfigureAwait(false);
@@ -189,6 +189,7 @@ internal sealed class FileLanes : IDisposable
             while (filled < Md5Lanes.BlockSize)
             {
                 var read = RandomAccess.Read(slot.Handle, new Span<byte>(buffer + filled, ChunkSize), slot.Offset);
+                scan.Throttle?.Took(read);
                 if (read == 0)
                 {
                     slot.Blocks = Md5Lanes.Pad(new Span<byte>(buffer, ChunkSize + Slack), filled, slot.Offset) / Md5Lanes.BlockSize;

@@ -19,6 +19,9 @@ internal sealed class FileScan(
     PackageFileIndex packages)
 {
     public long FilesHashed;
+
+    /// <summary>What paces the hashers' reads, when a rate is set.</summary>
+    public ReadThrottle? Throttle { get; init; }
     public long BytesHashed;
 
     public Dictionary<string, FileEntry> Entries { get; } = new(StringComparer.Ordinal);

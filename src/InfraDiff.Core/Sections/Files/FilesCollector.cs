@@ -40,7 +40,7 @@ internal sealed class FilesCollector(FilesCollectorOptions options) : ITargetedC
         var cache = options.UseCache ? StatCache.Load(cachePath, context.Files.Root, context.Logger) : StatCache.Empty();
         var found = await walking.ConfigureAwait(false);
         packages = await loadingPackages.ConfigureAwait(false);
-        var scan = await ScanAsync(context, found, cache, packages, options.Progress, cancellationToken).ConfigureAwait(false);
+        var scan = await ScanAsync(context, found, cache, packages, options, options.Progress, cancellationToken).ConfigureAwait(false);
 
         // With nothing hashed and nothing gone, the new cache equals the old one: no rewrite, no fsync.
         if (options.UseCache && (scan.FilesHashed > 0 || scan.NextCache.Count != cache.Count))
@@ -81,7 +81,7 @@ internal sealed class FilesCollector(FilesCollectorOptions options) : ITargetedC
             found.AddRange(FileTree.Walk(context, excludes, [path.Path], options.CrossFilesystems, cancellationToken, descend: path.Tree));
         }
 
-        var scan = await ScanAsync(context, found, StatCache.Empty(), packages, null, cancellationToken).ConfigureAwait(false);
+        var scan = await ScanAsync(context, found, StatCache.Empty(), packages, options, null, cancellationToken).ConfigureAwait(false);
 
         // What was beneath a path that is gone, or is no longer a folder, or was walked again, is not kept from before.
         var replaced = covered.Where(t => t.Tree || !scan.Entries.TryGetValue(t.Path, out var entry) || entry.Type != FileEntry.Types.Directory).Select(t => t.Path + "/").ToList();
@@ -116,11 +116,11 @@ internal sealed class FilesCollector(FilesCollectorOptions options) : ITargetedC
     private PackageFileIndex? packages;
 
     /// <summary>Describes what a walk found: files whose status the cache knows reuse its hashes, the rest are hashed on every core.</summary>
-    private static async Task<FileScan> ScanAsync(CollectionContext context, List<FoundPath> found, StatCache cache, PackageFileIndex packages, IProgress<FileHashProgress>? progressSink, CancellationToken cancellationToken)
+    private static async Task<FileScan> ScanAsync(CollectionContext context, List<FoundPath> found, StatCache cache, PackageFileIndex packages, FilesCollectorOptions options, IProgress<FileHashProgress>? progressSink, CancellationToken cancellationToken)
     {
         var owners = AccountParsers.UserNames(context.Files.ReadTextOrNull("/etc/passwd") ?? "");
         var groups = AccountParsers.GroupNames(context.Files.ReadTextOrNull("/etc/group") ?? "");
-        var scan = new FileScan(context, cache, owners, groups, packages);
+        var scan = new FileScan(context, cache, owners, groups, packages) { Throttle = options.MaxReadRate is { } rate ? new ReadThrottle(rate) : null };
         var toHash = Channel.CreateBounded<PendingHash>(new BoundedChannelOptions(4096) { SingleWriter = true });
         var hashed = new ConcurrentQueue<(PendingHash Item, Digests? Digests, string? Error)>();
         var stopwatch = Stopwatch.StartNew();
@@ -129,7 +129,7 @@ internal sealed class FilesCollector(FilesCollectorOptions options) : ITargetedC
             : null;
 
         // The status the hash was taken under, which a retry may have refreshed.
-        var hashing = FileLanes.HashAllAsync(toHash.Reader, scan, (item, digests, error) => hashed.Enqueue((item, digests, error)), cancellationToken);
+        var hashing = FileLanes.HashAllAsync(toHash.Reader, scan, (item, digests, error) => hashed.Enqueue((item, digests, error)), cancellationToken, threads: options.Threads);
         try
         {
             try

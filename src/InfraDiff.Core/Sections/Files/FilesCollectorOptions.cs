@@ -95,6 +95,12 @@ public sealed record FilesCollectorOptions : IValidatedOptions
     /// <summary>Descend into filesystems mounted below a root (by default each root stays on its own filesystem).</summary>
     public bool CrossFilesystems { get; set; }
 
+    /// <summary>At most this many bytes a second are read to hash files, all threads together; null: as fast as the disk goes. So a full scan never crowds out the host's own reads.</summary>
+    public long? MaxReadRate { get; set; }
+
+    /// <summary>How many threads hash files; null: one a core.</summary>
+    public int? Threads { get; set; }
+
     /// <summary>Told how many files and bytes have been hashed, a few times a second, while hashing.</summary>
     public IProgress<FileHashProgress>? Progress { get; set; }
 
@@ -108,5 +114,7 @@ public sealed record FilesCollectorOptions : IValidatedOptions
             Roots is null || Roots.Count == 0 ? new InvalidOptionException("FilesCollectorOptions.Roots", "needs at least one path") : Roots.Select(r => OptionChecks.AbsolutePath("FilesCollectorOptions.Roots", r)).FirstOrDefault(p => p is not null),
             Excludes?.Select(e => OptionChecks.AbsolutePath("FilesCollectorOptions.Excludes", e)).FirstOrDefault(p => p is not null),
             OptionChecks.NotEmpty("FilesCollectorOptions.CacheDirectory", CacheDirectory),
+            MaxReadRate is < 1 << 20 ? new InvalidOptionException("FilesCollectorOptions.MaxReadRate", $"must be at least 1M a second, not {MaxReadRate} bytes") : null,
+            Threads is < 1 or > 256 ? new InvalidOptionException("FilesCollectorOptions.Threads", $"must be from 1 to 256, not {Threads}") : null,
         }.OfType<InvalidOptionException>();
 }
