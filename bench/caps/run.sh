@@ -12,7 +12,7 @@ out=$(mktemp -d /tmp/infradiff-bench-caps.XXXXXX)
 cleanup() { rm -rf "$out"; }
 trap cleanup EXIT
 source bench/common.sh
-cat /sys/block/*/queue/scheduler 2>/dev/null | head -1 | sed 's/^/I\/O scheduler: /'
+grep -H . /sys/block/[sv]d*/queue/scheduler /sys/block/nvme*/queue/scheduler 2>/dev/null | sed 's/^/I\/O scheduler: /' || true
 
 bytes=$(find /usr/share -xdev -type f -printf '%s\n' | awk '{ s += $1 } END { print s }')
 start=$(date +%s.%N)
