@@ -37,14 +37,6 @@ public sealed class MetricsEndpointTests : IDisposable
         Directory.Delete(directory, recursive: true);
     }
 
-    /// <summary>A loopback port nothing listens on (the kernel's pick, released for the program that takes it).</summary>
-    private static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
-    }
-
     private Process Watch(StringBuilder output, int port, string interval) =>
         Keep(CliRunner.Start(output, "watch", "--dir", Path.Join(directory, "store"), "--key-file", Path.Join(directory, "key"), "--only", "os",
             "--interval", interval, "--heartbeat", "off", "--listen", $"127.0.0.1:{port}"));
@@ -86,9 +78,9 @@ public sealed class MetricsEndpointTests : IDisposable
     public async Task A_real_prometheus_scrapes_the_watcher_and_a_promql_query_returns_its_cycles_with_the_rules_loaded()
     {
         var output = new StringBuilder();
-        var port = FreePort();
+        var port = LoopbackPort.Free();
         Watch(output, port, "1s");
-        var prometheusPort = FreePort();
+        var prometheusPort = LoopbackPort.Free();
         var config = Path.Join(directory, "prometheus.yml");
         await File.WriteAllTextAsync(config, $"""
             global:
@@ -137,7 +129,7 @@ public sealed class MetricsEndpointTests : IDisposable
         var store = Directory.CreateDirectory(Path.Join(directory, "store")).FullName;
         var holder = Keep(Process.Start(new ProcessStartInfo("flock") { ArgumentList = { Path.Join(store, ".write.lock"), "sleep", "300" } })!);
         var output = new StringBuilder();
-        var port = FreePort();
+        var port = LoopbackPort.Free();
         Watch(output, port, "1s");
         var healthz = $"http://127.0.0.1:{port}/healthz";
 

@@ -34,17 +34,10 @@ public sealed class SyslogTests : IDisposable
 
     private string Received => Path.Join(directory, "received.jsonl");
 
-    private static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
-    }
-
     /// <summary>Starts rsyslogd in the foreground with a TCP input (TLS when asked) and a JSON template of what its parser saw.</summary>
     private async Task<int> StartRsyslogAsync(bool tls)
     {
-        var port = FreePort();
+        var port = LoopbackPort.Free();
         var global = tls
             ? $"global(workDirectory=\"{directory}\" defaultNetstreamDriver=\"gtls\" defaultNetstreamDriverCAFile=\"{directory}/ca.pem\" defaultNetstreamDriverCertFile=\"{directory}/server.pem\" defaultNetstreamDriverKeyFile=\"{directory}/server.key\")\nmodule(load=\"imtcp\" streamDriver.name=\"gtls\" streamDriver.mode=\"1\" streamDriver.authMode=\"anon\")"
             : $"global(workDirectory=\"{directory}\")\nmodule(load=\"imtcp\")";

@@ -31,7 +31,7 @@ public sealed class SyslogAlertSink : IAlertSink
     public SyslogAlertSink(Uri address, string? caFile = null, TimeSpan? timeout = null)
     {
         ArgumentNullException.ThrowIfNull(address);
-        if (Problem(address) is { } problem)
+        if (Problem(address.OriginalString, out _) is { } problem)
         {
             throw new InvalidOptionException("--syslog", problem);
         }
@@ -57,9 +57,9 @@ public sealed class SyslogAlertSink : IAlertSink
         }
     }
 
-    /// <summary>What is wrong with a syslog address, or null.</summary>
-    internal static string? Problem(Uri address) =>
-        !address.IsAbsoluteUri || address.Scheme is not ("unix" or "udp" or "tcp" or "tls") ? $"'{Excerpt.Cut(address.OriginalString)}' is not unix:///PATH, udp://HOST:PORT, tcp://HOST:PORT or tls://HOST:PORT"
+    /// <summary>What is wrong with a syslog address as given, or null with the address.</summary>
+    internal static string? Problem(string text, out Uri? address) =>
+        !Uri.TryCreate(text, UriKind.Absolute, out address) || address.Scheme is not ("unix" or "udp" or "tcp" or "tls") ? $"'{Excerpt.Cut(text)}' is not unix:///PATH, udp://HOST:PORT, tcp://HOST:PORT or tls://HOST:PORT"
         : address.Scheme == "unix" ? (address.AbsolutePath.Length > 1 ? null : "unix:// needs the socket's path, e.g. unix:///dev/log")
         : address.Host.Length == 0 ? $"{address.Scheme}:// needs a host, e.g. {address.Scheme}://127.0.0.1:{DefaultPort(address.Scheme)}"
         : !string.IsNullOrEmpty(address.UserInfo) || address.AbsolutePath.Length > 1 || address.Query.Length > 0 ? $"{address.Scheme}://HOST:PORT takes no user, path or query"

@@ -94,9 +94,9 @@ public sealed class WatchSettings
         }
 
         Uri? syslog = null;
-        if (read.Text("syslog") is { } syslogText && (!Uri.TryCreate(syslogText, UriKind.Absolute, out syslog) || Alerting.SyslogAlertSink.Problem(syslog) is not null))
+        if (read.Text("syslog") is { } syslogText && Alerting.SyslogAlertSink.Problem(syslogText, out syslog) is { } syslogProblem)
         {
-            throw new InvalidOptionException(read.Source("syslog"), syslog is null ? $"'{Excerpt.Cut(syslogText)}' is not unix:///PATH, udp://HOST:PORT, tcp://HOST:PORT or tls://HOST:PORT" : Alerting.SyslogAlertSink.Problem(syslog)!);
+            throw new InvalidOptionException(read.Source("syslog"), syslogProblem);
         }
 
         if (read.Text("listen") is { } listen && Monitoring.PrometheusEndpoint.PrefixOf(listen) is null)
