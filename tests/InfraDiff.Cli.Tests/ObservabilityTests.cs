@@ -95,6 +95,26 @@ public sealed class ObservabilityTests : IDisposable
     }
 
     [Fact]
+    public async Task Alerts_go_to_a_file_as_ecs_records_for_a_log_shipper_and_nothing_to_stdout()
+    {
+        var tree = Directory.CreateDirectory(Path.Join(directory, "tree")).FullName;
+        var alerts = Path.Join(directory, "drift.ndjson");
+        string[] watch = ["watch", "--once", "--only", "files", "--files", tree, "--dir", Path.Join(directory, "store"), "--heartbeat", "off", "--alerts-file", alerts, "--alerts-format", "ecs"];
+        await CliRunner.RunAsync(watch);
+        await File.WriteAllTextAsync(Path.Join(tree, "new.conf"), "x");
+
+        var result = await CliRunner.RunAsync(watch);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal("", result.StandardOutput);
+        var records = File.ReadAllLines(alerts).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        Assert.Equal(2, records.Count);
+        Assert.Equal(Path.Join(tree, "new.conf"), records[0].GetProperty("file").GetProperty("path").GetString());
+        Assert.Equal("creation", records[0].GetProperty("event").GetProperty("type")[0].GetString());
+        Assert.Equal("600", Convert.ToString((int)File.GetUnixFileMode(alerts), 8));
+    }
+
+    [Fact]
     public async Task Promtool_rejects_a_malformed_metrics_file()
     {
         var broken = Path.Join(directory, "broken.prom");

@@ -33,6 +33,8 @@ public static class SettingsLayers
         ["watch:listen"] = ["INFRADIFF_LISTEN"],
         ["watch:syslog"] = ["INFRADIFF_SYSLOG"],
         ["watch:syslogCa"] = ["INFRADIFF_SYSLOG_CA"],
+        ["watch:alertsFile"] = ["INFRADIFF_ALERTS_FILE"],
+        ["watch:alertsFormat"] = ["INFRADIFF_ALERTS_FORMAT"],
         ["watch:realtime"] = ["INFRADIFF_REALTIME"],
         ["snapshot:root"] = ["INFRADIFF_ROOT"],
         ["snapshot:hostKernel"] = ["INFRADIFF_HOST_KERNEL"],

@@ -64,6 +64,12 @@ public sealed class WatchSettings
     /// <summary>Where alerts also go as Elastic Common Schema records over syslog (<see cref="Alerting.SyslogAlertSink"/>), when set.</summary>
     public Uri? Syslog { get; init; }
 
+    /// <summary>A file alerts are also appended to (<see cref="FileAlertSink"/>: 0600, rotated at 64 MiB), when set.</summary>
+    public string? AlertsFile { get; init; }
+
+    /// <summary>How <see cref="AlertsFile"/>, and stdout when no other sink is set, hold alerts: "generic" (default) or "ecs".</summary>
+    public string AlertsFormat { get; init; } = "generic";
+
     /// <summary>For a tls:// <see cref="Syslog"/>: the PEM file of the certificate authority its server's certificate must chain to (default: the system's).</summary>
     public string? SyslogCa { get; init; }
 
@@ -121,6 +127,8 @@ public sealed class WatchSettings
             MetricsFile = read.Text("metricsFile"),
             Listen = read.Text("listen"),
             Syslog = syslog,
+            AlertsFile = read.Text("alertsFile"),
+            AlertsFormat = read.Choice("alertsFormat", FileAlertSink.Formats) ?? "generic",
             SyslogCa = read.Text("syslogCa"),
             KeyFile = read.Text("keyFile"),
             ResetBaseline = read.Flag("resetBaseline") ?? false,
@@ -180,7 +188,12 @@ public sealed class WatchSettings
             sinks.Add(new SyslogAlertSink(syslog, SyslogCa));
         }
 
-        return sinks.Count > 0 ? sinks : [new FileAlertSink("-")];
+        if (AlertsFile is { } file)
+        {
+            sinks.Add(new FileAlertSink(file, AlertsFormat));
+        }
+
+        return sinks.Count > 0 ? sinks : [new FileAlertSink("-", AlertsFormat)];
     }
 
     /// <summary>The webhook sink, when a webhook is set.</summary>
