@@ -34,16 +34,27 @@ public sealed class SyslogTests : IDisposable
 
     private string Received => Path.Join(directory, "received.jsonl");
 
-    /// <summary>Starts rsyslogd in the foreground with a TCP input (TLS when asked) and a JSON template of what its parser saw.</summary>
-    private async Task<int> StartRsyslogAsync(bool tls)
+    /// <summary>
+    /// Starts rsyslogd in the foreground with one input — tcp, tls, udp or unix (a socket of the test's own, parsed as
+    /// RFC 5424 like the others) — and a JSON template of what its parser saw; returns the --syslog URL for it.
+    /// </summary>
+    private async Task<string> StartRsyslogAsync(string transport)
     {
         var port = LoopbackPort.Free();
-        var global = tls
-            ? $"global(workDirectory=\"{directory}\" defaultNetstreamDriver=\"gtls\" defaultNetstreamDriverCAFile=\"{directory}/ca.pem\" defaultNetstreamDriverCertFile=\"{directory}/server.pem\" defaultNetstreamDriverKeyFile=\"{directory}/server.key\")\nmodule(load=\"imtcp\" streamDriver.name=\"gtls\" streamDriver.mode=\"1\" streamDriver.authMode=\"anon\")"
-            : $"global(workDirectory=\"{directory}\")\nmodule(load=\"imtcp\")";
+        var socket = Path.Join(directory, "log.sock");
+        var (global, input, url) = transport switch
+        {
+            "tls" => (
+                $"global(workDirectory=\"{directory}\" defaultNetstreamDriver=\"gtls\" defaultNetstreamDriverCAFile=\"{directory}/ca.pem\" defaultNetstreamDriverCertFile=\"{directory}/server.pem\" defaultNetstreamDriverKeyFile=\"{directory}/server.key\")\nmodule(load=\"imtcp\" streamDriver.name=\"gtls\" streamDriver.mode=\"1\" streamDriver.authMode=\"anon\")",
+                $"input(type=\"imtcp\" address=\"127.0.0.1\" port=\"{port}\")",
+                $"tls://127.0.0.1:{port}"),
+            "tcp" => ($"global(workDirectory=\"{directory}\")\nmodule(load=\"imtcp\")", $"input(type=\"imtcp\" address=\"127.0.0.1\" port=\"{port}\")", $"tcp://127.0.0.1:{port}"),
+            "udp" => ($"global(workDirectory=\"{directory}\")\nmodule(load=\"imudp\")", $"input(type=\"imudp\" address=\"127.0.0.1\" port=\"{port}\")", $"udp://127.0.0.1:{port}"),
+            _ => ($"global(workDirectory=\"{directory}\")\nmodule(load=\"imuxsock\" sysSock.use=\"off\")", $"input(type=\"imuxsock\" socket=\"{socket}\" useSpecialParser=\"off\" parseHostname=\"on\")", $"unix://{socket}"),
+        };
         await File.WriteAllTextAsync(Path.Join(directory, "rsyslog.conf"), $$"""
             {{global}}
-            input(type="imtcp" address="127.0.0.1" port="{{port}}")
+            {{input}}
             template(name="parsed" type="list" option.jsonf="on") {
               property(outname="protocol" name="protocol-version" format="jsonf")
               property(outname="facility" name="syslogfacility-text" format="jsonf")
@@ -64,22 +75,39 @@ public sealed class SyslogTests : IDisposable
         rsyslog = Process.Start(start)!;
         var errors = rsyslog.StandardError.ReadToEndAsync();
         _ = rsyslog.StandardOutput.ReadToEndAsync();
-        for (var attempt = 0; ; attempt++)
+        for (var attempt = 0; !await ListeningAsync(transport, port, socket); attempt++)
         {
-            try
-            {
-                using var probe = new TcpClient();
-                await probe.ConnectAsync(IPAddress.Loopback, port);
-                return port;
-            }
-            catch (SocketException) when (attempt < 100 && !rsyslog.HasExited)
-            {
-                await Task.Delay(100);
-            }
-            catch (SocketException)
+            if (attempt == 100 || rsyslog.HasExited)
             {
                 throw new InvalidOperationException($"rsyslogd did not listen: {(rsyslog.HasExited ? await errors : "still starting after 10 s")}");
             }
+
+            await Task.Delay(100);
+        }
+
+        return url;
+    }
+
+    /// <summary>Whether rsyslogd's input is ready: a TCP connection is taken, a UDP port is bound (/proc/net/udp), a socket is there.</summary>
+    private static async Task<bool> ListeningAsync(string transport, int port, string socket)
+    {
+        switch (transport)
+        {
+            case "udp":
+                return (await File.ReadAllLinesAsync("/proc/net/udp")).Any(l => l.Contains($"0100007F:{port:X4} ", StringComparison.Ordinal));
+            case "unix":
+                return File.Exists(socket);
+            default:
+                try
+                {
+                    using var probe = new TcpClient();
+                    await probe.ConnectAsync(IPAddress.Loopback, port);
+                    return true;
+                }
+                catch (SocketException)
+                {
+                    return false;
+                }
         }
     }
 
@@ -142,12 +170,15 @@ public sealed class SyslogTests : IDisposable
 
     private const string EcsVersion = "8.11.0";
 
-    [Fact]
-    public async Task Alerts_reach_rsyslog_over_tcp_as_one_rfc5424_message_per_change_with_ecs_fields()
+    [Theory]
+    [InlineData("tcp")]
+    [InlineData("udp")]
+    [InlineData("unix")]
+    public async Task Alerts_reach_rsyslog_as_one_rfc5424_message_per_change_with_ecs_fields(string transport)
     {
-        var port = await StartRsyslogAsync(tls: false);
+        var url = await StartRsyslogAsync(transport);
 
-        await WatchTwiceAsync("--syslog", $"tcp://127.0.0.1:{port}");
+        await WatchTwiceAsync("--syslog", url);
 
         AssertRecords(await ReceivedAsync(3));
     }
@@ -176,18 +207,18 @@ public sealed class SyslogTests : IDisposable
             Assert.True(openssl.ExitCode == 0, $"openssl {step}: {await stderr}");
         }
 
-        var port = await StartRsyslogAsync(tls: true);
+        var url = await StartRsyslogAsync("tls");
 
-        await WatchTwiceAsync("--syslog", $"tls://127.0.0.1:{port}", "--syslog-ca", Path.Join(directory, "ca.pem"));
+        await WatchTwiceAsync("--syslog", url, "--syslog-ca", Path.Join(directory, "ca.pem"));
         AssertRecords(await ReceivedAsync(3));
 
         // Trusting another authority, the server is refused before a byte is sent: the alert waits in the outbox.
         await File.WriteAllTextAsync(Path.Join(Tree, "app.conf"), "port=9090");
         var refused = await CliRunner.RunAsync("watch", "--once", "--only", "files", "--files", Tree, "--dir", Path.Join(directory, "store"), "--key-file", Path.Join(directory, "key"), "--heartbeat", "off",
-            "--syslog", $"tls://127.0.0.1:{port}", "--syslog-ca", Path.Join(directory, "other.pem"));
+            "--syslog", url, "--syslog-ca", Path.Join(directory, "other.pem"));
 
         Assert.Equal(2, refused.ExitCode);
-        Assert.Contains($"syslog tls://127.0.0.1:{port}: ", refused.StandardError, StringComparison.Ordinal);
+        Assert.Contains($"syslog {url}: ", refused.StandardError, StringComparison.Ordinal);
         Assert.Contains("1 alerts waiting", refused.StandardError, StringComparison.Ordinal);
         Assert.Equal(3, (await ReceivedAsync(4)).Count);
     }
