@@ -182,8 +182,7 @@ internal sealed partial class ConfinedDirectory : IDisposable
     public void Sync()
     {
         // Not on the O_PATH handle: syncfs needs a descriptor opened for reading.
-        using var directory = LinuxFile.OpenBeneath(handle, ".", LinuxFile.ReadOnly | LinuxFile.DirectoryOnly | LinuxFile.CloseOnExec, 0, out var errno)
-            ?? throw new ConfinedFileException(Path, Describe(errno));
+        using var directory = OpenForReading("", out var errno) ?? throw new ConfinedFileException(Path, Describe(errno));
         if (Native.syncfs(Descriptor(directory)) != 0)
         {
             throw new ConfinedFileException(Path, Describe(Marshal.GetLastPInvokeError()));
@@ -237,14 +236,16 @@ internal sealed partial class ConfinedDirectory : IDisposable
         }
     }
 
+    /// <summary>A subfolder ("" for the folder itself) opened for reading its entries, reached without a link; null with the errno.</summary>
+    private SafeFileHandle? OpenForReading(string folder, out int errno) =>
+        LinuxFile.OpenBeneath(handle, folder.Length == 0 ? "." : folder, LinuxFile.ReadOnly | LinuxFile.DirectoryOnly | LinuxFile.CloseOnExec, 0, out errno);
+
     /// <summary>A subfolder's entries (name and type, a link as a link); empty when it is not there.</summary>
     /// <exception cref="ConfinedFileException">It, or a folder on the way, is a link or not a folder.</exception>
     public List<(string Name, uint Type)> List(string folder)
     {
         var entries = new List<(string, uint)>();
-        using var directory = folder.Length == 0
-            ? LinuxFile.OpenBeneath(handle, ".", LinuxFile.ReadOnly | LinuxFile.DirectoryOnly | LinuxFile.CloseOnExec, 0, out var errno)
-            : LinuxFile.OpenBeneath(handle, folder, LinuxFile.ReadOnly | LinuxFile.DirectoryOnly | LinuxFile.CloseOnExec, 0, out errno);
+        using var directory = OpenForReading(folder, out var errno);
         if (directory is null)
         {
             return errno == LinuxFile.ENOENT ? entries : throw new ConfinedFileException(folder, Describe(errno));

@@ -124,7 +124,7 @@ public static class StoreVerifier
             {
                 continue;
             }
-            else if (ChunkedSnapshot.Unpack(bytes, buffer) is { IsEmpty: false } chunk && Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(chunk)) == entry[..64])
+            else if (!ChunkedSnapshot.Inflate(bytes, entry[..64], buffer).IsEmpty)
             {
                 whole.Add(entry[..64]);
             }

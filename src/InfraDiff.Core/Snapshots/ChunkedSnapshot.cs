@@ -175,14 +175,21 @@ internal sealed record ChunkedSnapshot(long Length, string Sha256, IReadOnlyList
         return packed.ToArray();
     }
 
-    /// <summary>A buffer a chunk is inflated into (<see cref="Unpack"/>).</summary>
+    /// <summary>A buffer a chunk is inflated into (<see cref="Inflate"/>).</summary>
     public static byte[] NewBuffer() => new byte[MaxChunk + 1];
 
     /// <summary>
     /// Inflates a chunk's file bytes into <paramref name="buffer"/> (<see cref="NewBuffer"/>) and returns the chunk;
-    /// empty when they are not deflated data or would inflate past <see cref="MaxChunk"/>.
+    /// empty when they are not deflated data, would inflate past <see cref="MaxChunk"/>, or are not the chunk whose
+    /// SHA-256 is <paramref name="sha256"/>.
     /// </summary>
-    public static ReadOnlySpan<byte> Unpack(byte[] stored, byte[] buffer)
+    public static ReadOnlySpan<byte> Inflate(byte[] stored, string sha256, byte[] buffer)
+    {
+        var chunk = Unpack(stored, buffer);
+        return !chunk.IsEmpty && Convert.ToHexStringLower(SHA256.HashData(chunk)) == sha256 ? chunk : [];
+    }
+
+    private static ReadOnlySpan<byte> Unpack(byte[] stored, byte[] buffer)
     {
         try
         {
@@ -221,8 +228,8 @@ internal sealed record ChunkedSnapshot(long Length, string Sha256, IReadOnlyList
                 return null;
             }
 
-            var bytes = Unpack(stored, buffer);
-            if (bytes.IsEmpty || Convert.ToHexStringLower(SHA256.HashData(bytes)) != chunk)
+            var bytes = Inflate(stored, chunk, buffer);
+            if (bytes.IsEmpty)
             {
                 problem = $"its chunk {FileOf(chunk)} does not hold the bytes its name is the hash of (edited)";
                 badChunk = FileOf(chunk);
